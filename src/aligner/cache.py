@@ -1,0 +1,146 @@
+"""On-disk embedding cache, keyed by model and text.
+
+One SQLite file per model under the cache directory. Each row stores the vector
+with a CRC32 of its bytes; a row whose checksum fails, or a database file that
+SQLite cannot read, is detected, dropped and rebuilt — the cache never returns
+a damaged vector.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .embed import Encoder
+from .model import Progress
+
+log = logging.getLogger(__name__)
+CACHE_ENV = "ALIGNER_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("aligner"))
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    def __init__(self, path: Path, dim: int) -> None:
+        self.path = path
+        self.dim = dim
+        self.notices: list[str] = []
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, check_same_thread=False)
+            db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB, crc INTEGER)")
+            db.execute("SELECT count(*) FROM emb").fetchone()
+            return db
+        except sqlite3.DatabaseError:
+            self.notices.append(f"embedding cache {self.path} was corrupt; rebuilt it")
+            log.warning(self.notices[-1])
+            self.path.unlink(missing_ok=True)
+            db = sqlite3.connect(self.path, check_same_thread=False)
+            db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB, crc INTEGER)")
+            return db
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        bad: list[str] = []
+        with self._lock:
+            try:
+                for start in range(0, len(keys), 500):
+                    chunk = list(keys[start : start + 500])
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._db.execute(f"SELECT k, v, crc FROM emb WHERE k IN ({marks})", chunk)
+                    for k, v, crc in rows:
+                        if zlib.crc32(v) != crc or len(v) != 4 * self.dim:
+                            bad.append(k)
+                            continue
+                        found[k] = np.frombuffer(v, dtype=np.float32)
+            except sqlite3.DatabaseError:
+                self.notices.append(f"embedding cache {self.path} was corrupt; rebuilt it")
+                self._db.close()
+                self.path.unlink(missing_ok=True)
+                self._db = self._open()
+                return {}
+            if bad:
+                self.notices.append(f"{len(bad)} damaged cache entries dropped and recomputed")
+                self._db.executemany("DELETE FROM emb WHERE k = ?", [(k,) for k in bad])
+                self._db.commit()
+        return found
+
+    def put_many(self, items: Sequence[tuple[str, np.ndarray]]) -> None:
+        rows = []
+        for k, vec in items:
+            blob = np.asarray(vec, dtype=np.float32).tobytes()
+            rows.append((k, blob, zlib.crc32(blob)))
+        with self._lock:
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
+                self._db.commit()
+            except sqlite3.Error as err:  # a full or read-only disk must not stop the work
+                log.warning("could not write embedding cache %s: %s", self.path, err)
+
+
+class CachedEncoder:
+    """Wraps an encoder so that each distinct text is embedded once, ever."""
+
+    def __init__(self, inner: Encoder, directory: Path | None = None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        directory = directory or cache_dir()
+        self.cache = EmbeddingCache(directory / f"{inner.name}.sqlite", inner.dim)
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        keys = [text_key(t) for t in texts]
+        found = self.cache.get_many(list(dict.fromkeys(keys)))
+        missing: dict[str, str] = {}
+        for k, t in zip(keys, texts, strict=True):
+            if k not in found:
+                missing.setdefault(k, t)
+        if missing:
+            vecs = self.inner.encode(list(missing.values()), progress)
+            new = list(zip(missing.keys(), vecs, strict=True))
+            self.cache.put_many(new)
+            found.update(new)
+        elif progress:
+            progress("embedding", len(texts), len(texts))
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            out[i] = found[k]
+        return out
+
+
+_cached: dict[tuple[str, str], CachedEncoder] = {}
+_cached_lock = threading.Lock()
+
+
+def cached_encoder(name: str | None = None) -> CachedEncoder:
+    """The named encoder behind the disk cache; one instance per (model, cache dir)."""
+    from .embed import load_encoder
+
+    key = (name or "", str(cache_dir()))
+    with _cached_lock:
+        if key not in _cached:
+            _cached[key] = CachedEncoder(load_encoder(name))
+        return _cached[key]

@@ -1,0 +1,98 @@
+"""Cross-lingual search over an aligned pair: semantic, literal and morpheme-aware.
+
+``Searcher.search`` merges three kinds of match into one ranked list of
+sentence hits, each labelled with the kinds that found it:
+
+- semantic: faiss over both sides' embeddings, query in either language;
+- literal: case-insensitive substring;
+- morpheme: every content lemma of the query (kiwipiepy) occurs among the
+  sentence's lemmas, so "추진하다" finds "추진 중이다" and "추진하고".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .embed import Encoder
+from .index import SentenceIndex
+from .korean import lemmas
+from .model import Alignment, Lang
+
+LITERAL_BONUS = 0.5
+MORPHEME_BONUS = 0.35
+MIN_SEMANTIC = 0.25
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    lang: Lang
+    sentence: int
+    bead: int
+    score: float
+    semantic: float
+    kinds: tuple[str, ...]
+    text: str
+
+    @property
+    def label(self) -> str:
+        return "+".join(self.kinds)
+
+
+class Searcher:
+    def __init__(self, alignment: Alignment, encoder: Encoder, ko_vecs: np.ndarray, en_vecs: np.ndarray):
+        self.alignment = alignment
+        self.encoder = encoder
+        self.index = SentenceIndex(ko_vecs, en_vecs)
+        self._texts = {Lang.KO: alignment.source.texts, Lang.EN: alignment.target.texts}
+        self._lower = {lang: [t.casefold() for t in texts] for lang, texts in self._texts.items()}
+        self._ko_lemmas: list[frozenset[str]] | None = None
+        self.bead_of = {Lang.KO: {}, Lang.EN: {}}  # type: dict[Lang, dict[int, int]]
+        for b, bead in enumerate(alignment.beads):
+            for i in bead.src:
+                self.bead_of[Lang.KO][i] = b
+            for j in bead.tgt:
+                self.bead_of[Lang.EN][j] = b
+
+    def _korean_lemmas(self) -> list[frozenset[str]]:
+        if self._ko_lemmas is None:
+            self._ko_lemmas = [frozenset(lemmas(t)) for t in self._texts[Lang.KO]]
+        return self._ko_lemmas
+
+    def prepare(self) -> None:
+        """Do the one-off work (Korean lemmas) before the first keystroke."""
+        self._korean_lemmas()
+
+    def search(self, query: str, k: int = 10) -> list[SearchHit]:
+        query = query.strip()
+        if not query:
+            return []
+        qvec = self.encoder.encode([query])[0]
+        sem = dict(zip((Lang.KO, Lang.EN), self.index.scores(qvec), strict=True))
+        needle = query.casefold()
+        qlemmas = set(lemmas(query)) if _HANGUL.search(query) else set()
+        ko_lemmas = self._korean_lemmas() if qlemmas else []
+        hits: list[SearchHit] = []
+        for lang in (Lang.KO, Lang.EN):
+            scores = sem[lang]
+            for i, text in enumerate(self._texts[lang]):
+                kinds: list[str] = []
+                score = float(scores[i])
+                if needle in self._lower[lang][i]:
+                    kinds.append("literal")
+                    score += LITERAL_BONUS
+                if lang is Lang.KO and qlemmas and qlemmas <= ko_lemmas[i]:
+                    kinds.append("morpheme")
+                    score += MORPHEME_BONUS
+                if scores[i] >= MIN_SEMANTIC:
+                    kinds.insert(0, "semantic")
+                if not kinds:
+                    continue
+                hits.append(
+                    SearchHit(lang, i, self.bead_of[lang].get(i, -1), score, float(scores[i]), tuple(kinds), text)
+                )
+        hits.sort(key=lambda h: -h.score)
+        return hits[:k]

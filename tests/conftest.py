@@ -1,0 +1,39 @@
+"""Shared fixtures. Every test runs offline with its own embedding cache."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_CACHE = tempfile.mkdtemp(prefix="aligner-test-cache-")
+os.environ.setdefault("ALIGNER_CACHE_DIR", _CACHE)
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SHARED = ROOT.parent / "shared"
+GOLD = SHARED / "gold" / "kiep-ko-en"
+
+
+@pytest.fixture(scope="session")
+def kiep_paths() -> tuple[Path, Path]:
+    return DATA / "kiep_ko.txt", DATA / "kiep_en.txt"
+
+
+@pytest.fixture(scope="session")
+def kiep_workspace(kiep_paths):  # type: ignore[no-untyped-def]
+    """The bundled sample read, embedded, aligned and indexed with the real default model."""
+    from aligner.pipeline import open_pair
+
+    return open_pair(*kiep_paths)
+
+
+@pytest.fixture(scope="session")
+def encoder():  # type: ignore[no-untyped-def]
+    from aligner.cache import cached_encoder
+
+    return cached_encoder()

@@ -1,0 +1,93 @@
+"""models.lock pinning, hash verification and the real encoders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aligner import lock
+from aligner.embed import load_encoder
+from aligner.errors import ModelError
+
+
+def test_lock_pins_every_model_with_source_dim_licence() -> None:
+    models = lock.read_lock()
+    assert {"use-m3", "e5-small-q4", "minilm-l6-en", "labse"} <= set(models)
+    for m in models.values():
+        assert m.source and m.dim > 0 and m.license and m.backend
+    for name in ("use-m3", "e5-small-q4", "minilm-l6-en"):
+        assert models[name].files, name
+        assert all(len(h) == 64 for _, h in models[name].files)
+
+
+def test_packaged_models_verify() -> None:
+    for name in ("use-m3", "e5-small-q4", "minilm-l6-en"):
+        assert lock.verify(lock.locked(name)).is_dir()
+
+
+def test_unfetched_hub_model_is_refused_without_downloading() -> None:
+    with pytest.raises(ModelError, match="labse"):
+        load_encoder("labse")
+
+
+def test_unknown_model_is_a_clear_error() -> None:
+    with pytest.raises(ModelError, match="unknown model 'nope'"):
+        load_encoder("nope")
+
+
+def _copy_model(name: str, dest: Path) -> lock.LockedModel:
+    spec = lock.locked(name)
+    src = lock.resolve_location(spec)
+    shutil.copytree(src, dest)
+    return spec
+
+
+def test_tampered_weight_file_is_refused(tmp_path: Path) -> None:
+    spec = _copy_model("minilm-l6-en", tmp_path / "m")
+    weights = tmp_path / "m" / "model.safetensors"
+    original = weights.read_bytes()
+    data = bytearray(original)
+    data[len(data) // 2] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match=r"model\.safetensors.*differs from the lock"):
+        lock.verify(spec, tmp_path / "m")
+    weights.write_bytes(original)
+    assert lock.verify(spec, tmp_path / "m") == tmp_path / "m"
+    (tmp_path / "m" / "vocab.txt").unlink()
+    with pytest.raises(ModelError, match="missing file"):
+        lock.verify(spec, tmp_path / "m")
+
+
+def test_tampered_default_model_refuses_to_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lock whose hash does not match the installed weights: nothing loads."""
+    text = lock.lock_path().read_text(encoding="utf-8")
+    good = dict(lock.locked("use-m3").files)["weights.npz"]
+    bad_lock = tmp_path / "models.lock"
+    bad_lock.write_text(text.replace(good, "0" * 64), encoding="utf-8")
+    monkeypatch.setenv(lock.LOCK_ENV, str(bad_lock))
+    import aligner.embed as embed
+
+    monkeypatch.setattr(embed, "_loaded", {})
+    with pytest.raises(ModelError, match="weights.npz"):
+        embed.load_encoder("use-m3")
+
+
+def test_sentence_transformers_loader_runs_a_real_model() -> None:
+    enc = load_encoder("minilm-l6-en")
+    vecs = enc.encode(["A cat sits on the mat.", "A kitten is sitting on a rug.", "Stock markets fell."])
+    assert vecs.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+    assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.2
+
+
+def test_default_model_is_cross_lingual() -> None:
+    enc = load_encoder()
+    assert enc.name == "use-m3"
+    ko = enc.encode(["중국은 스마트시티 정책을 추진하고 있다.", "오늘 날씨가 맑다."])
+    en = enc.encode(["China is pursuing smart city policies.", "The weather is clear today."])
+    sims = ko @ en.T
+    assert sims[0, 0] > sims[0, 1] and sims[1, 1] > sims[1, 0]
+    assert sims[0, 0] > 0.5
