@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -102,14 +102,46 @@ class EmbeddingCache:
 
 
 class CachedEncoder:
-    """Wraps an encoder so that each distinct text is embedded once, ever."""
+    """Wraps an encoder so that each distinct text is embedded once, ever.
 
-    def __init__(self, inner: Encoder, directory: Path | None = None) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dim = inner.dim
+    ``inner`` may be an encoder or a zero-argument loader returning one: a loader
+    runs only on the first cache miss, so a fully cached document never loads
+    the model at all.
+    """
+
+    def __init__(
+        self,
+        inner: Encoder | Callable[[], Encoder],
+        directory: Path | None = None,
+        *,
+        name: str | None = None,
+        dim: int | None = None,
+    ) -> None:
+        if callable(inner) and not hasattr(inner, "encode"):
+            if name is None or dim is None:
+                raise ValueError("a lazy encoder needs its name and dim")
+            self._loader: Callable[[], Encoder] | None = inner
+            self._inner: Encoder | None = None
+        else:
+            self._loader = None
+            self._inner = inner  # type: ignore[assignment]
+        self.name = name or self._inner.name  # type: ignore[union-attr]
+        self.dim = dim or self._inner.dim  # type: ignore[union-attr]
+        self._load_lock = threading.Lock()
         directory = directory or cache_dir()
-        self.cache = EmbeddingCache(directory / f"{inner.name}.sqlite", inner.dim)
+        self.cache = EmbeddingCache(directory / f"{self.name}.sqlite", self.dim)
+
+    @property
+    def inner(self) -> Encoder:
+        with self._load_lock:
+            if self._inner is None:
+                assert self._loader is not None
+                self._inner = self._loader()
+            return self._inner
+
+    def load(self) -> None:
+        """Load the model now (e.g. in a worker, before the user's first query)."""
+        _ = self.inner
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         keys = [text_key(t) for t in texts]
@@ -137,10 +169,13 @@ _cached_lock = threading.Lock()
 
 def cached_encoder(name: str | None = None) -> CachedEncoder:
     """The named encoder behind the disk cache; one instance per (model, cache dir)."""
-    from .embed import load_encoder
+    from .embed import DEFAULT_MODEL, load_encoder
+    from .lock import locked
 
-    key = (name or "", str(cache_dir()))
+    name = name or DEFAULT_MODEL
+    key = (name, str(cache_dir()))
     with _cached_lock:
         if key not in _cached:
-            _cached[key] = CachedEncoder(load_encoder(name))
+            spec = locked(name)
+            _cached[key] = CachedEncoder(lambda: load_encoder(name), name=name, dim=spec.dim)
         return _cached[key]

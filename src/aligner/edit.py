@@ -102,8 +102,7 @@ def split(beads: Beads, i: int, src_cut: int, tgt_cut: int) -> Beads:
     bead = beads[i]
     if not 0 <= src_cut <= len(bead.src) or not 0 <= tgt_cut <= len(bead.tgt):
         raise AlignerError(
-            f"cannot split: cut ({src_cut}, {tgt_cut}) is outside a "
-            f"{len(bead.src)}-{len(bead.tgt)} bead"
+            f"cannot split: cut ({src_cut}, {tgt_cut}) is outside a {len(bead.src)}-{len(bead.tgt)} bead"
         )
     first = (bead.src[:src_cut], bead.tgt[:tgt_cut])
     second = (bead.src[src_cut:], bead.tgt[tgt_cut:])
@@ -171,9 +170,7 @@ def mark_no_counterpart(beads: Beads, i: int, side: Side | Lang | str, sentence_
     bead = beads[i]
     ids = _ids(bead, which)
     if sentence_id not in ids:
-        raise AlignerError(
-            f"{_SIDE_NAMES[which]} sentence {sentence_id} is not in the selected bead"
-        )
+        raise AlignerError(f"{_SIDE_NAMES[which]} sentence {sentence_id} is not in the selected bead")
     alone = _user_bead([sentence_id], []) if which == "src" else _user_bead([], [sentence_id])
     rest = [k for k in ids if k != sentence_id]
     other = _ids(bead, "tgt" if which == "src" else "src")
@@ -187,9 +184,7 @@ def mark_no_counterpart(beads: Beads, i: int, side: Side | Lang | str, sentence_
     elif not other:
         new = [_with_ids(bead, which, ids[:k]), alone, _with_ids(bead, which, ids[k + 1 :])]
     else:
-        raise AlignerError(
-            "cannot detach a sentence from the middle of a bead; split the bead first"
-        )
+        raise AlignerError("cannot detach a sentence from the middle of a bead; split the bead first")
     return _replace(beads, i, i + 1, new)
 
 
@@ -197,7 +192,7 @@ def confirm(beads: Beads, i: int, value: bool = True) -> Beads:
     """Set the confirmed flag of bead ``i`` (its confidence is kept)."""
     _check_index(beads, i)
     b = beads[i]
-    return _validated(beads, beads[:i] + (Bead(b.src, b.tgt, b.confidence, value),) + beads[i + 1 :])
+    return _validated(beads, (*beads[:i], Bead(b.src, b.tgt, b.confidence, value), *beads[i + 1 :]))
 
 
 class EditHistory:

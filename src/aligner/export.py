@@ -50,9 +50,15 @@ class ExportRow:
         return self.bead.shape
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def side_text(document: Document, ids: Sequence[int]) -> str:
-    """The text of sentences ``ids`` of ``document``, joined with single spaces."""
-    return " ".join(document.sentences[i].text for i in ids)
+    """The text of sentences ``ids`` of ``document``, joined with single spaces.
+
+    Lone surrogates (undecodable bytes) become U+FFFD so every format can be encoded.
+    """
+    return _SURROGATE.sub("\ufffd", " ".join(document.sentences[i].text for i in ids))
 
 
 def select_beads(

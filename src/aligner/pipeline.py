@@ -76,7 +76,7 @@ class Workspace:
 def load_pair(
     ko_path: str | Path, en_path: str | Path, *, presplit: bool = False, progress: Progress | None = None
 ) -> tuple[Document, Document]:
-    from .segment import load_document
+    from .doccache import load_document_cached as load_document
 
     if progress:
         progress("segmenting", 0, 2)
@@ -99,11 +99,7 @@ def align_pair(
 ) -> Workspace:
     from .align import align_documents
 
-    if progress:
-        progress("loading model", 0, 1)
-    encoder = cached_encoder(model)
-    if progress:
-        progress("loading model", 1, 1)
+    encoder = cached_encoder(model)  # the model itself loads on the first cache miss
     beads = align_documents(ko, en, encoder, constraints=constraints, progress=progress)
     alignment = Alignment(ko, en, tuple(beads), model=encoder.name)
     alignment.check()

@@ -20,9 +20,10 @@ import json
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timezone
-from enum import Enum
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -94,28 +95,17 @@ class ProjectFile:
             raise CorruptProjectError(f"beads do not match the saved sentences: {err}") from err
 
     def payload(self) -> dict[str, Any]:
-        def side(rec: SideRecord) -> dict[str, Any]:
-            return {
-                "lang": rec.lang,
-                "path": rec.path,
-                "sha256": rec.sha256,
-                "sentences": list(rec.sentences),
-            }
+        """The checksummed part of the file."""
+
+        def bead(b: Bead) -> dict[str, Any]:
+            return {**asdict(b), "confidence": b.confidence if math.isfinite(b.confidence) else 0.0}
 
         return {
             "model": self.model,
             "saved_at": self.saved_at,
-            "source": side(self.source),
-            "target": side(self.target),
-            "beads": [
-                {
-                    "src": list(b.src),
-                    "tgt": list(b.tgt),
-                    "confidence": b.confidence if math.isfinite(b.confidence) else 0.0,
-                    "confirmed": b.confirmed,
-                }
-                for b in self.beads
-            ],
+            "source": asdict(self.source),
+            "target": asdict(self.target),
+            "beads": [bead(b) for b in self.beads],
         }
 
     def to_json(self) -> str:
@@ -142,82 +132,58 @@ class ProjectFile:
 
 
 def payload_checksum(payload: dict[str, Any]) -> str:
-    canonical = json.dumps(
-        payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"), allow_nan=False
-    )
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
     return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
-def _expect(condition: bool, what: str) -> None:
-    if not condition:
-        raise CorruptProjectError(f"malformed project file: {what}")
-
-
-def _int_list(value: Any, what: str) -> tuple[int, ...]:
-    _expect(isinstance(value, list), what)
-    _expect(all(isinstance(x, int) and not isinstance(x, bool) for x in value), what)
-    return tuple(value)
+def _typed(value: Any, kind: type[Any] | tuple[type[Any], ...], what: str) -> Any:
+    if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
+        raise TypeError(f"{what} has the wrong type")
+    return value
 
 
 def _side(value: Any, name: str) -> SideRecord:
-    _expect(isinstance(value, dict), f"{name} is not an object")
-    sentences = value.get("sentences")
-    _expect(isinstance(sentences, list), f"{name}.sentences is not a list")
-    _expect(all(isinstance(s, str) for s in sentences), f"{name}.sentences holds a non-string")
-    path = value.get("path")
-    _expect(path is None or isinstance(path, str), f"{name}.path is not a string")
-    _expect(isinstance(value.get("sha256"), str), f"{name}.sha256 is not a string")
-    _expect(isinstance(value.get("lang"), str), f"{name}.lang is not a string")
-    return SideRecord(value["lang"], path, value["sha256"], tuple(sentences))
+    sentences = tuple(_typed(s, str, f"{name} sentence") for s in _typed(value["sentences"], list, name))
+    path = None if value.get("path") is None else _typed(value["path"], str, f"{name} path")
+    return SideRecord(_typed(value["lang"], str, name), path, _typed(value["sha256"], str, name), sentences)
 
 
-def _parse(text: str | bytes) -> ProjectFile:
+def _bead(value: Any) -> Bead:
+    return Bead(
+        tuple(_typed(i, int, "bead id") for i in _typed(value["src"], list, "bead")),
+        tuple(_typed(i, int, "bead id") for i in _typed(value["tgt"], list, "bead")),
+        float(_typed(value["confidence"], (int, float), "confidence")),
+        _typed(value["confirmed"], bool, "confirmed flag"),
+    )
+
+
+def _parse(data: str | bytes) -> ProjectFile:
     try:
-        document = json.loads(text)
+        document = json.loads(data)
     except (ValueError, RecursionError) as err:  # JSONDecodeError, bad UTF-8
         raise CorruptProjectError(f"not valid JSON (truncated or damaged): {err}") from err
-    _expect(isinstance(document, dict), "top level is not an object")
-    if document.get("format") != FORMAT_NAME:
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise CorruptProjectError("not an aligner project file")
     version = document.get("version")
-    _expect(isinstance(version, int), "version is missing")
-    if version > FORMAT_VERSION:
-        raise CorruptProjectError(
-            f"written by a newer aligner (format version {version}, this one reads {FORMAT_VERSION})"
-        )
-    payload = document.get("payload")
-    _expect(isinstance(payload, dict), "payload is missing")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise CorruptProjectError(f"unsupported format version {version!r} (written by a newer aligner?)")
+    payload: Any = document.get("payload")
     try:
-        checksum = payload_checksum(payload)
-    except ValueError as err:
-        raise CorruptProjectError(f"malformed project file: {err}") from err
-    if document.get("checksum") != checksum:
+        ok = isinstance(payload, dict) and document.get("checksum") == payload_checksum(payload)
+    except ValueError:
+        ok = False
+    if not ok:
         raise CorruptProjectError("checksum mismatch (the file was damaged or edited)")
-    _expect(isinstance(payload.get("model", ""), str), "model is not a string")
-    _expect(isinstance(payload.get("saved_at", ""), str), "saved_at is not a string")
-    raw_beads = payload.get("beads")
-    _expect(isinstance(raw_beads, list), "beads is not a list")
-    beads = []
-    for raw in raw_beads:
-        _expect(isinstance(raw, dict), "a bead is not an object")
-        conf = raw.get("confidence", 1.0)
-        _expect(isinstance(conf, (int, float)) and not isinstance(conf, bool), "bad confidence")
-        _expect(isinstance(raw.get("confirmed", False), bool), "bad confirmed flag")
-        beads.append(
-            Bead(
-                _int_list(raw.get("src"), "bad bead ids"),
-                _int_list(raw.get("tgt"), "bad bead ids"),
-                float(conf),
-                raw.get("confirmed", False),
-            )
+    try:
+        project = ProjectFile(
+            source=_side(payload["source"], "source"),
+            target=_side(payload["target"], "target"),
+            beads=tuple(_bead(b) for b in _typed(payload["beads"], list, "beads")),
+            model=_typed(payload.get("model", ""), str, "model"),
+            saved_at=_typed(payload.get("saved_at", ""), str, "saved_at"),
         )
-    project = ProjectFile(
-        source=_side(payload.get("source"), "source"),
-        target=_side(payload.get("target"), "target"),
-        beads=tuple(beads),
-        model=payload.get("model", ""),
-        saved_at=payload.get("saved_at", ""),
-    )
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise CorruptProjectError(f"malformed project file: {err}") from err
     project.check()
     return project
 
@@ -322,13 +288,12 @@ def read_project(path: str | os.PathLike[str]) -> ReadResult:
     if backup is not None:
         when = f" saved at {backup.saved_at}" if backup.saved_at else ""
         warning = f"project file {main} {what}; using the backup {bak.name}{when}"
-        return ReadResult(backup, bak, used_backup=True, corrupt=problem is not None,
-                          warnings=(warning,))
+        return ReadResult(backup, bak, used_backup=True, corrupt=problem is not None, warnings=(warning,))
     warnings = []
     if problem is not None:
         warnings.append(f"project file {main} {what}")
     if backup_problem is not None:
-        warnings.append(f"backup {bak} is damaged too: {backup_problem}")
+        warnings.append(f"its backup {bak.name} is damaged: {backup_problem}")
     warnings.append("no saved corrections could be restored; starting from a fresh alignment")
     return ReadResult(None, main, corrupt=True, warnings=tuple(warnings))
 
@@ -341,7 +306,7 @@ def save_project(path: str | os.PathLike[str], project: ProjectFile) -> ProjectF
     """
     target = Path(path)
     project.check()
-    saved = replace(project, saved_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    saved = replace(project, saved_at=datetime.now(UTC).isoformat(timespec="seconds"))
     data = saved.to_bytes()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -368,7 +333,7 @@ def save_project(path: str | os.PathLike[str], project: ProjectFile) -> ProjectF
 # ---------------------------------------------------------------- reconciling with the documents
 
 
-class LoadStatus(str, Enum):
+class LoadStatus(StrEnum):
     MISSING = "missing"  # no project file: align from scratch
     CORRUPT = "corrupt"  # a file exists but neither it nor its backup is usable
     UNCHANGED = "unchanged"  # same sentences: ``beads`` is the saved alignment
@@ -432,74 +397,67 @@ class ProjectLoad:
 def _id_map(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
     """Map saved sentence ids to current ids for identical sentences, keeping order."""
     matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
-    mapping: dict[int, int] = {}
-    for a, b, size in matcher.get_matching_blocks():
-        mapping.update((a + k, b + k) for k in range(size))
-    return mapping
+    return {a + k: b + k for a, b, size in matcher.get_matching_blocks() for k in range(size)}
 
 
-def _preview(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _side_change(saved: SideRecord, doc: Document) -> tuple[SideChange, dict[int, int]]:
+    if saved.sentences == tuple(doc.texts):
+        return SideChange(False), {i: i for i in range(len(doc))}
+    mapping = _id_map(saved.sentences, doc.texts)
+    hit = set(mapping.values())
+    removed = tuple(i for i in range(len(saved.sentences)) if i not in mapping)
+    return SideChange(True, removed, tuple(j for j in range(len(doc)) if j not in hit)), mapping
 
 
-def _carry_side(
+def _carry(
     ids: tuple[int, ...], mapping: dict[int, int], saved: SideRecord, name: str
-) -> tuple[tuple[int, ...] | None, str]:
+) -> tuple[int, ...] | str:
+    """The bead side's current ids, or the reason it cannot be carried over."""
     for i in ids:
         if i not in mapping:
-            return None, f"{name} sentence {i} changed or was removed: “{_preview(saved.sentences[i])}”"
+            text = " ".join(saved.sentences[i].split())
+            text = text if len(text) <= 40 else text[:39] + "…"
+            return f"{name} sentence {i} changed or was removed: “{text}”"
     new = tuple(mapping[i] for i in ids)
-    if any(b != a + 1 for a, b in zip(new, new[1:])):
-        return None, f"text was inserted between its {name} sentences"
-    return new, ""
+    if any(b != a + 1 for a, b in pairwise(new)):
+        return f"text was inserted between its {name} sentences"
+    return new
 
 
 def reconcile(project: ProjectFile, source: Document, target: Document) -> ProjectLoad:
     """Compare a saved project with the current documents (status UNCHANGED or CHANGED)."""
-    same_src = project.source.sentences == tuple(source.texts)
-    same_tgt = project.target.sentences == tuple(target.texts)
-    warnings = [
-        f"the {_SIDE_NAMES[name]} file changed on disk but its sentences did not"
-        for name, same, rec, doc in (
-            ("source", same_src, project.source, source),
-            ("target", same_tgt, project.target, target),
+    src_change, src_map = _side_change(project.source, source)
+    tgt_change, tgt_map = _side_change(project.target, target)
+    warnings = tuple(
+        f"the {name} file changed on disk but its sentences did not"
+        for name, change, rec, doc in (
+            ("Korean", src_change, project.source, source),
+            ("English", tgt_change, project.target, target),
         )
-        if same and rec.sha256 != text_sha256(doc.source)
-    ]
+        if not change.changed and rec.sha256 != text_sha256(doc.source)
+    )
     confirmed = tuple(b for b in project.beads if b.confirmed)
-    if same_src and same_tgt:
-        return ProjectLoad(
-            LoadStatus.UNCHANGED, Path(), project, project.beads, confirmed,
-            source_change=SideChange(False), target_change=SideChange(False),
-            warnings=tuple(warnings),
-        )
-    src_map = _id_map(project.source.sentences, source.texts)
-    tgt_map = _id_map(project.target.sentences, target.texts)
-    kept: list[Bead] = []
+    unchanged = not src_change.changed and not tgt_change.changed
+    kept: list[Bead] = list(confirmed) if unchanged else []
     dropped: list[DroppedBead] = []
-    for bead in confirmed:
-        src, why = _carry_side(bead.src, src_map, project.source, "Korean")
-        tgt, why_t = _carry_side(bead.tgt, tgt_map, project.target, "English")
-        if src is None or tgt is None:
-            dropped.append(DroppedBead(bead, why or why_t))
+    for bead in () if unchanged else confirmed:
+        src = _carry(bead.src, src_map, project.source, "Korean")
+        tgt = _carry(bead.tgt, tgt_map, project.target, "English")
+        if isinstance(src, str) or isinstance(tgt, str):
+            dropped.append(DroppedBead(bead, src if isinstance(src, str) else str(tgt)))
         else:
             kept.append(Bead(src, tgt, bead.confidence, True))
-
-    def change(mapping: dict[int, int], old: int, new: int, same: bool) -> SideChange:
-        hit = set(mapping.values())
-        return SideChange(
-            not same,
-            tuple(i for i in range(old) if i not in mapping),
-            tuple(j for j in range(new) if j not in hit),
-        )
-
     return ProjectLoad(
-        LoadStatus.CHANGED, Path(), project, None, tuple(kept), tuple(dropped),
-        discarded_unconfirmed=len(project.beads) - len(confirmed),
-        source_change=change(src_map, len(project.source.sentences), len(source), same_src),
-        target_change=change(tgt_map, len(project.target.sentences), len(target), same_tgt),
-        warnings=tuple(warnings),
+        LoadStatus.UNCHANGED if unchanged else LoadStatus.CHANGED,
+        Path(),
+        project,
+        beads=project.beads if unchanged else None,
+        constraints=tuple(kept),
+        dropped=tuple(dropped),
+        discarded_unconfirmed=0 if unchanged else len(project.beads) - len(confirmed),
+        source_change=src_change,
+        target_change=tgt_change,
+        warnings=warnings,
     )
 
 

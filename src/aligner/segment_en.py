@@ -17,7 +17,7 @@ _ABBREV = frozenset(
     """
     mr mrs ms mx dr prof sr jr st mt rev fr hon gov gen col lt sgt capt cmdr adm maj pres
     sen rep amb supt messrs mme mlle
-    e.g eg i.e ie cf viz vs v al approx ca c. ref refs
+    e.g eg i.e ie cf viz vs v al approx ca ref refs
     fig figs tab no nos vol vols pp p para paras sec secs ch chap art arts eq eqs ed eds
     op loc ibid id trans dept univ assn est
     jan feb mar apr jun jul aug sep sept oct nov dec
@@ -47,7 +47,6 @@ _LOOKBACK = 40
 def _is_boundary(text: str, m: re.Match[str], sent_start: int) -> bool:
     punct = m.group(0)
     after = m.end()
-    nxt = text[after:].lstrip()[:_LOOKBACK] if after < len(text) else ""
     nxt = text[after : after + _LOOKBACK + 8].lstrip()
     if not _SENT_START.match(nxt):
         return False
@@ -55,7 +54,7 @@ def _is_boundary(text: str, m: re.Match[str], sent_start: int) -> bool:
         return True
     if not punct.startswith("."):
         return True
-    closed = len(punct.rstrip("\"'”’)]}»」』")) > 1  # "…end." / "…end.)" closes with a quote
+    closed = len(punct.rstrip("\"'”’)]}»」』")) < len(punct)  # '…end." Then' closes a quote
     before = _WORD_BEFORE_RE.search(text, max(sent_start, m.start() - _LOOKBACK), m.start())
     word = before.group(1) if before else ""
     if closed or not word:
@@ -69,7 +68,7 @@ def _is_boundary(text: str, m: re.Match[str], sent_start: int) -> bool:
     if low in _AMBIGUOUS or low.replace(".", "") in _AMBIGUOUS:
         return next_word in _OPENERS
     # Enumerator at the start of a sentence: "1. Introduction", "IV. Results", "a) ..."
-    if m.start() - len(word) <= sent_start and (bare.isdigit() or _ROMAN_RE.match(bare)):
+    if not text[sent_start : m.start() - len(word)].strip() and (bare.isdigit() or _ROMAN_RE.match(bare)):
         return False
     if len(bare) == 1 and bare.isalpha() and bare.isupper():
         return False  # initial: "J. Smith", "Plan B." is rare

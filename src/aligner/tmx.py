@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aligner
 
@@ -59,7 +59,7 @@ def _attrs(pairs: Iterable[tuple[str, str]]) -> str:
 
 def tmx_date(moment: datetime) -> str:
     """TMX date format: ``YYYYMMDDThhmmssZ`` in UTC."""
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def build_tmx(

@@ -1,0 +1,80 @@
+"""On-disk cache of segmented documents, keyed by text, language and options.
+
+Segmenting Korean with kiwipiepy costs seconds; a reopened document costs a
+file read. Entries carry a checksum; a damaged entry is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict
+from pathlib import Path
+
+from .atomic import atomic_write_text
+from .cache import cache_dir
+from .errors import AlignerError
+from .model import Document, Lang, Progress, Sentence
+
+log = logging.getLogger(__name__)
+SEGMENTER_VERSION = "1"
+
+
+def _key(source: str, lang: Lang | None, presplit: bool) -> str:
+    h = hashlib.sha256()
+    for part in (SEGMENTER_VERSION, lang.value if lang else "auto", str(presplit), source):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _path(key: str) -> Path:
+    return cache_dir() / "documents" / f"{key}.json"
+
+
+def _load(key: str, source: str, path: str | None, encoding: str) -> Document | None:
+    f = _path(key)
+    try:
+        raw = json.loads(f.read_text(encoding="utf-8"))
+        body = json.dumps(raw["sentences"], ensure_ascii=False, sort_keys=True)
+        if hashlib.sha256(body.encode("utf-8")).hexdigest() != raw["checksum"]:
+            raise ValueError("checksum mismatch")
+        sentences = tuple(Sentence(**s) for s in raw["sentences"])
+        return Document(Lang(raw["lang"]), source, sentences, path=path, encoding=encoding)
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError) as err:
+        log.warning("ignoring damaged segmentation cache %s: %s", f, err)
+        return None
+
+
+def _store(key: str, doc: Document) -> None:
+    sentences = [asdict(s) for s in doc.sentences]
+    body = json.dumps(sentences, ensure_ascii=False, sort_keys=True)
+    payload = {
+        "lang": doc.lang.value,
+        "checksum": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        "sentences": sentences,
+    }
+    try:
+        _path(key).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(_path(key), json.dumps(payload, ensure_ascii=False))
+    except (OSError, AlignerError) as err:  # a cache that cannot be written only costs time
+        log.warning("could not write segmentation cache: %s", err)
+
+
+def load_document_cached(
+    path: str | Path, lang: Lang | None, *, presplit: bool = False, progress: Progress | None = None
+) -> Document:
+    """``segment.load_document`` with an on-disk cache of the result."""
+    from .ingest import read_document_text
+    from .segment import segment
+
+    source, encoding = read_document_text(path)
+    key = _key(source, lang, presplit)
+    doc = _load(key, source, str(path), encoding)
+    if doc is None:
+        doc = segment(source, lang, presplit=presplit, path=str(path), encoding=encoding, progress=progress)
+        _store(key, doc)
+    return doc

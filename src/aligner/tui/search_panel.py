@@ -1,0 +1,238 @@
+"""The search box: a query input with history and a live list of ranked hits.
+
+The panel never searches itself: it posts ``QueryChanged`` (debounced) and
+``HitChosen`` up to its parent, which runs the search in a worker and hands
+the hits back with ``show_results`` (attributes down).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from aligner.model import Lang
+from aligner.search import SearchHit
+
+from .rows import display_text
+
+DEBOUNCE_S = 0.05
+KIND_STYLES = {"semantic": "cyan", "literal": "green", "morpheme": "magenta"}
+
+
+def hit_prompt(hit: SearchHit) -> Text:
+    """One result line: score, kind labels, language and the sentence (literal text)."""
+    kinds = Text()
+    for n, kind in enumerate(hit.kinds):
+        if n:
+            kinds.append("+", style="dim")
+        kinds.append(kind, style=KIND_STYLES.get(kind, ""))
+    kinds.pad_right(max(0, 17 - kinds.cell_len))
+    lang = Text(" KO " if hit.lang is Lang.KO else " EN ", style="bold")
+    return Text.assemble(
+        Text(f"{hit.score:4.2f} ", style="bold"), kinds, lang, Text(display_text(hit.text)), no_wrap=True
+    )
+
+
+class HistoryInput(Input):
+    """An Input whose up/down keys walk through earlier queries."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("up", "history_previous", "Earlier search", show=False),
+        Binding("down", "history_next", "Later search", show=False),
+    ]
+
+    def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
+        super().__init__(placeholder=placeholder, id=id)
+        self.history: list[str] = []
+        self._position: int | None = None
+        self._draft = ""
+
+    def remember(self, query: str) -> None:
+        query = query.strip()
+        if query:
+            if query in self.history:
+                self.history.remove(query)
+            self.history.append(query)
+        self._position = None
+
+    def _recall(self, value: str) -> None:
+        self.value = value
+        self.cursor_position = len(value)
+
+    def action_history_previous(self) -> None:
+        if not self.history:
+            return
+        if self._position is None:
+            self._draft = self.value
+            self._position = len(self.history) - 1
+        else:
+            self._position = max(0, self._position - 1)
+        self._recall(self.history[self._position])
+
+    def action_history_next(self) -> None:
+        if self._position is None:
+            return
+        self._position += 1
+        if self._position >= len(self.history):
+            self._position = None
+            self._recall(self._draft)
+        else:
+            self._recall(self.history[self._position])
+
+
+class SearchPanel(Vertical):
+    """Query input, a hit count line and the ranked results."""
+
+    DEFAULT_CSS = """
+    SearchPanel {
+        dock: bottom;
+        height: auto;
+        max-height: 50%;
+        display: none;
+        border-top: tall $accent;
+        background: $panel;
+    }
+    SearchPanel.-open { display: block; }
+    SearchPanel > #search-input { border: none; height: 1; padding: 0 1; }
+    SearchPanel > #search-count { height: 1; padding: 0 1; color: $text-muted; }
+    SearchPanel > #search-results {
+        height: auto;
+        max-height: 10;
+        border: none;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        background: $panel;
+    }
+    """
+
+    BINDINGS: list[BindingType] = [Binding("escape", "close", "Close search")]
+
+    class QueryChanged(Message):
+        """The user typed: run this search (already debounced)."""
+
+        def __init__(self, query: str) -> None:
+            super().__init__()
+            self.query = query
+
+    class HitChosen(Message):
+        """The user picked a result (Enter or click)."""
+
+        def __init__(self, hit: SearchHit, query: str) -> None:
+            super().__init__()
+            self.hit = hit
+            self.query = query
+
+    class Closed(Message):
+        """The user closed the search (Escape)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._timer: Timer | None = None
+        self._hits: list[SearchHit] = []
+        self._results_for: str | None = None
+        self._pending_submit = False
+
+    def compose(self) -> ComposeResult:
+        yield HistoryInput(placeholder="Search Korean or English (↑↓ history, Enter jumps)", id="search-input")
+        yield Static(id="search-count")
+        yield OptionList(id="search-results")
+
+    @property
+    def input(self) -> HistoryInput:
+        return self.query_one("#search-input", HistoryInput)
+
+    @property
+    def results(self) -> OptionList:
+        return self.query_one("#search-results", OptionList)
+
+    @property
+    def hits(self) -> list[SearchHit]:
+        return list(self._hits)
+
+    @property
+    def results_query(self) -> str | None:
+        """The query the shown results belong to."""
+        return self._results_for
+
+    def open(self) -> None:
+        self.add_class("-open")
+        self.input.focus()
+        self.input.select_all() if self.input.value else None
+
+    def close(self) -> None:
+        self.remove_class("-open")
+
+    @property
+    def is_open(self) -> bool:
+        return self.has_class("-open")
+
+    def show_results(self, query: str, hits: Sequence[SearchHit]) -> None:
+        """Display ``hits`` for ``query`` (ignored if the user has typed on since)."""
+        if query != self.input.value.strip():
+            return
+        self._hits = list(hits)
+        self._results_for = query
+        results = self.results
+        results.clear_options()
+        results.add_options(Option(hit_prompt(h)) for h in self._hits)
+        if self._hits:
+            results.highlighted = 0
+        count = self.query_one("#search-count", Static)
+        if not query:
+            count.update("")
+        elif not self._hits:
+            count.update(Text("no match", style="italic"))
+        else:
+            count.update(Text(f"{len(self._hits)} results — Enter or click to jump, Tab to the list"))
+        if self._pending_submit:
+            self._pending_submit = False
+            self._choose(results.highlighted)
+
+    def _fire(self) -> None:
+        self._timer = None
+        self.post_message(self.QueryChanged(self.input.value.strip()))
+
+    @on(Input.Changed, "#search-input")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_S, self._fire)
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        query = event.value.strip()
+        if not query:
+            return
+        if self._results_for == query and self._timer is None:
+            self._choose(self.results.highlighted)
+        else:  # results not in yet: jump as soon as they arrive
+            self._pending_submit = True
+            if self._timer is not None:
+                self._timer.stop()
+            self._fire()
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option_index)
+
+    def _choose(self, index: int | None) -> None:
+        if not self._hits or self._results_for is None:
+            return
+        hit = self._hits[index if index is not None and 0 <= index < len(self._hits) else 0]
+        self.input.remember(self._results_for)
+        self.post_message(self.HitChosen(hit, self._results_for))
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
