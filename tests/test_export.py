@@ -231,6 +231,7 @@ def test_format_for_path() -> None:
 def test_one_line() -> None:
     assert one_line("a \n b\t\tc\r\nd\u2028e") == "a b c d e"
     assert one_line("plain text") == "plain text"
+    assert one_line("nul\x00 bell\x07 esc\x1b[0m del\x7f") == "nul bell esc[0m del"
 
 
 def test_write_export_is_atomic_and_utf8(alignment: Alignment, tmp_path: Path) -> None:

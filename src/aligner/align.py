@@ -1,13 +1,13 @@
 """Two-pass sentence alignment of a Korean document with its English translation.
 
 Pass 1 finds a coarse monotone path of 1-1 matches (plus skips) inside a wide
-diagonal band, scored by margin-normalised cosine similarity of sentence
-embeddings. Pass 2 re-aligns inside a narrow window around that path with
-every bead shape up to 4-1/1-4 (and 2-2, 2-3, 3-2, 3-3), scoring spans by the
-embedding of the concatenated sentences, a length prior fitted to this pair's
-own character ratio, shared anchor tokens (numbers, Latin words) and paragraph
-structure. The skip (1-0/0-1) threshold is calibrated per document from the
-distribution of best-match similarities.
+diagonal band from sentence-embedding similarities. Pass 2 re-aligns inside a
+narrow window around that path with every bead shape up to 4-1/1-4 (and 2-2,
+2-3, 3-2, 3-3), scoring spans by the embedding of the concatenated sentences
+(embedded only for the spans the window needs), a length prior fitted to this
+pair's own character ratio, shared anchor tokens (numbers, Latin words),
+paragraph and heading structure. The skip (1-0/0-1) threshold is calibrated per
+document between the typical unrelated pair and the typical best match.
 
 ``align_arrays`` is array-in/array-out; ``align_documents`` embeds, aligns and
 attaches a calibrated confidence to every bead.
@@ -22,7 +22,15 @@ import numpy as np
 
 from .confidence import bead_confidences
 from .dp import band_cells, banded_dp
-from .features import Encoder, SideArrays, SpanVectors, pair_arrays
+from .features import (
+    BeadFeatures,
+    DocStats,
+    Encoder,
+    SideArrays,
+    SpanVectors,
+    bead_features,
+    pair_arrays,
+)
 from .model import Bead, Document, Progress, check_beads
 
 FIRST_TYPES = np.array([[1, 1], [1, 0], [0, 1]], dtype=np.int64)
@@ -35,43 +43,32 @@ MAX_SPAN = 4
 
 @dataclass(frozen=True)
 class Params:
-    """Scoring constants (fitted on dev gold plus synthetic perturbations)."""
+    """Scoring constants (tuned on the dev gold plus synthetic perturbations of it)."""
 
-    knn: int = 4  # neighbours for the margin normalisation
+    knn: int = 4  # neighbours for the neighbourhood (hubness) normaliser
+    margin_weight: float = 0.5  # weight of that correction
     first_band: int = 120  # minimum half width of the pass-1 band (sentences)
     first_band_frac: float = 0.08  # ... or this fraction of the longer side
     window: int = 4  # pass-2 half window around the pass-1 path
-    margin_weight: float = 0.5  # weight of the neighbourhood (hubness) correction
-    best_quantile: float = 0.75  # quantile of best-match scores = "typical true match"
-    skip_alpha: float = 0.5  # threshold between typical unrelated (0) and typical match (1)
-    len_clip: float = 4.5
+    best_quantile: float = 0.75  # quantile of best-match scores taken as "typical match"
+    skip_alpha: float = 0.5  # skip threshold: 0 = typical unrelated pair, 1 = typical match
     len_weight: float = 0.08
-    anchor_weight: float = 0.15
+    len_clip: float = 4.5
+    anchor_shared: float = 0.15
+    anchor_alone: float = 0.08
     para_penalty: float = 0.05
-    heading_penalty: float = 0.15
+    heading_penalty: float = 0.3
     merge_penalty: float = 0.02  # per extra sentence in a bead
 
 
 DEFAULT_PARAMS = Params()
 
 
-@dataclass(frozen=True, eq=False)
-class DocStats:
-    """Per-document calibration shared by both passes."""
-
-    r_src: np.ndarray  # (N,) mean cosine of each source sentence to its k nearest targets
-    r_tgt: np.ndarray  # (M,)
-    threshold: float  # score at which a match is as good as skipping
-    scale: float  # typical best match minus typical unrelated pair
-    r_mean: float  # document mean of r_src/r_tgt
-    log_ratio: float  # mean log(src chars / tgt chars) of matched pairs
-    log_sd: float  # its spread
-
-
-# --- bands ----------------------------------------------------------------------
+# --- bands ----------------------------------------------------------------------------
 
 
 def diagonal_band(n: int, m: int, half: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows 0..n of a band of half width ``half`` around the diagonal of an n x m grid."""
     i = np.arange(n + 1, dtype=np.float64)
     centre = np.round(i * (m / n if n else 0.0)).astype(np.int64)
     lo = np.clip(centre - half, 0, m)
@@ -82,300 +79,220 @@ def diagonal_band(n: int, m: int, half: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def path_band(path: np.ndarray, n: int, m: int, w: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rows around a monotone path of cells, widened by ``w`` (Bertalign-style)."""
+    """Rows around a monotone path of cells, widened by ``w`` rows and columns."""
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
-    for (i0, j0), (i1, j1) in zip(path[:-1], path[1:]):
-        for i in range(i0, i1 + 1):
-            lo[i] = min(lo[i], j0)
-            hi[i] = max(hi[i], j1)
+    for (i0, j0), (i1, j1) in zip(path[:-1].tolist(), path[1:].tolist()):
+        lo[i0 : i1 + 1] = np.minimum(lo[i0 : i1 + 1], j0)
+        hi[i0 : i1 + 1] = np.maximum(hi[i0 : i1 + 1], j1)
     idx = np.arange(n + 1)
-    lo = np.minimum.accumulate(lo[::-1])[::-1]  # keep lo non-decreasing
-    hi = np.maximum.accumulate(hi)
     lo_w = np.clip(lo[np.clip(idx - w, 0, n)] - w, 0, m)
     hi_w = np.clip(hi[np.clip(idx + w, 0, n)] + w, 0, m)
     return lo_w, hi_w
 
 
-# --- similarity in a band -------------------------------------------------------------
+# --- per-document calibration ------------------------------------------------------------
 
 
-def band_similarity(
-    a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray, block: int = 256
-) -> np.ndarray:
-    """cos(a[i], b[j]) for cells (i+1, j+1) i.e. rows 1..N of a band over positions.
-
-    Returns a flat array aligned with ``band_cells(lo[1:]-?...)``: here simply
-    for each row i in 0..N-1 the columns lo[i]..hi[i] (0-based sentence ids).
-    """
+def band_similarity(a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray, block: int = 256) -> np.ndarray:
+    """Flat cos(a[i], b[j]) for each row i and columns lo[i]..hi[i] (inclusive)."""
     widths = hi - lo + 1
     out = np.empty(int(widths.sum()), dtype=np.float32)
     pos = 0
-    n = a.shape[0]
-    for r0 in range(0, n, block):
-        r1 = min(n, r0 + block)
+    for r0 in range(0, a.shape[0], block):
+        r1 = min(a.shape[0], r0 + block)
         c0 = int(lo[r0:r1].min())
         c1 = int(hi[r0:r1].max()) + 1
-        if c1 <= c0:
-            continue
         sims = a[r0:r1] @ b[c0:c1].T
         for r in range(r0, r1):
             w = int(widths[r])
-            if w > 0:
-                out[pos : pos + w] = sims[r - r0, lo[r] - c0 : hi[r] - c0 + 1]
-                pos += w
+            out[pos : pos + w] = sims[r - r0, lo[r] - c0 : hi[r] - c0 + 1]
+            pos += w
     return out
 
 
-def knn_means(sim_rows: np.ndarray, widths: np.ndarray, k: int) -> np.ndarray:
-    """Mean of the top-k values of each ragged row."""
+def _topk_means(flat: np.ndarray, widths: np.ndarray, k: int) -> np.ndarray:
     out = np.zeros(widths.shape[0], dtype=np.float64)
     pos = 0
     for r, w in enumerate(widths.tolist()):
-        if w > 0:
-            row = sim_rows[pos : pos + w]
-            kk = min(k, w)
-            out[r] = float(np.partition(row, w - kk)[w - kk :].mean())
+        kk = min(k, w)
+        out[r] = float(np.partition(flat[pos : pos + w], w - kk)[w - kk :].mean())
         pos += w
     return out
 
 
-def doc_stats(src: SideArrays, tgt: SideArrays, params: Params) -> tuple[DocStats, np.ndarray, np.ndarray, np.ndarray]:
-    """Margin normalisers and skip threshold; also the pass-1 band and its sims."""
-    n, m = len(src), len(tgt)
-    half = max(params.first_band, int(params.first_band_frac * max(n, m)))
+def _sentence_band(n: int, m: int, half: int) -> tuple[np.ndarray, np.ndarray]:
     lo, hi = diagonal_band(n, m, half)
-    # sentence-level band: row i (0-based sentence) covers columns lo..hi-1 clipped
-    slo = lo[:-1].copy()
-    shi = np.minimum(hi[1:], m) - 1
-    shi = np.maximum(shi, slo)
-    sims = band_similarity(src.vecs, tgt.vecs, slo, shi) if n and m else np.zeros(0, np.float32)
-    widths = (shi - slo + 1) if n and m else np.zeros(n, np.int64)
-    r_src = knn_means(sims, widths, params.knn) if n and m else np.zeros(n)
-    # column-wise: transpose band by computing the symmetric band for target rows
-    tlo, thi = diagonal_band(m, n, half)
-    ttlo = tlo[:-1].copy()
-    tthi = np.maximum(np.minimum(thi[1:], n) - 1, ttlo)
-    tsims = band_similarity(tgt.vecs, src.vecs, ttlo, tthi) if n and m else np.zeros(0, np.float32)
-    r_tgt = knn_means(tsims, tthi - ttlo + 1, params.knn) if n and m else np.zeros(m)
-    # skip threshold between the typical unrelated pair and the typical best match
-    if n and m:
-        rows = np.repeat(np.arange(n), widths)
-        cols = np.arange(rows.shape[0]) - np.concatenate([[0], np.cumsum(widths)[:-1]])[rows] + slo[rows]
-        r_mean = float(np.concatenate([r_src, r_tgt]).mean())
-        marg = sims - params.margin_weight * (0.5 * (r_src[rows] + r_tgt[cols]) - r_mean)
-        best_src = np.full(n, -1.0)
-        np.maximum.at(best_src, rows, marg)
-        best_tgt = np.full(m, -1.0)
-        np.maximum.at(best_tgt, cols, marg)
-        best = np.concatenate([best_src, best_tgt])
-        mu0 = float(np.median(marg))
-        mu1 = float(np.quantile(best, params.best_quantile))
-        scale = max(mu1 - mu0, 0.05)
-        threshold = mu0 + params.skip_alpha * scale
-    else:
-        r_mean, mu0, scale = 0.0, 0.0, 1.0
-        threshold = 0.5
-        marg = np.zeros(0)
-    # length ratio from mutual best matches
-    log_ratio, log_sd = _length_model(src, tgt, sims, slo, widths, marg if n and m else None, threshold)
-    stats = DocStats(r_src=r_src, r_tgt=r_tgt, threshold=threshold, scale=scale, r_mean=r_mean, log_ratio=log_ratio, log_sd=log_sd)
-    return stats, slo, shi, sims
+    slo = np.minimum(lo[:-1], m - 1)
+    shi = np.maximum(np.minimum(hi[1:], m) - 1, slo)
+    return slo, shi
 
 
-def _length_model(
-    src: SideArrays,
-    tgt: SideArrays,
-    sims: np.ndarray,
-    slo: np.ndarray,
-    widths: np.ndarray,
-    marg: np.ndarray | None,
-    threshold: float,
-) -> tuple[float, float]:
+def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS) -> DocStats:
+    """Neighbourhood normalisers, skip threshold and length model of one pair."""
     n, m = len(src), len(tgt)
-    if not n or not m or marg is None:
-        return 0.0, 0.5
-    total = float(np.log(src.lengths.sum() / tgt.lengths.sum()))
-    offsets = np.concatenate([[0], np.cumsum(widths)[:-1]])
-    pairs = []
+    if not n or not m:
+        return DocStats(np.zeros(n), np.zeros(m), 0.0, 0.5, 0.3, 0.0, 0.5)
+    half = max(params.first_band, int(params.first_band_frac * max(n, m)))
+    slo, shi = _sentence_band(n, m, half)
+    widths = shi - slo + 1
+    sims = band_similarity(src.vecs, tgt.vecs, slo, shi)
+    r_src = _topk_means(sims, widths, params.knn)
+    tlo, thi = _sentence_band(m, n, half)
+    tsims = band_similarity(tgt.vecs, src.vecs, tlo, thi)
+    r_tgt = _topk_means(tsims, thi - tlo + 1, params.knn)
+    r_mean = float(np.concatenate([r_src, r_tgt]).mean())
+
+    rows = np.repeat(np.arange(n), widths)
+    starts = np.concatenate([[0], np.cumsum(widths)[:-1]])
+    cols = np.arange(rows.shape[0]) - starts[rows] + slo[rows]
+    marg = sims - params.margin_weight * (0.5 * (r_src[rows] + r_tgt[cols]) - r_mean)
+    best_src = np.full(n, -np.inf)
+    np.maximum.at(best_src, rows, marg)
+    best_tgt = np.full(m, -np.inf)
+    np.maximum.at(best_tgt, cols, marg)
+    best = np.concatenate([best_src, best_tgt])
+    mu0 = float(np.median(marg))
+    mu1 = float(np.quantile(best, params.best_quantile))
+    scale = max(mu1 - mu0, 0.05)
+    threshold = mu0 + params.skip_alpha * scale
+
+    # length model from each source sentence's best match when it clears the threshold
+    arg = np.zeros(n, dtype=np.int64)
     for i in range(n):
-        w = int(widths[i])
-        if w <= 0:
-            continue
-        row = marg[offsets[i] : offsets[i] + w]
-        k = int(np.argmax(row))
-        if row[k] > threshold:
-            pairs.append((i, int(slo[i]) + k))
-    if len(pairs) < 5:
-        return total, 0.5
-    idx = np.array(pairs)
-    lr = np.log(src.lengths[idx[:, 0]] / tgt.lengths[idx[:, 1]])
-    med = float(np.median(lr))
-    mad = float(np.median(np.abs(lr - med))) * 1.4826
-    return med, float(np.clip(mad, 0.2, 0.8))
+        row = marg[starts[i] : starts[i] + widths[i]]
+        arg[i] = slo[i] + int(np.argmax(row))
+    good = best_src > threshold
+    log_ratio = float(np.log(src.lengths.sum() / tgt.lengths.sum()))
+    log_sd = 0.5
+    if good.sum() >= 5:
+        lr = np.log(src.lengths[good] / tgt.lengths[arg[good]])
+        log_ratio = float(np.median(lr))
+        log_sd = float(np.clip(1.4826 * np.median(np.abs(lr - log_ratio)), 0.2, 0.8))
+    return DocStats(r_src, r_tgt, r_mean, threshold, scale, log_ratio, log_sd)
 
 
-# --- bead scores -----------------------------------------------------------------------
+# --- bead scores ---------------------------------------------------------------------------
 
 
-def _span_mean(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
-    c = np.concatenate([[0.0], np.cumsum(x)])
-    return (c[starts + k] - c[starts]) / k
+def combine(f: BeadFeatures, stats: DocStats, params: Params = DEFAULT_PARAMS) -> np.ndarray:
+    """Score of each bead (higher is better; a skip bead scores 0)."""
+    sem = (f.cos - params.margin_weight * (f.norm - stats.r_mean) - stats.threshold) / stats.scale
+    length = np.maximum(-0.5 * (f.log_len / stats.log_sd) ** 2, -params.len_clip)
+    return np.asarray(
+        sem
+        + params.len_weight * length
+        + params.anchor_shared * np.minimum(f.anchors_shared, 3.0)
+        - params.anchor_alone * np.minimum(f.anchors_alone, 3.0)
+        - params.para_penalty * f.para_breaks
+        - params.heading_penalty * f.heading_mismatch
+        - params.merge_penalty * (f.a + f.b - 2)
+    )
 
 
-def _span_sum(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
-    c = np.concatenate([[0.0], np.cumsum(x)])
-    return c[starts + k] - c[starts]
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """Everything the scorer needs for one document pair."""
+
+    src: SideArrays
+    tgt: SideArrays
+    src_spans: SpanVectors
+    tgt_spans: SpanVectors
+    stats: DocStats
+    params: Params
 
 
 def bead_scores(
-    types: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    src: SideArrays,
-    tgt: SideArrays,
-    src_spans: SpanVectors,
-    tgt_spans: SpanVectors,
-    stats: DocStats,
-    params: Params,
-    *,
-    with_parts: bool = False,
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """scores[t, cell] for every bead type ending at every cell of the band."""
+    prob: Problem, types: np.ndarray, lo: np.ndarray, hi: np.ndarray, i0: int = 0, j0: int = 0
+) -> np.ndarray:
+    """scores[t, cell] of each bead type ending at each band cell (grid offset i0, j0)."""
     rows, cols = band_cells(lo, hi)
-    n_cells = rows.shape[0]
-    scores = np.full((types.shape[0], n_cells), -1e9, dtype=np.float64)
-    parts: dict[str, np.ndarray] = {}
-    src_para_break = np.concatenate([[0], np.diff(src.paragraph) != 0]).astype(np.float64)
-    tgt_para_break = np.concatenate([[0], np.diff(tgt.paragraph) != 0]).astype(np.float64)
+    scores = np.full((types.shape[0], rows.shape[0]), -1e9, dtype=np.float64)
     for t, (a, b) in enumerate(types.tolist()):
-        ok = (rows >= a) & (cols >= b)
+        ok = np.nonzero((rows >= a) & (cols >= b))[0]
         if a == 0 or b == 0:
             scores[t, ok] = 0.0
-            if a == 0:
-                jj = cols[ok] - 1
-                scores[t, ok] -= params.heading_penalty * 0.0 * tgt.heading[jj]
             continue
-        idx = np.nonzero(ok)[0]
-        si = rows[idx] - a
-        tj = cols[idx] - b
-        sv = src_spans.get(si, a)
-        tv = tgt_spans.get(tj, b)
-        cos = np.einsum("ij,ij->i", sv, tv).astype(np.float64)
-        norm = 0.5 * (_span_mean(stats.r_src, si, a) + _span_mean(stats.r_tgt, tj, b))
-        margin = cos - params.margin_weight * (norm - stats.r_mean)
-        lr = np.log(_span_sum(src.lengths, si, a) / _span_sum(tgt.lengths, tj, b)) - stats.log_ratio
-        len_score = np.maximum(-0.5 * (lr / stats.log_sd) ** 2, -params.len_clip)
-        sa = src.anchors
-        ta = tgt.anchors
-        sanch = np.zeros((idx.shape[0], sa.shape[1]), dtype=np.float32)
-        tanch = np.zeros_like(sanch)
-        for d in range(a):
-            sanch += sa[si + d]
-        for d in range(b):
-            tanch += ta[tj + d]
-        inter = np.minimum(sanch, tanch).sum(axis=1)
-        union = np.maximum(sanch, tanch).sum(axis=1)
-        anchor = np.where(union > 0, inter / np.maximum(union, 1.0), 0.0)
-        anchor_present = (sanch.sum(axis=1) > 0) & (tanch.sum(axis=1) > 0)
-        anchor_score = np.where(anchor_present, anchor - 0.25, 0.0)
-        breaks = 0.0
-        for d in range(1, a):
-            breaks = breaks + src_para_break[si + d]
-        for d in range(1, b):
-            breaks = breaks + tgt_para_break[tj + d]
-        s = (
-            (margin - stats.threshold) / stats.scale
-            + params.len_weight * len_score
-            + params.anchor_weight * anchor_score
-            - params.para_penalty * breaks
-            - params.merge_penalty * (a + b - 2)
-        )
-        # headings match headings
-        sh = src.heading[si]
-        th = tgt.heading[tj]
-        s -= params.heading_penalty * (sh != th) * (a == 1 and b == 1)
-        scores[t, idx] = s
-        if with_parts:
-            parts[f"cos{t}"] = cos
-    return scores, parts
+        f = bead_features(rows[ok] - a + i0, cols[ok] - b + j0, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
+        scores[t, ok] = combine(f, prob.stats, prob.params)
+    return scores
 
 
-# --- passes ------------------------------------------------------------------------------
+def score_beads(prob: Problem, beads: Sequence[Bead]) -> tuple[np.ndarray, list[BeadFeatures | None]]:
+    """Score and features of given beads (skip beads: score 0, features None)."""
+    out = np.zeros(len(beads))
+    feats: list[BeadFeatures | None] = [None] * len(beads)
+    for k, bead in enumerate(beads):
+        if bead.src and bead.tgt:
+            f = bead_features(
+                np.array([bead.src[0]]), np.array([bead.tgt[0]]), len(bead.src), len(bead.tgt),
+                prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats,
+            )
+            feats[k] = f
+            out[k] = float(combine(f, prob.stats, prob.params)[0])
+    return out, feats
 
 
-def _path_to_beads(path: np.ndarray, i0: int = 0, j0: int = 0) -> list[Bead]:
-    beads = []
-    for (a0, b0), (a1, b1) in zip(path[:-1].tolist(), path[1:].tolist()):
-        beads.append(Bead(tuple(range(i0 + a0, i0 + a1)), tuple(range(j0 + b0, j0 + b1))))
-    return beads
+# --- passes ----------------------------------------------------------------------------------
 
 
-def _align_segment(
-    src: SideArrays,
-    tgt: SideArrays,
-    i0: int,
-    i1: int,
-    j0: int,
-    j1: int,
-    src_spans: SpanVectors,
-    tgt_spans: SpanVectors,
-    stats: DocStats,
-    params: Params,
-) -> list[Bead]:
+def _path_to_beads(path: np.ndarray, i0: int, j0: int) -> list[Bead]:
+    pts = path.tolist()
+    return [
+        Bead(tuple(range(i0 + a0, i0 + a1)), tuple(range(j0 + b0, j0 + b1)))
+        for (a0, b0), (a1, b1) in zip(pts[:-1], pts[1:])
+    ]
+
+
+def _window_spans(lo: np.ndarray, hi: np.ndarray, i0: int, j0: int) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Multi-sentence spans that some pass-2 bead inside the band can use."""
+    n = lo.shape[0] - 1
+    src: set[tuple[int, int]] = set()
+    tgt: set[tuple[int, int]] = set()
+    for i in range(n + 1):
+        for k in range(2, MAX_SPAN + 1):
+            if i >= k:
+                src.add((i0 + i - k, k))
+        for j in range(int(lo[i]), int(hi[i]) + 1):
+            for k in range(2, MAX_SPAN + 1):
+                if j >= k:
+                    tgt.add((j0 + j - k, k))
+    return src, tgt
+
+
+def align_segment(prob: Problem, i0: int, i1: int, j0: int, j1: int) -> list[Bead]:
+    """Align src[i0:i1] with tgt[j0:j1] (both passes)."""
     n, m = i1 - i0, j1 - j0
     if n == 0 or m == 0:
         return [Bead((i,), ()) for i in range(i0, i1)] + [Bead((), (j,)) for j in range(j0, j1)]
-    sub_src = _slice(src, i0, i1)
-    sub_tgt = _slice(tgt, j0, j1)
-    sub_stats = replace(stats, r_src=stats.r_src[i0:i1], r_tgt=stats.r_tgt[j0:j1])
-    ss = _OffsetSpans(src_spans, i0)
-    ts = _OffsetSpans(tgt_spans, j0)
-    # pass 1: 1-1 and skips in a wide diagonal band
+    params = prob.params
     half = max(params.first_band, int(params.first_band_frac * max(n, m)))
     lo, hi = diagonal_band(n, m, half)
-    scores, _ = bead_scores(FIRST_TYPES, lo, hi, sub_src, sub_tgt, ss, ts, sub_stats, params)
-    path = banded_dp(lo, hi, FIRST_TYPES, scores)
-    # pass 2: all bead shapes in a window around the pass-1 path
+    path = banded_dp(lo, hi, FIRST_TYPES, bead_scores(prob, FIRST_TYPES, lo, hi, i0, j0))
     lo2, hi2 = path_band(path, n, m, params.window)
-    _embed_needed(lo2, hi2, ss, ts, n, m)
-    scores2, _ = bead_scores(SECOND_TYPES, lo2, hi2, sub_src, sub_tgt, ss, ts, sub_stats, params)
-    path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores2)
+    src_need, tgt_need = _window_spans(lo2, hi2, i0, j0)
+    prob.src_spans.embed(sorted(src_need))
+    prob.tgt_spans.embed(sorted(tgt_need))
+    path2 = banded_dp(lo2, hi2, SECOND_TYPES, bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0))
     return _path_to_beads(path2, i0, j0)
 
 
-def _embed_needed(lo: np.ndarray, hi: np.ndarray, ss: _OffsetSpans, ts: _OffsetSpans, n: int, m: int) -> None:
-    """Embed exactly the multi-sentence spans that fall inside the pass-2 window."""
-    src_need: set[tuple[int, int]] = set()
-    tgt_need: set[tuple[int, int]] = set()
-    for i in range(n + 1):
-        for k in range(2, MAX_SPAN + 1):
-            if i - k >= 0:
-                src_need.add((i - k, k))
-    for j in range(m + 1):
-        for k in range(2, MAX_SPAN + 1):
-            if j - k >= 0:
-                tgt_need.add((j - k, k))
-    ss.embed(sorted(src_need))
-    ts.embed(sorted(tgt_need))
-
-
-class _OffsetSpans(SpanVectors):
-    """View of a SpanVectors shifted by an offset (for constrained segments)."""
-
-    def __init__(self, base: SpanVectors, offset: int) -> None:  # noqa: D107
-        self._base = base
-        self._offset = offset
-
-    def get(self, starts: np.ndarray, k: int) -> np.ndarray:
-        return self._base.get(starts + self._offset, k)
-
-    def embed(self, spans: Sequence[tuple[int, int]], progress: Progress | None = None) -> None:
-        self._base.embed([(s + self._offset, k) for s, k in spans], progress)
-
-
-def _slice(side: SideArrays, a: int, b: int) -> SideArrays:
-    return SideArrays(side.vecs[a:b], side.lengths[a:b], side.paragraph[a:b], side.heading[a:b], side.anchors[a:b])
+def _free_segments(constraints: Sequence[Bead], n: int, m: int) -> list[tuple[int, int, int, int, Bead | None]]:
+    """Rectangles between constraint beads: (i0, i1, j0, j1, constraint after it)."""
+    fixed = sorted((b for b in constraints if b.src or b.tgt), key=lambda b: (b.src[:1] or (-1,), b.tgt[:1] or (-1,)))
+    out: list[tuple[int, int, int, int, Bead | None]] = []
+    i = j = 0
+    for c in fixed:
+        ci = c.src[0] if c.src else i
+        cj = c.tgt[0] if c.tgt else j
+        if ci < i or cj < j or list(c.src) != list(range(ci, ci + len(c.src))) or list(c.tgt) != list(range(cj, cj + len(c.tgt))):
+            raise ValueError(f"constraint {c.vecalign()} overlaps another or is not contiguous")
+        out.append((i, ci, j, cj, c))
+        i, j = ci + len(c.src), cj + len(c.tgt)
+    if i > n or j > m:
+        raise ValueError("constraints run past the end of a document")
+    out.append((i, n, j, m, None))
+    return out
 
 
 def align_arrays(
@@ -386,31 +303,21 @@ def align_arrays(
     src_spans: SpanVectors | None = None,
     tgt_spans: SpanVectors | None = None,
     params: Params = DEFAULT_PARAMS,
-) -> tuple[list[Bead], DocStats]:
-    """Align two sides given as arrays; constraint beads are kept verbatim."""
-    n, m = len(src), len(tgt)
-    src_spans = src_spans or SpanVectors(src.vecs)
-    tgt_spans = tgt_spans or SpanVectors(tgt.vecs)
-    stats, _, _, _ = doc_stats(src, tgt, params)
-    fixed = sorted((b for b in constraints if b.src or b.tgt), key=lambda b: (b.src[:1] or b.tgt[:1]))
+) -> tuple[list[Bead], Problem]:
+    """Align two sides given as arrays; constraint beads are kept verbatim (confirmed).
+
+    Returns the beads (confidence not yet set) and the scoring problem, which
+    ``score_beads`` and the confidence model reuse.
+    """
+    prob = Problem(
+        src, tgt, src_spans or SpanVectors(src.vecs), tgt_spans or SpanVectors(tgt.vecs), doc_stats(src, tgt, params), params
+    )
     beads: list[Bead] = []
-    i, j = 0, 0
-    for c in fixed:
-        ci = c.src[0] if c.src else None
-        cj = c.tgt[0] if c.tgt else None
-        # a constraint with an empty side sits at the current position on that side
-        ni = ci if ci is not None else i
-        nj = cj if cj is not None else j
-        if ni < i or nj < j:
-            raise ValueError(f"constraint {c.vecalign()} overlaps or is out of order")
-        beads += _align_segment(src, tgt, i, ni, j, nj, src_spans, tgt_spans, stats, params)
-        beads.append(Bead(c.src, c.tgt, 1.0, True))
-        i = ni + len(c.src)
-        j = nj + len(c.tgt)
-    if i > n or j > m:
-        raise ValueError("constraints run past the end of a document")
-    beads += _align_segment(src, tgt, i, n, j, m, src_spans, tgt_spans, stats, params)
-    return beads, stats
+    for i0, i1, j0, j1, c in _free_segments(constraints, len(src), len(tgt)):
+        beads += align_segment(prob, i0, i1, j0, j1)
+        if c is not None:
+            beads.append(replace(c, confidence=1.0, confirmed=True))
+    return beads, prob
 
 
 def align_documents(
@@ -425,8 +332,7 @@ def align_documents(
     s_arr, t_arr = pair_arrays(src, tgt, encoder, progress)
     ss = SpanVectors(s_arr.vecs, src.texts, encoder)
     ts = SpanVectors(t_arr.vecs, tgt.texts, encoder)
-    beads, stats = align_arrays(s_arr, t_arr, constraints=constraints, src_spans=ss, tgt_spans=ts)
-    beads = bead_confidences(beads, s_arr, t_arr, ss, ts, stats)
-    out = tuple(beads)
+    beads, prob = align_arrays(s_arr, t_arr, constraints=constraints, src_spans=ss, tgt_spans=ts)
+    out = tuple(bead_confidences(prob, beads))
     check_beads(out, len(src), len(tgt))
     return out

@@ -51,6 +51,9 @@ class EmbeddingCache:
     def _open(self) -> sqlite3.Connection:
         try:
             db = sqlite3.connect(self.path, check_same_thread=False)
+            # A cache: losing the last writes in a power cut only costs time, and
+            # every row is checksummed, so no fsync on each commit.
+            db.execute("PRAGMA synchronous=OFF")
             db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB, crc INTEGER)")
             db.execute("SELECT count(*) FROM emb").fetchone()
             return db
@@ -128,6 +131,7 @@ class CachedEncoder:
         self.name = name or self._inner.name  # type: ignore[union-attr]
         self.dim = dim or self._inner.dim  # type: ignore[union-attr]
         self._load_lock = threading.Lock()
+        self._queries: dict[str, np.ndarray] = {}
         directory = directory or cache_dir()
         self.cache = EmbeddingCache(directory / f"{self.name}.sqlite", self.dim)
 
@@ -142,6 +146,16 @@ class CachedEncoder:
     def load(self) -> None:
         """Load the model now (e.g. in a worker, before the user's first query)."""
         _ = self.inner
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """One search query: memoised in memory, never written to disk."""
+        vec = self._queries.get(text)
+        if vec is None:
+            vec = self.inner.encode([text])[0]
+            if len(self._queries) > 2048:
+                self._queries.clear()
+            self._queries[text] = vec
+        return vec
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         keys = [text_key(t) for t in texts]

@@ -23,7 +23,7 @@ from . import __version__
 from .errors import AlignerError
 from .model import Progress as ProgressFn
 
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 stdout = Console(highlight=False, soft_wrap=True)
 
 

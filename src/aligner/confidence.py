@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .model import Bead
 
+if TYPE_CHECKING:
+    from .align import Problem
 
-def bead_confidences(beads: Sequence[Bead], src: Any, tgt: Any, ss: Any, ts: Any, stats: Any) -> list[Bead]:
+
+def bead_confidences(prob: Problem, beads: Sequence[Bead]) -> list[Bead]:
+    from .align import score_beads
+
+    scores, _ = score_beads(prob, beads)
     out = []
-    for b in beads:
+    for b, s in zip(beads, scores):
         if b.confirmed:
             out.append(b)
-            continue
-        if b.src and b.tgt:
-            sv = ss.get(np.array([b.src[0]]), len(b.src))[0]
-            tv = ts.get(np.array([b.tgt[0]]), len(b.tgt))[0]
-            cos = float(sv @ tv)
-            conf = float(1 / (1 + np.exp(-12 * (cos - 0.45))))
+        elif b.src and b.tgt:
+            out.append(replace(b, confidence=float(1 / (1 + np.exp(-2 * s)))))
         else:
-            conf = 0.5
-        out.append(replace(b, confidence=conf))
+            out.append(replace(b, confidence=0.5))
     return out

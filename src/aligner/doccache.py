@@ -64,17 +64,22 @@ def _store(key: str, doc: Document) -> None:
         log.warning("could not write segmentation cache: %s", err)
 
 
-def load_document_cached(
-    path: str | Path, lang: Lang | None, *, presplit: bool = False, progress: Progress | None = None
+def segment_cached(
+    source: str,
+    lang: Lang | None,
+    *,
+    presplit: bool = False,
+    path: str | Path | None = None,
+    encoding: str = "utf-8",
+    progress: Progress | None = None,
 ) -> Document:
-    """``segment.load_document`` with an on-disk cache of the result."""
-    from .ingest import read_document_text
+    """``segment.segment`` with an on-disk cache of the result."""
     from .segment import segment
 
-    source, encoding = read_document_text(path)
     key = _key(source, lang, presplit)
-    doc = _load(key, source, str(path), encoding)
+    path = str(path) if path is not None else None
+    doc = _load(key, source, path, encoding)
     if doc is None:
-        doc = segment(source, lang, presplit=presplit, path=str(path), encoding=encoding, progress=progress)
+        doc = segment(source, lang, presplit=presplit, path=path, encoding=encoding, progress=progress)
         _store(key, doc)
     return doc

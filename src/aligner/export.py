@@ -33,6 +33,7 @@ EXTENSIONS: dict[str, str] = {
 
 TSV_HEADER = "ko\ten\tko_ids\ten_ids\ttype\tconfidence\tconfirmed"
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 _LINE_BREAKS = re.compile(r"\s*[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
 
 
@@ -86,8 +87,9 @@ def select_beads(
 
 
 def one_line(text: str) -> str:
-    """Collapse tabs and line breaks (and the spaces around them) into one space."""
-    return _LINE_BREAKS.sub(" ", text).strip()
+    """Collapse tabs and line breaks (and the spaces around them) into one space; drop
+    other control characters."""
+    return _LINE_BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 def _ids(ids: Sequence[int]) -> str:

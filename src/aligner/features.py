@@ -169,6 +169,80 @@ def synthetic_side(vecs: np.ndarray, lengths: np.ndarray | None = None) -> SideA
     )
 
 
+@dataclass(frozen=True, eq=False)
+class DocStats:
+    """Per-document calibration shared by both alignment passes."""
+
+    r_src: np.ndarray  # (N,) mean cosine of each source sentence to its k nearest targets
+    r_tgt: np.ndarray  # (M,)
+    r_mean: float  # mean of r_src and r_tgt together
+    threshold: float  # score at which a match is as good as skipping
+    scale: float  # typical best match minus typical unrelated pair
+    log_ratio: float  # median log(src chars / tgt chars) of confident matches
+    log_sd: float  # its robust spread
+
+
+def _span_sum(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
+    c = np.concatenate([[0.0], np.cumsum(x, dtype=np.float64)])
+    return np.asarray(c[starts + k] - c[starts])
+
+
+@dataclass(frozen=True, eq=False)
+class BeadFeatures:
+    """Raw evidence for a batch of beads of one shape ``a``-``b`` (all arrays (K,))."""
+
+    a: int
+    b: int
+    cos: np.ndarray  # cosine of the span embeddings
+    norm: np.ndarray  # mean neighbourhood similarity of the bead's sentences
+    log_len: np.ndarray  # log length ratio minus the document's own ratio
+    anchors_shared: np.ndarray  # anchor tokens found on both sides
+    anchors_alone: np.ndarray  # anchor tokens of the shared vocabulary found on one side only
+    para_breaks: np.ndarray  # paragraph boundaries crossed inside the bead
+    heading_mismatch: np.ndarray  # heading aligned with a non-heading (1-1 only)
+
+
+def bead_features(
+    si: np.ndarray,
+    tj: np.ndarray,
+    a: int,
+    b: int,
+    src: SideArrays,
+    tgt: SideArrays,
+    src_spans: SpanVectors,
+    tgt_spans: SpanVectors,
+    stats: DocStats,
+) -> BeadFeatures:
+    """Features of the beads ``src[si:si+a]`` <-> ``tgt[tj:tj+b]`` (a, b >= 1)."""
+    sv = src_spans.get(si, a)
+    tv = tgt_spans.get(tj, b)
+    cos = np.einsum("ij,ij->i", sv, tv).astype(np.float64)
+    norm = 0.5 * (_span_sum(stats.r_src, si, a) / a + _span_sum(stats.r_tgt, tj, b) / b)
+    log_len = np.log(_span_sum(src.lengths, si, a) / _span_sum(tgt.lengths, tj, b)) - stats.log_ratio
+    sanch = src.anchors[si].copy()
+    for d in range(1, a):
+        sanch += src.anchors[si + d]
+    tanch = tgt.anchors[tj].copy()
+    for d in range(1, b):
+        tanch += tgt.anchors[tj + d]
+    inter = np.minimum(sanch, tanch).sum(axis=1).astype(np.float64)
+    union = np.maximum(sanch, tanch).sum(axis=1).astype(np.float64)
+    breaks = np.zeros(si.shape[0])
+    for d in range(1, a):
+        breaks += src.paragraph[si + d] != src.paragraph[si + d - 1]
+    for d in range(1, b):
+        breaks += tgt.paragraph[tj + d] != tgt.paragraph[tj + d - 1]
+    if a == 1 and b == 1:
+        mismatch = (src.heading[si] != tgt.heading[tj]).astype(np.float64)
+    else:  # a heading merged with other sentences
+        mismatch = np.zeros(si.shape[0])
+        if a > 1:
+            mismatch += _span_sum(src.heading.astype(np.float64), si, a)
+        if b > 1:
+            mismatch += _span_sum(tgt.heading.astype(np.float64), tj, b)
+    return BeadFeatures(a, b, cos, norm, log_len, inter, union - inter, breaks, mismatch)
+
+
 # --- span (concatenation) embeddings -------------------------------------------
 
 

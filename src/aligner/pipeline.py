@@ -13,10 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from .cache import CachedEncoder, cached_encoder
+from .errors import InputError
 from .model import Alignment, Bead, Document, Lang, Progress
 from .search import Searcher, SearchHit
 
 SAMPLE_FILES = ("kiep_ko.txt", "kiep_en.txt")
+UNRELATED_COVERAGE = 0.3
+"""Below this share of sentences in confident beads, the pair is flagged as unrelated."""
 
 
 def data_dir() -> Path:
@@ -74,19 +77,64 @@ class Workspace:
 
 
 def load_pair(
-    ko_path: str | Path, en_path: str | Path, *, presplit: bool = False, progress: Progress | None = None
+    ko_path: str | Path,
+    en_path: str | Path,
+    *,
+    presplit: bool = False,
+    progress: Progress | None = None,
+    notices: list[str] | None = None,
 ) -> tuple[Document, Document]:
-    from .doccache import load_document_cached as load_document
+    """Read and segment both documents, checking that each is in its language.
 
+    Two files given the wrong way round are swapped (with a notice in
+    ``notices``); two files in the same language are refused.
+    """
+    from .doccache import segment_cached
+    from .ingest import detect_lang, read_document_text
+
+    ko_path, en_path = Path(ko_path), Path(en_path)
+    ko_text, ko_enc = read_document_text(ko_path)
+    en_text, en_enc = read_document_text(en_path)
+    ko_lang, en_lang = detect_lang(ko_text), detect_lang(en_text)
+    if ko_lang is Lang.EN and en_lang is Lang.KO:
+        if notices is not None:
+            notices.append(f"{ko_path} is English and {en_path} is Korean: swapped them")
+        ko_path, en_path, ko_text, en_text, ko_enc, en_enc = en_path, ko_path, en_text, ko_text, en_enc, ko_enc
+    elif ko_lang is not None and ko_lang == en_lang:
+        name = "Korean" if ko_lang is Lang.KO else "English"
+        raise InputError(f"{ko_path} and {en_path} are both {name}; give one Korean and one English document")
+    elif ko_lang is Lang.EN:
+        raise InputError(f"{ko_path} does not look Korean (no Hangul); give the Korean document first")
+    elif en_lang is Lang.KO:
+        raise InputError(f"{en_path} looks Korean, not English; give the English document second")
+    for enc, path in ((ko_enc, ko_path), (en_enc, en_path)):
+        if enc not in ("utf-8", "utf-8-sig") and notices is not None:
+            notices.append(f"{path} was decoded as {enc}")
     if progress:
         progress("segmenting", 0, 2)
-    ko = load_document(Path(ko_path), Lang.KO, presplit=presplit)
+    ko = segment_cached(ko_text, Lang.KO, presplit=presplit, path=ko_path, encoding=ko_enc, progress=progress)
     if progress:
         progress("segmenting", 1, 2)
-    en = load_document(Path(en_path), Lang.EN, presplit=presplit)
+    en = segment_cached(en_text, Lang.EN, presplit=presplit, path=en_path, encoding=en_enc, progress=progress)
     if progress:
         progress("segmenting", 2, 2)
     return ko, en
+
+
+def unrelated_warning(beads: Sequence[Bead]) -> tuple[str, ...]:
+    """A warning when the alignment looks like two unrelated documents."""
+    matched = [b.confidence for b in beads if b.src and b.tgt]
+    n_sent = sum(len(b.src) + len(b.tgt) for b in beads)
+    covered = sum(len(b.src) + len(b.tgt) for b in beads if b.src and b.tgt and b.confidence >= 0.5)
+    if n_sent == 0:
+        return ()
+    if not matched or covered / n_sent < UNRELATED_COVERAGE:
+        share = covered / n_sent
+        return (
+            f"low confidence: only {share:.0%} of the sentences found a confident counterpart; "
+            "these documents may not be translations of each other",
+        )
+    return ()
 
 
 def align_pair(
@@ -101,7 +149,7 @@ def align_pair(
 
     encoder = cached_encoder(model)  # the model itself loads on the first cache miss
     beads = align_documents(ko, en, encoder, constraints=constraints, progress=progress)
-    alignment = Alignment(ko, en, tuple(beads), model=encoder.name)
+    alignment = Alignment(ko, en, tuple(beads), model=encoder.name, warnings=unrelated_warning(beads))
     alignment.check()
     ko_vecs = encoder.encode(ko.texts)
     en_vecs = encoder.encode(en.texts)
@@ -120,5 +168,8 @@ def open_pair(
     progress: Progress | None = None,
 ) -> Workspace:
     """Read, segment, embed, align and index two documents."""
-    ko, en = load_pair(ko_path, en_path, presplit=presplit, progress=progress)
-    return align_pair(ko, en, model=model, constraints=constraints, progress=progress)
+    notices: list[str] = []
+    ko, en = load_pair(ko_path, en_path, presplit=presplit, progress=progress, notices=notices)
+    ws = align_pair(ko, en, model=model, constraints=constraints, progress=progress)
+    ws.notices[:0] = notices
+    return ws

@@ -62,6 +62,12 @@ class Searcher:
             self._ko_lemmas = [frozenset(lemmas(t)) for t in self._texts[Lang.KO]]
         return self._ko_lemmas
 
+    def _encode_query(self, query: str) -> np.ndarray:
+        by_query = getattr(self.encoder, "encode_query", None)
+        if by_query is not None:
+            return np.asarray(by_query(query))
+        return self.encoder.encode([query])[0]
+
     def prepare(self) -> None:
         """Do the one-off work (Korean lemmas) before the first keystroke."""
         self._korean_lemmas()
@@ -70,7 +76,7 @@ class Searcher:
         query = query.strip()
         if not query:
             return []
-        qvec = self.encoder.encode([query])[0]
+        qvec = self._encode_query(query)
         sem = dict(zip((Lang.KO, Lang.EN), self.index.scores(qvec), strict=True))
         needle = query.casefold()
         qlemmas = set(lemmas(query)) if _HANGUL.search(query) else set()

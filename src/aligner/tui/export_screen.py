@@ -1,0 +1,99 @@
+"""Export dialog: pick a format and a path; failures show as one line in the dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from aligner.errors import AlignerError
+from aligner.export import EXTENSIONS, FORMATS, export, write_export
+from aligner.model import Alignment
+
+from .dialogs import DIALOG_CSS
+
+FORMAT_NAMES = {"tmx": "TMX 1.4", "tsv": "TSV", "jsonl": "JSON Lines", "md": "Markdown", "beads": "bead ids"}
+UI_FORMATS = ("tmx", "tsv", "jsonl", "md", "beads")
+
+
+def default_export_path(alignment: Alignment, fmt: str) -> str:
+    stems = [Path(d.path).stem for d in (alignment.source, alignment.target) if d.path]
+    name = ".".join(stems) if stems else "alignment"
+    return f"{name}{EXTENSIONS[fmt]}"
+
+
+def export_to(alignment: Alignment, fmt: str, path: str) -> str:
+    """Write the export; returns a one-line success message, raises AlignerError with a one-line reason."""
+    if not path.strip():
+        raise AlignerError("give a file name to export to")
+    target = Path(path).expanduser()
+    text = export(alignment, fmt)
+    try:
+        write_export(target, text)
+    except AlignerError:
+        raise
+    except OSError as err:
+        raise AlignerError(f"cannot write {target}: {err.strerror or err}") from err
+    return f"exported {len(alignment.beads)} pairs as {FORMAT_NAMES.get(fmt, fmt)} to {target}"
+
+
+class ExportScreen(ModalScreen[str | None]):
+    """Returns the success message, or None when cancelled."""
+
+    DEFAULT_CSS = DIALOG_CSS + """
+    ExportScreen #export-path { width: 1fr; }
+    ExportScreen RadioSet { layout: horizontal; height: auto; border: none; }
+    """
+    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel export")]
+
+    def __init__(self, alignment: Alignment, fmt: str = "tmx") -> None:
+        super().__init__()
+        self.alignment = alignment
+        self.fmt = fmt if fmt in UI_FORMATS else "tmx"
+
+    def compose(self) -> ComposeResult:
+        assert all(f in FORMATS for f in UI_FORMATS)
+        with Vertical(classes="dialog"):
+            yield Static(f"Export {len(self.alignment.beads)} pairs", classes="dialog-title")
+            with RadioSet(id="export-format"):
+                for f in UI_FORMATS:
+                    yield RadioButton(FORMAT_NAMES[f], value=f == self.fmt, name=f)
+            with Horizontal():
+                yield Label("File:")
+                yield Input(default_export_path(self.alignment, self.fmt), id="export-path")
+            yield Static("", classes="dialog-error", id="export-error")
+            with Horizontal():
+                yield Button("Export", variant="primary", id="export-ok")
+                yield Button("Cancel", id="export-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    @on(RadioSet.Changed)
+    def _format(self, event: RadioSet.Changed) -> None:
+        old = self.fmt
+        self.fmt = event.pressed.name or self.fmt
+        path = self.query_one("#export-path", Input)
+        if path.value.endswith(EXTENSIONS[old]):
+            path.value = path.value[: -len(EXTENSIONS[old])] + EXTENSIONS[self.fmt]
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-ok")
+    def action_export(self) -> None:
+        path = self.query_one("#export-path", Input).value
+        try:
+            message = export_to(self.alignment, self.fmt, path)
+        except AlignerError as err:
+            self.query_one("#export-error", Static).update(Text(str(err).splitlines()[0] if str(err) else "failed"))
+            return
+        self.dismiss(message)
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
