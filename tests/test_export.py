@@ -72,6 +72,7 @@ def test_tsv_has_header_and_one_clean_row_per_bead(alignment: Alignment) -> None
     assert all(len(row) == 7 for row in rows)
     assert rows[2][0] == "탭 그리고 줄바꿈, 파이프 | 와 역슬래시 \\ 입니다."
     assert rows[2][1] == "Tab and newline | pipe \\ backslash, form feed ."
+    assert rows[3][0] == "제어문자[31m 와 이모지 🎉👩‍💻."  # control characters dropped
     assert rows[1][2:] == ["1", "1", "1-1", "0.4200", "yes"]
     assert rows[4][1:] == ["", "4", "", "1-0", "0.3000", "no"]
 
@@ -248,3 +249,11 @@ def test_write_export_is_atomic_and_utf8(alignment: Alignment, tmp_path: Path) -
 def test_write_export_into_missing_directory_fails_cleanly(tmp_path: Path) -> None:
     with pytest.raises(AlignerError, match=r"cannot write .*directory does not exist"):
         write_export(tmp_path / "missing" / "out.tsv", "x")
+
+
+def test_write_export_keeps_existing_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "shared.tsv"
+    target.write_text("old")
+    target.chmod(0o640)
+    write_export(target, "new")
+    assert target.read_text() == "new" and target.stat().st_mode & 0o777 == 0o640

@@ -71,7 +71,7 @@ def test_tampered_default_model_refuses_to_load(tmp_path: Path, monkeypatch: pyt
     import aligner.embed as embed
 
     monkeypatch.setattr(embed, "_loaded", {})
-    with pytest.raises(ModelError, match="weights.npz"):
+    with pytest.raises(ModelError, match=r"weights\.npz"):
         embed.load_encoder("use-m3")
 
 

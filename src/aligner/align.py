@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .confidence import bead_confidences
-from .dp import band_cells, banded_dp
+from .dp import band_cells, banded_dp, max_marginals
 from .features import (
     BeadFeatures,
     DocStats,
@@ -45,20 +45,22 @@ MAX_SPAN = 4
 class Params:
     """Scoring constants (tuned on the dev gold plus synthetic perturbations of it)."""
 
-    knn: int = 4  # neighbours for the neighbourhood (hubness) normaliser
-    margin_weight: float = 0.5  # weight of that correction
+    knn: int = 8  # neighbours for the neighbourhood (hubness) normaliser
+    margin_weight: float = 0.75  # weight of that correction
     first_band: int = 120  # minimum half width of the pass-1 band (sentences)
     first_band_frac: float = 0.08  # ... or this fraction of the longer side
     window: int = 4  # pass-2 half window around the pass-1 path
-    best_quantile: float = 0.75  # quantile of best-match scores taken as "typical match"
-    skip_alpha: float = 0.5  # skip threshold: 0 = typical unrelated pair, 1 = typical match
-    len_weight: float = 0.08
+    best_quantile: float = 0.65  # quantile of best-match scores taken as "typical match"
+    skip_alpha: float = 0.4  # skip threshold: 0 = typical unrelated pair, 1 = typical match
+    len_weight: float = 0.0
     len_clip: float = 4.5
-    anchor_shared: float = 0.15
-    anchor_alone: float = 0.08
+    anchor_shared: float = 0.3
+    anchor_alone: float = 0.0
     para_penalty: float = 0.05
     heading_penalty: float = 0.3
-    merge_penalty: float = 0.02  # per extra sentence in a bead
+    merge_penalty: float = 0.0  # per extra sentence in a bead
+    prune_slack: float = 0.3  # embed spans whose beads come this close to the best path
+    swap_penalty: float = 0.1  # a swapped pair scored as 2-2 costs this much
 
 
 DEFAULT_PARAMS = Params()
@@ -202,6 +204,19 @@ class Problem:
     params: Params
 
 
+def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) -> np.ndarray:
+    f = bead_features(si, tj, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
+    scores = combine(f, prob.stats, prob.params)
+    if (a, b) == (2, 2):
+        # two adjacent sentences translated in swapped order: score the 2-2 bead
+        # as its two crossed 1-1 pairs when both are good matches
+        x1 = _pair_scores(prob, si, tj + 1, 1, 1)
+        x2 = _pair_scores(prob, si + 1, tj, 1, 1)
+        crossed = np.where((x1 > 0) & (x2 > 0), x1 + x2 - prob.params.swap_penalty, -np.inf)
+        scores = np.maximum(scores, crossed)
+    return scores
+
+
 def bead_scores(
     prob: Problem, types: np.ndarray, lo: np.ndarray, hi: np.ndarray, i0: int = 0, j0: int = 0
 ) -> np.ndarray:
@@ -213,8 +228,7 @@ def bead_scores(
         if a == 0 or b == 0:
             scores[t, ok] = 0.0
             continue
-        f = bead_features(rows[ok] - a + i0, cols[ok] - b + j0, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
-        scores[t, ok] = combine(f, prob.stats, prob.params)
+        scores[t, ok] = _pair_scores(prob, rows[ok] - a + i0, cols[ok] - b + j0, a, b)
     return scores
 
 
@@ -229,7 +243,7 @@ def score_beads(prob: Problem, beads: Sequence[Bead]) -> tuple[np.ndarray, list[
                 prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats,
             )
             feats[k] = f
-            out[k] = float(combine(f, prob.stats, prob.params)[0])
+            out[k] = float(_pair_scores(prob, np.array([bead.src[0]]), np.array([bead.tgt[0]]), len(bead.src), len(bead.tgt))[0])
     return out, feats
 
 
@@ -244,20 +258,29 @@ def _path_to_beads(path: np.ndarray, i0: int, j0: int) -> list[Bead]:
     ]
 
 
-def _window_spans(lo: np.ndarray, hi: np.ndarray, i0: int, j0: int) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """Multi-sentence spans that some pass-2 bead inside the band can use."""
-    n = lo.shape[0] - 1
+def _candidate_spans(
+    prob: Problem, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray, i0: int, j0: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Multi-sentence spans worth embedding exactly.
+
+    A span matters only if some bead using it could lie on the best path once
+    its approximate (mean-vector) score is replaced by the real one: its
+    max-marginal (best total through it) is within ``prune_slack`` of the best.
+    """
+    marg, best = max_marginals(lo, hi, SECOND_TYPES, scores)
+    rows, cols = band_cells(lo, hi)
     src: set[tuple[int, int]] = set()
     tgt: set[tuple[int, int]] = set()
-    for i in range(n + 1):
-        for k in range(2, MAX_SPAN + 1):
-            if i >= k:
-                src.add((i0 + i - k, k))
-        for j in range(int(lo[i]), int(hi[i]) + 1):
-            for k in range(2, MAX_SPAN + 1):
-                if j >= k:
-                    tgt.add((j0 + j - k, k))
-    return src, tgt
+    for t, (a, b) in enumerate(SECOND_TYPES.tolist()):
+        if a + b <= 2 or a == 0 or b == 0:
+            continue
+        hit = np.nonzero(marg[t] >= best - prob.params.prune_slack)[0]
+        for cell in hit.tolist():
+            if a > 1:
+                src.add((i0 + int(rows[cell]) - a, a))
+            if b > 1:
+                tgt.add((j0 + int(cols[cell]) - b, b))
+    return sorted(src), sorted(tgt)
 
 
 def align_segment(prob: Problem, i0: int, i1: int, j0: int, j1: int) -> list[Bead]:
@@ -270,10 +293,14 @@ def align_segment(prob: Problem, i0: int, i1: int, j0: int, j1: int) -> list[Bea
     lo, hi = diagonal_band(n, m, half)
     path = banded_dp(lo, hi, FIRST_TYPES, bead_scores(prob, FIRST_TYPES, lo, hi, i0, j0))
     lo2, hi2 = path_band(path, n, m, params.window)
-    src_need, tgt_need = _window_spans(lo2, hi2, i0, j0)
-    prob.src_spans.embed(sorted(src_need))
-    prob.tgt_spans.embed(sorted(tgt_need))
-    path2 = banded_dp(lo2, hi2, SECOND_TYPES, bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0))
+    scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
+    if prob.src_spans.can_embed or prob.tgt_spans.can_embed:
+        src_need, tgt_need = _candidate_spans(prob, lo2, hi2, scores, i0, j0)
+        prob.src_spans.embed(src_need)
+        prob.tgt_spans.embed(tgt_need)
+        if src_need or tgt_need:
+            scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
+    path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores)
     return _path_to_beads(path2, i0, j0)
 
 

@@ -20,6 +20,15 @@ from aligner.errors import AlignerError
 TEMP_SUFFIX = ".tmp"
 
 
+class AtomicWriteError(AlignerError):
+    """Writing a file failed; ``reason`` is the short cause (e.g. ``permission denied``)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 def temp_path_for(path: Path) -> Path:
     """A fresh, unused-looking temporary name beside ``path`` (hidden, ``.tmp``)."""
     return path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
@@ -84,7 +93,7 @@ def atomic_write_bytes(
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as err:
-        raise AlignerError(f"cannot write {target}: {describe_os_error(err)}") from err
+        raise AtomicWriteError(target, describe_os_error(err)) from err
     try:
         try:
             _write_all(fd, data)
@@ -101,7 +110,7 @@ def atomic_write_bytes(
         os.replace(tmp, target)
     except OSError as err:
         _remove_quietly(tmp)
-        raise AlignerError(f"cannot write {target}: {describe_os_error(err)}") from err
+        raise AtomicWriteError(target, describe_os_error(err)) from err
     except BaseException:
         _remove_quietly(tmp)
         raise

@@ -73,6 +73,89 @@ def _dp_kernel(
     return out[:k][::-1].copy()
 
 
+@nb.njit(cache=True)
+def _forward(lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    n = lo.shape[0] - 1
+    cost = np.full(scores.shape[1], NEG, dtype=np.float64)
+    if lo[0] == 0:
+        cost[start[0]] = 0.0
+    for i in range(n + 1):
+        for j in range(lo[i], hi[i] + 1):
+            if i == 0 and j == 0:
+                continue
+            best = NEG
+            for t in range(types.shape[0]):
+                pi = i - types[t, 0]
+                pj = j - types[t, 1]
+                if pi < 0 or pj < 0 or pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = cost[start[pi] + pj - lo[pi]]
+                if prev > NEG and prev + scores[t, start[i] + j - lo[i]] > best:
+                    best = prev + scores[t, start[i] + j - lo[i]]
+            cost[start[i] + j - lo[i]] = best
+    return cost
+
+
+@nb.njit(cache=True)
+def _backward(lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    n = lo.shape[0] - 1
+    m = hi[n]
+    cost = np.full(scores.shape[1], NEG, dtype=np.float64)
+    if hi[n] == m:
+        cost[start[n] + m - lo[n]] = 0.0
+    for i in range(n, -1, -1):
+        for j in range(hi[i], lo[i] - 1, -1):
+            if i == n and j == m:
+                continue
+            best = NEG
+            for t in range(types.shape[0]):
+                ni = i + types[t, 0]
+                nj = j + types[t, 1]
+                if ni > n or nj < lo[ni] or nj > hi[ni]:
+                    continue
+                nxt = cost[start[ni] + nj - lo[ni]]
+                cell = start[ni] + nj - lo[ni]
+                if nxt > NEG and nxt + scores[t, cell] > best:
+                    best = nxt + scores[t, cell]
+            cost[start[i] + j - lo[i]] = best
+    return cost
+
+
+@nb.njit(cache=True)
+def _marginals(
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, scores: np.ndarray, fwd: np.ndarray, bwd: np.ndarray
+) -> np.ndarray:
+    n = lo.shape[0] - 1
+    out = np.full(scores.shape, NEG, dtype=np.float64)
+    for i in range(n + 1):
+        for j in range(lo[i], hi[i] + 1):
+            cell = start[i] + j - lo[i]
+            if bwd[cell] <= NEG:
+                continue
+            for t in range(types.shape[0]):
+                pi = i - types[t, 0]
+                pj = j - types[t, 1]
+                if pi < 0 or pj < 0 or pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = fwd[start[pi] + pj - lo[pi]]
+                if prev > NEG:
+                    out[t, cell] = prev + scores[t, cell] + bwd[cell]
+    return out
+
+
+def max_marginals(lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, float]:
+    """Best total path score through each (bead type, end cell), and the best overall."""
+    lo = np.ascontiguousarray(lo, dtype=np.int64)
+    hi = np.ascontiguousarray(hi, dtype=np.int64)
+    types = np.ascontiguousarray(types, dtype=np.int64)
+    scores = np.ascontiguousarray(scores, dtype=np.float64)
+    start = band_start(lo, hi)
+    fwd = _forward(lo, hi, start, types, scores)
+    bwd = _backward(lo, hi, start, types, scores)
+    best = float(fwd[start[-1] + hi[-1] - lo[-1]])
+    return _marginals(lo, hi, start, types, scores, fwd, bwd), best
+
+
 def band_start(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     widths = hi - lo + 1
     start = np.zeros(lo.shape[0], dtype=np.int64)

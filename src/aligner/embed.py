@@ -114,9 +114,7 @@ class SentenceTransformerEncoder(_BatchedEncoder):
             self._model: Any = SentenceTransformer(str(root), device="cpu", local_files_only=True)
         except Exception as err:  # noqa: BLE001 - any load failure is a model error
             raise ModelError(f"model {spec.name!r} failed to load from {root}: {err}") from None
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         real_dim = int(get_dim() or spec.dim)
         if real_dim != spec.dim:
             raise ModelError(f"model {spec.name!r} has dimension {real_dim}, models.lock says {spec.dim}")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Callable
+from enum import StrEnum
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     KO = "ko"
     EN = "en"
 
@@ -46,7 +46,7 @@ class Document:
         return len(self.sentences)
 
 
-class BeadKind(str, Enum):
+class BeadKind(StrEnum):
     MATCH = "match"
     OMITTED_TARGET = "1-0"  # source sentence(s) with no counterpart
     OMITTED_SOURCE = "0-1"  # target sentence(s) with no counterpart

@@ -29,7 +29,7 @@ from typing import Any
 
 import platformdirs
 
-from aligner.atomic import atomic_write_bytes, describe_os_error
+from aligner.atomic import AtomicWriteError, atomic_write_bytes, describe_os_error
 from aligner.errors import AlignerError
 from aligner.model import Bead, Document, check_beads
 
@@ -78,12 +78,8 @@ class ProjectFile:
     saved_at: str = ""
 
     @staticmethod
-    def from_documents(
-        source: Document, target: Document, beads: Sequence[Bead], model: str = ""
-    ) -> ProjectFile:
-        project = ProjectFile(
-            SideRecord.from_document(source), SideRecord.from_document(target), tuple(beads), model
-        )
+    def from_documents(source: Document, target: Document, beads: Sequence[Bead], model: str = "") -> ProjectFile:
+        project = ProjectFile(SideRecord.from_document(source), SideRecord.from_document(target), tuple(beads), model)
         project.check()
         return project
 
@@ -318,15 +314,19 @@ def save_project(path: str | os.PathLike[str], project: ProjectFile) -> ProjectF
         previous = None
     except OSError as err:
         raise AlignerError(f"cannot save corrections to {target}: {describe_os_error(err)}") from err
+    good = False  # never let a damaged file replace a good backup
     if previous is not None and previous != data:
         try:
             _parse(previous)
             good = True
         except CorruptProjectError:
-            good = False  # never let a damaged file replace a good backup
-        if good:
+            pass
+    try:
+        if previous is not None and good:
             atomic_write_bytes(backup_path(target), previous)
-    atomic_write_bytes(target, data)
+        atomic_write_bytes(target, data)
+    except AtomicWriteError as err:
+        raise AlignerError(f"cannot save corrections to {target}: {err.reason}") from err
     return saved
 
 
@@ -409,9 +409,7 @@ def _side_change(saved: SideRecord, doc: Document) -> tuple[SideChange, dict[int
     return SideChange(True, removed, tuple(j for j in range(len(doc)) if j not in hit)), mapping
 
 
-def _carry(
-    ids: tuple[int, ...], mapping: dict[int, int], saved: SideRecord, name: str
-) -> tuple[int, ...] | str:
+def _carry(ids: tuple[int, ...], mapping: dict[int, int], saved: SideRecord, name: str) -> tuple[int, ...] | str:
     """The bead side's current ids, or the reason it cannot be carried over."""
     for i in ids:
         if i not in mapping:

@@ -7,12 +7,15 @@ sentence hits, each labelled with the kinds that found it:
 - literal: case-insensitive substring;
 - morpheme: every content lemma of the query (kiwipiepy) occurs among the
   sentence's lemmas, so "추진하다" finds "추진 중이다" and "추진하고".
+
+Results are pairs (beads): each appears once, represented by its best-matching
+sentence, so a Korean query surfaces the English of the pairs it finds.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -100,5 +103,19 @@ class Searcher:
                 hits.append(
                     SearchHit(lang, i, self.bead_of[lang].get(i, -1), score, float(scores[i]), tuple(kinds), text)
                 )
+        return self._best_per_bead(hits)[:k]
+
+    @staticmethod
+    def _best_per_bead(hits: list[SearchHit]) -> list[SearchHit]:
+        """One hit per pair: its best-scoring sentence, labelled with every kind that matched it."""
         hits.sort(key=lambda h: -h.score)
-        return hits[:k]
+        best: dict[int, SearchHit] = {}
+        kinds: dict[int, list[str]] = {}
+        for h in hits:
+            best.setdefault(h.bead, h)
+            seen = kinds.setdefault(h.bead, [])
+            seen.extend(kind for kind in h.kinds if kind not in seen)
+        order = ("semantic", "literal", "morpheme")
+        return [
+            replace(h, kinds=tuple(sorted(kinds[b], key=order.index))) for b, h in best.items()
+        ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -9,6 +10,9 @@ _lock = threading.Lock()
 _kiwi: Any = None
 # Kiwi's cost grows with input size; feed it bounded chunks cut at likely boundaries.
 _CHUNK = 8000
+# Kiwi is slow on long space-free runs (no real Korean word is this long: base64,
+# junk, very long URLs); such runs bypass Kiwi and become pieces of their own.
+_LONG_RUN_RE = re.compile(r"\S{500,}")
 
 
 def get_kiwi() -> Any:
@@ -45,18 +49,31 @@ def _chunks(text: str) -> list[tuple[int, int]]:
 
 def split_ko(text: str) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` in ``text`` (Kiwi's sentence splitter)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _LONG_RUN_RE.finditer(text):
+        spans.extend(_kiwi_spans(text, pos, m.start()))
+        spans.append((m.start(), m.end()))
+        pos = m.end()
+    spans.extend(_kiwi_spans(text, pos, len(text)))
+    return _cover_gaps(text, spans)
+
+
+def _kiwi_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    if not text[lo:hi].strip():
+        return []
     kiwi = get_kiwi()
     spans: list[tuple[int, int]] = []
-    for a, b in _chunks(text):
-        piece = text[a:b]
+    for a, b in _chunks(text[lo:hi]):
+        piece = text[lo + a : lo + b]
         if not piece.strip():
             continue
         with _lock:
-            sents = kiwi.split_into_sents(piece)
+            sents = kiwi.split_into_sents(piece, return_sub_sents=False)
         for s in sents:
             if s.end > s.start:
-                spans.append((a + int(s.start), a + int(s.end)))
-    return _cover_gaps(text, spans)
+                spans.append((lo + a + int(s.start), lo + a + int(s.end)))
+    return spans
 
 
 def _cover_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -78,7 +78,6 @@ def build_tmx(
         ("adminlang", "en"),
         ("srclang", srclang),
         ("datatype", "plaintext"),
-        ("o-encoding", "UTF-8"),
     ]
     if creationdate is not None:
         header.append(("creationdate", tmx_date(creationdate)))

@@ -15,24 +15,8 @@ from aligner.model import Alignment, Bead
 
 from .rows import display_text
 
-DIALOG_CSS = """
-.dialog {
-    width: 90%;
-    max-width: 110;
-    height: auto;
-    max-height: 90%;
-    padding: 0 1;
-    border: thick $accent;
-    background: $panel;
-}
-.dialog > .dialog-title { text-style: bold; width: 1fr; padding-bottom: 1; }
-.dialog > .dialog-help { color: $text-muted; }
-.dialog > .dialog-error { color: $error; height: auto; }
-.dialog Horizontal { height: auto; }
-.dialog Input { width: 12; }
-.dialog Label { padding: 1 1 0 0; }
-.dialog Button { margin-right: 1; }
-"""
+DIALOG_CSS = ""
+"""Dialog styles live in ``aligner.tcss`` (``.dialog``), shared by every modal screen."""
 
 
 def default_cut(bead: Bead) -> tuple[int, int]:

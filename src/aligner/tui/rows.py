@@ -128,7 +128,7 @@ def side_text(
             text.append(" ")
         sentence = document.sentences[i]
         style = Style.combine(
-            [s for s, on in ((styles.heading, sentence.heading), (styles.match, i in marked)) if on]
+            [Style(), *(s for s, on in ((styles.heading, sentence.heading), (styles.match, i in marked)) if on)]
         )
         start = len(text)
         text.append(display_text(sentence.text), style=style)

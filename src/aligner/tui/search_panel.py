@@ -25,6 +25,7 @@ from aligner.search import SearchHit
 from .rows import display_text
 
 DEBOUNCE_S = 0.05
+LABEL_WIDTH = len("semantic+literal+morpheme") + 1
 KIND_STYLES = {"semantic": "cyan", "literal": "green", "morpheme": "magenta"}
 
 
@@ -35,7 +36,7 @@ def hit_prompt(hit: SearchHit) -> Text:
         if n:
             kinds.append("+", style="dim")
         kinds.append(kind, style=KIND_STYLES.get(kind, ""))
-    kinds.pad_right(max(0, 17 - kinds.cell_len))
+    kinds.pad_right(max(0, LABEL_WIDTH - kinds.cell_len))
     lang = Text(" KO " if hit.lang is Lang.KO else " EN ", style="bold")
     return Text.assemble(
         Text(f"{hit.score:4.2f} ", style="bold"), kinds, lang, Text(display_text(hit.text)), no_wrap=True
@@ -94,11 +95,10 @@ class SearchPanel(Vertical):
 
     DEFAULT_CSS = """
     SearchPanel {
-        dock: bottom;
         height: auto;
         max-height: 50%;
         display: none;
-        border-top: tall $accent;
+        border-top: solid $accent;
         background: $panel;
     }
     SearchPanel.-open { display: block; }
@@ -106,7 +106,7 @@ class SearchPanel(Vertical):
     SearchPanel > #search-count { height: 1; padding: 0 1; color: $text-muted; }
     SearchPanel > #search-results {
         height: auto;
-        max-height: 10;
+        max-height: 8;
         border: none;
         text-wrap: nowrap;
         text-overflow: ellipsis;
@@ -166,7 +166,8 @@ class SearchPanel(Vertical):
     def open(self) -> None:
         self.add_class("-open")
         self.input.focus()
-        self.input.select_all() if self.input.value else None
+        if self.input.value:
+            self.input.select_all()
 
     def close(self) -> None:
         self.remove_class("-open")

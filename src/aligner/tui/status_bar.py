@@ -14,7 +14,6 @@ class StatusBar(Horizontal):
     DEFAULT_CSS = """
     StatusBar {
         height: 1;
-        dock: bottom;
         background: $panel;
         color: $foreground;
     }
