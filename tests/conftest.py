@@ -10,6 +10,7 @@ import pytest
 
 _CACHE = tempfile.mkdtemp(prefix="aligner-test-cache-")
 os.environ.setdefault("ALIGNER_CACHE_DIR", _CACHE)
+os.environ.setdefault("ALIGNER_PROJECT_DIR", tempfile.mkdtemp(prefix="aligner-test-projects-"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -29,7 +30,7 @@ def kiep_workspace(kiep_paths):  # type: ignore[no-untyped-def]
     """The bundled sample read, embedded, aligned and indexed with the real default model."""
     from aligner.pipeline import open_pair
 
-    return open_pair(*kiep_paths)
+    return open_pair(*kiep_paths, use_project=False)
 
 
 @pytest.fixture(scope="session")

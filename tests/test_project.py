@@ -228,6 +228,7 @@ def test_project_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG_DATA_HOME is a Linux convention")
 def test_default_data_dir_uses_platformdirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("ALIGNER_PROJECT_DIR", raising=False)
     monkeypatch.setattr(os, "access", lambda p, mode: False)
     path = default_project_path("/nowhere/a.txt", "/nowhere/b.txt")
     assert path.parent == tmp_path / "xdg" / "aligner" / "projects"

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import importlib
 import json
+import os
 import pkgutil
 import sys
 from collections.abc import Iterator, Sequence
@@ -194,6 +195,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as err:  # noqa: BLE001 - a bug still ends in one line, details on request
+        if os.environ.get("ALIGNER_DEBUG"):
+            raise
+        stderr.print(Text(f"aligner: error: unexpected {type(err).__name__}: {err} (ALIGNER_DEBUG=1 shows details)",
+                          style="red"))
+        return 1
 
 
 if __name__ == "__main__":

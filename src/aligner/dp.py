@@ -2,11 +2,14 @@
 
 The search space is a ragged band: row ``i`` (source sentences consumed, 0..N)
 holds target positions ``lo[i] .. hi[i]``; cell ``(i, j)`` is stored at flat
-index ``start[i] + j - lo[i]``. Memory is linear in the number of cells.
-``scores[t, cell]`` is the score of a bead of type ``t`` (``types[t] = (a, b)``)
-that *ends* at cell ``(i, j)``: source sentences ``i-a .. i-1`` with target
-sentences ``j-b .. j-1``. The DP maximises the total score of a monotone path
-from ``(0, 0)`` to ``(N, M)``.
+index ``start[i] + j - lo[i]``, so memory is linear in the number of cells.
+
+Bead type ``t`` is ``types[t] = (a, b)``: ``a`` source and ``b`` target
+sentences. A bead of type ``t`` *ending* at cell ``(i, j)`` covers source
+sentences ``i-a .. i-1`` and target sentences ``j-b .. j-1``. Match types
+(a, b >= 1) take their score from ``scores[row[t], cell]``; skip types use the
+per-sentence skip scores ``skip_src[i-1]`` (1-0) or ``skip_tgt[j-1]`` (0-1).
+The DP maximises the total score of a monotone path from (0, 0) to (N, M).
 """
 
 from __future__ import annotations
@@ -18,13 +21,24 @@ NEG = -1e30
 
 
 @nb.njit(cache=True)
-def _dp_kernel(
-    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, scores: np.ndarray
+def _bead_score(
+    t: int, i: int, j: int, cell: int, types: np.ndarray, row: np.ndarray, scores: np.ndarray,
+    skip_src: np.ndarray, skip_tgt: np.ndarray,
+) -> float:
+    if types[t, 1] == 0:
+        return skip_src[i - 1]
+    if types[t, 0] == 0:
+        return skip_tgt[j - 1]
+    return scores[row[t], cell]
+
+
+@nb.njit(cache=True)
+def _forward(
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, ptr: np.ndarray,
 ) -> np.ndarray:
     n = lo.shape[0] - 1
-    n_cells = scores.shape[1]
-    cost = np.full(n_cells, NEG, dtype=np.float64)
-    ptr = np.full(n_cells, -1, dtype=np.int8)
+    cost = np.full(ptr.shape[0], NEG, dtype=np.float64)
     if lo[0] == 0:
         cost[start[0]] = 0.0
     for i in range(n + 1):
@@ -37,20 +51,23 @@ def _dp_kernel(
             for t in range(types.shape[0]):
                 pi = i - types[t, 0]
                 pj = j - types[t, 1]
-                if pi < 0 or pj < 0:
-                    continue
-                if pj < lo[pi] or pj > hi[pi]:
+                if pi < 0 or pj < 0 or pj < lo[pi] or pj > hi[pi]:
                     continue
                 prev = cost[start[pi] + pj - lo[pi]]
                 if prev <= NEG:
                     continue
-                s = prev + scores[t, cell]
+                s = prev + _bead_score(t, i, j, cell, types, row, scores, skip_src, skip_tgt)
                 if s > best:
                     best = s
                     best_t = t
             cost[cell] = best
             ptr[cell] = best_t
-    # backtrack
+    return cost
+
+
+@nb.njit(cache=True)
+def _backtrack(lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, ptr: np.ndarray) -> np.ndarray:
+    n = lo.shape[0] - 1
     m = hi[n]
     out = np.empty((n + m + 1, 2), dtype=np.int64)
     k = 0
@@ -74,35 +91,14 @@ def _dp_kernel(
 
 
 @nb.njit(cache=True)
-def _forward(lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    n = lo.shape[0] - 1
-    cost = np.full(scores.shape[1], NEG, dtype=np.float64)
-    if lo[0] == 0:
-        cost[start[0]] = 0.0
-    for i in range(n + 1):
-        for j in range(lo[i], hi[i] + 1):
-            if i == 0 and j == 0:
-                continue
-            best = NEG
-            for t in range(types.shape[0]):
-                pi = i - types[t, 0]
-                pj = j - types[t, 1]
-                if pi < 0 or pj < 0 or pj < lo[pi] or pj > hi[pi]:
-                    continue
-                prev = cost[start[pi] + pj - lo[pi]]
-                if prev > NEG and prev + scores[t, start[i] + j - lo[i]] > best:
-                    best = prev + scores[t, start[i] + j - lo[i]]
-            cost[start[i] + j - lo[i]] = best
-    return cost
-
-
-@nb.njit(cache=True)
-def _backward(lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, scores: np.ndarray) -> np.ndarray:
+def _backward(
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, n_cells: int,
+) -> np.ndarray:
     n = lo.shape[0] - 1
     m = hi[n]
-    cost = np.full(scores.shape[1], NEG, dtype=np.float64)
-    if hi[n] == m:
-        cost[start[n] + m - lo[n]] = 0.0
+    cost = np.full(n_cells, NEG, dtype=np.float64)
+    cost[start[n] + m - lo[n]] = 0.0
     for i in range(n, -1, -1):
         for j in range(hi[i], lo[i] - 1, -1):
             if i == n and j == m:
@@ -113,18 +109,23 @@ def _backward(lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarr
                 nj = j + types[t, 1]
                 if ni > n or nj < lo[ni] or nj > hi[ni]:
                     continue
-                nxt = cost[start[ni] + nj - lo[ni]]
                 cell = start[ni] + nj - lo[ni]
-                if nxt > NEG and nxt + scores[t, cell] > best:
-                    best = nxt + scores[t, cell]
+                nxt = cost[cell]
+                if nxt <= NEG:
+                    continue
+                s = nxt + _bead_score(t, ni, nj, cell, types, row, scores, skip_src, skip_tgt)
+                if s > best:
+                    best = s
             cost[start[i] + j - lo[i]] = best
     return cost
 
 
 @nb.njit(cache=True)
 def _marginals(
-    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, scores: np.ndarray, fwd: np.ndarray, bwd: np.ndarray
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, fwd: np.ndarray, bwd: np.ndarray,
 ) -> np.ndarray:
+    """Best total through each match bead (scores' shape)."""
     n = lo.shape[0] - 1
     out = np.full(scores.shape, NEG, dtype=np.float64)
     for i in range(n + 1):
@@ -133,27 +134,16 @@ def _marginals(
             if bwd[cell] <= NEG:
                 continue
             for t in range(types.shape[0]):
+                if row[t] < 0:
+                    continue
                 pi = i - types[t, 0]
                 pj = j - types[t, 1]
                 if pi < 0 or pj < 0 or pj < lo[pi] or pj > hi[pi]:
                     continue
                 prev = fwd[start[pi] + pj - lo[pi]]
                 if prev > NEG:
-                    out[t, cell] = prev + scores[t, cell] + bwd[cell]
+                    out[row[t], cell] = prev + scores[row[t], cell] + bwd[cell]
     return out
-
-
-def max_marginals(lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, float]:
-    """Best total path score through each (bead type, end cell), and the best overall."""
-    lo = np.ascontiguousarray(lo, dtype=np.int64)
-    hi = np.ascontiguousarray(hi, dtype=np.int64)
-    types = np.ascontiguousarray(types, dtype=np.int64)
-    scores = np.ascontiguousarray(scores, dtype=np.float64)
-    start = band_start(lo, hi)
-    fwd = _forward(lo, hi, start, types, scores)
-    bwd = _backward(lo, hi, start, types, scores)
-    best = float(fwd[start[-1] + hi[-1] - lo[-1]])
-    return _marginals(lo, hi, start, types, scores, fwd, bwd), best
 
 
 def band_start(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -163,34 +153,78 @@ def band_start(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return start
 
 
-def band_cells(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column index of every cell of the band, in storage order."""
-    widths = hi - lo + 1
-    rows = np.repeat(np.arange(lo.shape[0], dtype=np.int64), widths)
-    start = band_start(lo, hi)
-    cols = np.arange(rows.shape[0], dtype=np.int64) - start[rows] + lo[rows]
+def band_cells(lo: np.ndarray, hi: np.ndarray, r0: int = 0, r1: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of every cell of rows ``r0..r1-1``, in storage order."""
+    r1 = lo.shape[0] if r1 is None else r1
+    widths = hi[r0:r1] - lo[r0:r1] + 1
+    rows = np.repeat(np.arange(r0, r1, dtype=np.int64), widths)
+    offs = np.zeros(r1 - r0, dtype=np.int64)
+    np.cumsum(widths[:-1], out=offs[1:])
+    cols = np.arange(rows.shape[0], dtype=np.int64) - offs[rows - r0] + lo[rows]
     return rows, cols
 
 
-def banded_dp(
-    lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray
-) -> np.ndarray:
-    """Best path as (K, 2) array of cells from (0, 0) to (N, M).
+def match_rows(types: np.ndarray) -> np.ndarray:
+    """Row of ``scores`` used by each type (-1 for skip types)."""
+    row = np.full(types.shape[0], -1, dtype=np.int64)
+    k = 0
+    for t in range(types.shape[0]):
+        if types[t, 0] > 0 and types[t, 1] > 0:
+            row[t] = k
+            k += 1
+    return row
 
-    Raises ValueError when no path exists inside the band.
-    """
+
+def _prep(
+    lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray
+) -> tuple[np.ndarray, ...]:
     lo = np.ascontiguousarray(lo, dtype=np.int64)
     hi = np.ascontiguousarray(hi, dtype=np.int64)
-    start = band_start(lo, hi)
-    path = _dp_kernel(lo, hi, start, np.ascontiguousarray(types, dtype=np.int64), np.ascontiguousarray(scores, dtype=np.float64))
+    types = np.ascontiguousarray(types, dtype=np.int64)
+    if scores.dtype not in (np.float32, np.float64):
+        scores = scores.astype(np.float64)
+    return (
+        lo, hi, band_start(lo, hi), types, match_rows(types), np.ascontiguousarray(scores),
+        np.ascontiguousarray(skip_src, dtype=np.float64), np.ascontiguousarray(skip_tgt, dtype=np.float64),
+    )
+
+
+def banded_dp(
+    lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray
+) -> np.ndarray:
+    """Best path as a (K, 2) array of cells from (0, 0) to (N, M).
+
+    ``scores`` has one row per match type, in the order of ``types``.
+    Raises ValueError when the band holds no path.
+    """
+    lo, hi, start, types, row, scores, skip_src, skip_tgt = _prep(lo, hi, types, scores, skip_src, skip_tgt)
+    n_cells = int(start[-1] + hi[-1] - lo[-1] + 1)
+    ptr = np.full(n_cells, -1, dtype=np.int8)
+    _forward(lo, hi, start, types, row, scores, skip_src, skip_tgt, ptr)
+    path = _backtrack(lo, hi, start, types, ptr)
     if path.shape[0] == 0:
         raise ValueError("no monotone path inside the band")
     return path
 
 
+def max_marginals(
+    lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Best total path score through each match bead (shape of ``scores``), and the best."""
+    lo, hi, start, types, row, scores, skip_src, skip_tgt = _prep(lo, hi, types, scores, skip_src, skip_tgt)
+    n_cells = int(start[-1] + hi[-1] - lo[-1] + 1)
+    ptr = np.full(n_cells, -1, dtype=np.int8)
+    fwd = _forward(lo, hi, start, types, row, scores, skip_src, skip_tgt, ptr)
+    bwd = _backward(lo, hi, start, types, row, scores, skip_src, skip_tgt, n_cells)
+    return _marginals(lo, hi, start, types, row, scores, fwd, bwd), float(fwd[-1])
+
+
 def warm_up() -> None:
-    """Compile (or load the cached) kernel once."""
+    """Compile (or load the cached) kernels once."""
     lo = np.array([0, 0], dtype=np.int64)
     hi = np.array([1, 1], dtype=np.int64)
     types = np.array([[1, 1], [1, 0], [0, 1]], dtype=np.int64)
-    banded_dp(lo, hi, types, np.zeros((3, 4)))
+    zeros = np.zeros(1)
+    for dtype in (np.float32, np.float64):
+        max_marginals(lo, hi, types, np.zeros((1, 4), dtype=dtype), zeros, zeros)
+        banded_dp(lo, hi, types, np.zeros((1, 4), dtype=dtype), zeros, zeros)

@@ -147,7 +147,7 @@ def _in_ksx1001(char: str) -> bool:
 
 def _try_cp1252(data: bytes) -> str | None:
     high = sum(1 for b in data if b > 127)
-    if high > 0.05 * len(data):
+    if high > 0.2 * len(data):
         return None
     try:
         return data.decode("cp1252")

@@ -48,7 +48,18 @@ class Workspace:
     ko_vecs: np.ndarray
     en_vecs: np.ndarray
     notices: list[str] = field(default_factory=list)
+    project_path: Path | None = None
     _searcher: Searcher | None = None
+
+    def save(self) -> Path:
+        """Save the corrections atomically to the project file (beside the documents)."""
+        from .project import ProjectFile, default_project_path, save_project
+
+        if self.project_path is None:
+            self.project_path = default_project_path(self.ko.path or "ko.txt", self.en.path or "en.txt")
+        project = ProjectFile.from_documents(self.ko, self.en, self.alignment.beads, model=self.alignment.model)
+        save_project(self.project_path, project)
+        return self.project_path
 
     @property
     def searcher(self) -> Searcher:
@@ -166,10 +177,42 @@ def open_pair(
     presplit: bool = False,
     constraints: Sequence[Bead] = (),
     progress: Progress | None = None,
+    use_project: bool = True,
 ) -> Workspace:
-    """Read, segment, embed, align and index two documents."""
+    """Read, segment, embed, align and index two documents.
+
+    With ``use_project``, corrections saved for this pair are restored: all of
+    them when the texts are unchanged, the confirmed beads that still fit when
+    a text changed (the rest is realigned around them; ``notices`` says what).
+    """
     notices: list[str] = []
     ko, en = load_pair(ko_path, en_path, presplit=presplit, progress=progress, notices=notices)
+    saved: tuple[Bead, ...] | None = None
+    project_path: Path | None = None
+    if use_project:
+        saved, constraints, project_path = _restore(ko, en, constraints, notices)
     ws = align_pair(ko, en, model=model, constraints=constraints, progress=progress)
+    if saved is not None:
+        ws = ws.with_beads(saved)
     ws.notices[:0] = notices
+    ws.project_path = project_path
     return ws
+
+
+def _restore(
+    ko: Document, en: Document, constraints: Sequence[Bead], notices: list[str]
+) -> tuple[tuple[Bead, ...] | None, Sequence[Bead], Path | None]:
+    """Corrections saved for this pair: the saved beads, or the confirmed ones to keep."""
+    from .project import LoadStatus, default_project_path, find_project, load_project
+
+    found = find_project(ko.path or "", en.path or "")
+    if found is None:
+        return None, constraints, default_project_path(ko.path or "", en.path or "")
+    loaded = load_project(found, ko, en)
+    if loaded.message:
+        notices.append(loaded.message)
+    if loaded.status is LoadStatus.UNCHANGED and loaded.beads is not None:
+        return tuple(loaded.beads), constraints, found
+    if loaded.status is LoadStatus.CHANGED:
+        return None, [*constraints, *loaded.constraints], found
+    return None, constraints, found

@@ -187,13 +187,20 @@ def _parse(data: str | bytes) -> ProjectFile:
 # ---------------------------------------------------------------- locations
 
 
+PROJECT_DIR_ENV = "ALIGNER_PROJECT_DIR"
+
+
 def backup_path(path: str | os.PathLike[str]) -> Path:
     p = Path(path)
     return p.with_name(p.name + BACKUP_SUFFIX)
 
 
 def user_projects_dir() -> Path:
-    """Where project files go when the documents' directory is not writable."""
+    """Where project files go when the documents' directory is not writable
+    and for the bundled sample; ``$ALIGNER_PROJECT_DIR`` overrides it)."""
+    env = os.environ.get(PROJECT_DIR_ENV)
+    if env:
+        return Path(env)
     return Path(platformdirs.user_data_dir("aligner", appauthor=False)) / "projects"
 
 
@@ -224,9 +231,21 @@ def default_project_path(
     """Where to save: ``<ko-stem>.<en-stem>.aligner.json`` beside the Korean document
     when that directory is writable, else under the user data directory."""
     beside, fallback = _candidates(source_path, target_path, data_dir)
+    if _is_bundled(beside.parent):
+        return fallback
     if beside.parent.is_dir() and os.access(beside.parent, os.W_OK | os.X_OK):
         return beside
     return fallback
+
+
+def _is_bundled(directory: Path) -> bool:
+    """The bundled sample's folder: corrections to it go to the user data directory."""
+    from .pipeline import data_dir as bundled
+
+    try:
+        return directory.resolve() == bundled().resolve()
+    except OSError:
+        return False
 
 
 def find_project(

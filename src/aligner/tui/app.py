@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -54,7 +55,7 @@ EDIT_ACTIONS = frozenset(
 class ReaderPane(Vertical):
     """Column titles over the bead list; holds the reading and workbench keys."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.next_suspicious", "Next suspicious"),
         Binding("N,p", "app.previous_suspicious", "Previous suspicious", show=False),
         Binding("c", "app.confirm", "Confirm"),
@@ -112,7 +113,7 @@ class AlignerApp(App[int]):
     TITLE = "aligner"
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search"),
         Binding("question_mark,f1", "help", "Help"),
         Binding("t", "toggle_theme", "Light/dark theme", show=False),

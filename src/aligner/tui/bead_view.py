@@ -10,6 +10,7 @@ and the search highlight (attributes down); the view reports its cursor with
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -30,7 +31,7 @@ from .rows import DIVIDER, GUTTER, LOW_CONFIDENCE, Columns, Highlight, Row, RowS
 class BeadView(ScrollView, can_focus=True):
     """Side-by-side aligned text, one row per bead, with a bead cursor."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "bead-view--cursor",
         "bead-view--cursor-mark",
         "bead-view--heading",
@@ -68,7 +69,7 @@ class BeadView(ScrollView, can_focus=True):
     BeadView > .bead-view--placeholder { color: $text-muted; text-style: italic; }
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Previous pair", show=False),
         Binding("down,j", "cursor_down", "Next pair", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
@@ -122,7 +123,7 @@ class BeadView(ScrollView, can_focus=True):
     def show_alignment(self, alignment: Alignment | None, cursor: int | None = None) -> None:
         """Display ``alignment`` (None: the placeholder), keeping or setting the cursor."""
         self._alignment = alignment
-        if alignment is None or self._highlight is not None and self._highlight.bead >= len(alignment.beads):
+        if alignment is None or (self._highlight is not None and self._highlight.bead >= len(alignment.beads)):
             self._highlight = None
         self._relayout()
         self.move_cursor(self._cursor if cursor is None else cursor, force=True)

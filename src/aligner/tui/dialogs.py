@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -14,9 +16,6 @@ from textual.widgets.option_list import Option
 from aligner.model import Alignment, Bead
 
 from .rows import display_text
-
-DIALOG_CSS = ""
-"""Dialog styles live in ``aligner.tcss`` (``.dialog``), shared by every modal screen."""
 
 
 def default_cut(bead: Bead) -> tuple[int, int]:
@@ -52,8 +51,7 @@ def split_preview(alignment: Alignment, bead: Bead, src_cut: int, tgt_cut: int) 
 class SplitDialog(ModalScreen[tuple[int, int] | None]):
     """Choose how many Korean and English sentences stay in the first part."""
 
-    DEFAULT_CSS = DIALOG_CSS
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, alignment: Alignment, index: int) -> None:
         super().__init__()
@@ -65,13 +63,14 @@ class SplitDialog(ModalScreen[tuple[int, int] | None]):
         src, tgt = default_cut(self.bead)
         with Vertical(classes="dialog"):
             yield Static(f"Split pair {self.index + 1} ({self.bead.shape})", classes="dialog-title")
+            yield Static("How many sentences of each side stay in the first part?")
             with Horizontal():
-                yield Label(f"Korean sentences in the first part (0–{len(self.bead.src)}):")
-                yield Input(str(src), type="integer", id="split-src")
-            with Horizontal():
-                yield Label(f"English sentences in the first part (0–{len(self.bead.tgt)}):")
-                yield Input(str(tgt), type="integer", id="split-tgt")
-            yield Static(id="split-preview")
+                yield Label(f"Korean (0–{len(self.bead.src)}):")
+                yield Input(str(src), type="integer", id="split-src", classes="cut")
+                yield Label(f"English (0–{len(self.bead.tgt)}):")
+                yield Input(str(tgt), type="integer", id="split-tgt", classes="cut")
+            with VerticalScroll(id="split-preview-box"):
+                yield Static(id="split-preview")
             yield Static("", classes="dialog-error", id="split-error")
             yield Static("Enter splits, Escape cancels.", classes="dialog-help")
 
@@ -128,8 +127,7 @@ def detachable(bead: Bead) -> list[tuple[str, int]]:
 class PickSentenceDialog(ModalScreen[tuple[str, int] | None]):
     """Choose the sentence of a pair that has no counterpart on the other side."""
 
-    DEFAULT_CSS = DIALOG_CSS
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, alignment: Alignment, index: int) -> None:
         super().__init__()
@@ -150,7 +148,9 @@ class PickSentenceDialog(ModalScreen[tuple[str, int] | None]):
             yield Horizontal(Button("Mark", variant="primary", id="pick-ok"), Button("Cancel", id="pick-cancel"))
 
     def on_mount(self) -> None:
-        self.query_one("#pick-list", OptionList).focus()
+        listing = self.query_one("#pick-list", OptionList)
+        listing.highlighted = 0 if self.choices else None
+        listing.focus()
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

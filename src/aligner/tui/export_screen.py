@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -15,8 +16,6 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from aligner.errors import AlignerError
 from aligner.export import EXTENSIONS, FORMATS, export, write_export
 from aligner.model import Alignment
-
-from .dialogs import DIALOG_CSS
 
 FORMAT_NAMES = {"tmx": "TMX 1.4", "tsv": "TSV", "jsonl": "JSON Lines", "md": "Markdown", "beads": "bead ids"}
 UI_FORMATS = ("tmx", "tsv", "jsonl", "md", "beads")
@@ -46,11 +45,7 @@ def export_to(alignment: Alignment, fmt: str, path: str) -> str:
 class ExportScreen(ModalScreen[str | None]):
     """Returns the success message, or None when cancelled."""
 
-    DEFAULT_CSS = DIALOG_CSS + """
-    ExportScreen #export-path { width: 1fr; }
-    ExportScreen RadioSet { layout: horizontal; height: auto; border: none; }
-    """
-    BINDINGS: list[BindingType] = [Binding("escape", "cancel", "Cancel export")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel export")]
 
     def __init__(self, alignment: Alignment, fmt: str = "tmx") -> None:
         super().__init__()

@@ -10,7 +10,7 @@ from .rows import DIVIDER, GUTTER, Columns
 
 
 class PaneHeader(Widget):
-    """"한국어 · file" over the left column and "English · file" over the right one.
+    """Titles: "한국어 · file" over the left column and "English · file" over the right one.
 
     The reader below always shows a one-cell scrollbar, so the titles use the
     width less one cell to land exactly on the reader's columns.

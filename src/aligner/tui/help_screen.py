@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -11,8 +12,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
-
-from .dialogs import DIALOG_CSS
 
 Section = tuple[str, Sequence[BindingType]]
 
@@ -50,11 +49,7 @@ def help_table(sections: Sequence[Section], display: object) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = DIALOG_CSS + """
-    HelpScreen > .dialog { height: 90%; }
-    HelpScreen VerticalScroll { height: 1fr; }
-    """
-    BINDINGS: list[BindingType] = [Binding("escape,q,question_mark,f1", "close", "Close help")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "close", "Close help")]
 
     def __init__(self, sections: Sequence[Section]) -> None:
         super().__init__()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -15,7 +16,6 @@ from textual.widgets.option_list import Option
 
 from aligner.model import Alignment
 
-from .dialogs import DIALOG_CSS
 from .rows import display_text, is_suspicious
 
 
@@ -44,11 +44,7 @@ def review_prompt(alignment: Alignment, index: int, threshold: float) -> Text:
 class ReviewScreen(ModalScreen[int | None]):
     """Every bead, most suspicious first (omissions, then lowest confidence)."""
 
-    DEFAULT_CSS = DIALOG_CSS + """
-    ReviewScreen > .dialog { height: 90%; }
-    ReviewScreen #review-list { height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
-    """
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "cancel", "Close review"),
     ]
 

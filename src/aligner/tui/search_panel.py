@@ -8,6 +8,7 @@ the hits back with ``show_results`` (attributes down).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -46,7 +47,7 @@ def hit_prompt(hit: SearchHit) -> Text:
 class HistoryInput(Input):
     """An Input whose up/down keys walk through earlier queries."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history_previous", "Earlier search", show=False),
         Binding("down", "history_next", "Later search", show=False),
     ]
@@ -114,7 +115,7 @@ class SearchPanel(Vertical):
     }
     """
 
-    BINDINGS: list[BindingType] = [Binding("escape", "close", "Close search")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close search")]
 
     class QueryChanged(Message):
         """The user typed: run this search (already debounced)."""

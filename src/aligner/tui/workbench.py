@@ -7,6 +7,7 @@ validated, and saved atomically with ``aligner.project``.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -74,10 +75,10 @@ def restore_corrections(
 def review_order(beads: Sequence[Bead], threshold: float = LOW_CONFIDENCE) -> list[int]:
     """Bead positions to review, most suspicious first (confirmed beads last)."""
     try:
-        from aligner import review
-    except ImportError:  # the review module is optional
-        review = None  # type: ignore[assignment]
-    ranked = getattr(review, "review_order", None) if review is not None else None
+        review = importlib.import_module("aligner.review")
+    except ImportError:  # written by another part of the project; fall back until it exists
+        review = None
+    ranked = getattr(review, "review_order", None)
     if callable(ranked):
         return [int(i) for i in ranked(beads)]
 
@@ -134,7 +135,11 @@ class Workbench:
         ]
         if targets:
             wanted = set(targets)
-            self.apply(lambda beads: tuple(replace(b, confirmed=True) if i in wanted else b for i, b in enumerate(beads)))
+
+            def confirm_all(beads: tuple[Bead, ...]) -> tuple[Bead, ...]:
+                return tuple(replace(b, confirmed=True) if i in wanted else b for i, b in enumerate(beads))
+
+            self.apply(confirm_all)
         return len(targets)
 
     def save(self) -> Path | None:
