@@ -15,13 +15,13 @@ attaches a calibrated confidence to every bead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .confidence import bead_confidences
-from .dp import band_cells, banded_dp, max_marginals
+from .confidence import confidence
+from .dp import band_cells, banded_dp, max_marginals, path_gaps
 from .features import (
     BeadFeatures,
     DocStats,
@@ -39,6 +39,7 @@ SECOND_TYPES = np.array(
     dtype=np.int64,
 )
 MAX_SPAN = 4
+FORCE = 1e6  # skip score that forces a user-confirmed omission
 
 
 @dataclass(frozen=True)
@@ -95,83 +96,90 @@ def path_band(path: np.ndarray, n: int, m: int, w: int) -> tuple[np.ndarray, np.
 
 # --- per-document calibration ------------------------------------------------------------
 
-
-def band_similarity(a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray, block: int = 256) -> np.ndarray:
-    """Flat cos(a[i], b[j]) for each row i and columns lo[i]..hi[i] (inclusive)."""
-    widths = hi - lo + 1
-    out = np.empty(int(widths.sum()), dtype=np.float32)
-    pos = 0
-    for r0 in range(0, a.shape[0], block):
-        r1 = min(a.shape[0], r0 + block)
-        c0 = int(lo[r0:r1].min())
-        c1 = int(hi[r0:r1].max()) + 1
-        sims = a[r0:r1] @ b[c0:c1].T
-        for r in range(r0, r1):
-            w = int(widths[r])
-            out[pos : pos + w] = sims[r - r0, lo[r] - c0 : hi[r] - c0 + 1]
-            pos += w
-    return out
-
-
-def _topk_means(flat: np.ndarray, widths: np.ndarray, k: int) -> np.ndarray:
-    out = np.zeros(widths.shape[0], dtype=np.float64)
-    pos = 0
-    for r, w in enumerate(widths.tolist()):
-        kk = min(k, w)
-        out[r] = float(np.partition(flat[pos : pos + w], w - kk)[w - kk :].mean())
-        pos += w
-    return out
+BLOCK = 256
 
 
 def _sentence_band(n: int, m: int, half: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each source sentence, the inclusive range of target sentences near the diagonal."""
     lo, hi = diagonal_band(n, m, half)
     slo = np.minimum(lo[:-1], m - 1)
     shi = np.maximum(np.minimum(hi[1:], m) - 1, slo)
     return slo, shi
 
 
+def _band_blocks(
+    a: np.ndarray, b: np.ndarray, slo: np.ndarray, shi: np.ndarray
+) -> Iterator[tuple[int, int, int, np.ndarray, np.ndarray]]:
+    """Row blocks (r0, r1, c0, sims, mask) of the band; sims is a dense block, mask marks band cells."""
+    for r0 in range(0, a.shape[0], BLOCK):
+        r1 = min(a.shape[0], r0 + BLOCK)
+        c0 = int(slo[r0:r1].min())
+        c1 = int(shi[r0:r1].max()) + 1
+        sims = a[r0:r1] @ b[c0:c1].T
+        cols = np.arange(c0, c1)
+        mask = (cols[None, :] >= slo[r0:r1, None]) & (cols[None, :] <= shi[r0:r1, None])
+        yield r0, r1, c0, sims, mask
+
+
 def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS) -> DocStats:
-    """Neighbourhood normalisers, skip threshold and length model of one pair."""
+    """Neighbourhood normalisers, skip threshold and length model of one pair.
+
+    Works in row blocks of a diagonal band, so memory stays linear in length.
+    """
     n, m = len(src), len(tgt)
     if not n or not m:
         return DocStats(np.zeros(n), np.zeros(m), 0.0, 0.5, 0.3, 0.0, 0.5)
+    k = params.knn
     half = max(params.first_band, int(params.first_band_frac * max(n, m)))
     slo, shi = _sentence_band(n, m, half)
-    widths = shi - slo + 1
-    sims = band_similarity(src.vecs, tgt.vecs, slo, shi)
-    r_src = _topk_means(sims, widths, params.knn)
-    tlo, thi = _sentence_band(m, n, half)
-    tsims = band_similarity(tgt.vecs, src.vecs, tlo, thi)
-    r_tgt = _topk_means(tsims, thi - tlo + 1, params.knn)
+    r_src = np.zeros(n)
+    col_top = np.full((m, k), -np.inf)
+    for r0, r1, c0, sims, mask in _band_blocks(src.vecs, tgt.vecs, slo, shi):
+        x = np.where(mask, sims, -np.inf)
+        kk = min(k, x.shape[1])
+        top = np.partition(x, x.shape[1] - kk, axis=1)[:, x.shape[1] - kk :]
+        fin = np.isfinite(top)
+        r_src[r0:r1] = np.where(fin, top, 0.0).sum(axis=1) / np.maximum(fin.sum(axis=1), 1)
+        c1 = c0 + x.shape[1]
+        both = np.concatenate([col_top[c0:c1], x.T], axis=1)
+        col_top[c0:c1] = np.partition(both, both.shape[1] - k, axis=1)[:, both.shape[1] - k :]
+    finite = np.isfinite(col_top)
+    r_tgt = np.where(finite, col_top, 0.0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
     r_mean = float(np.concatenate([r_src, r_tgt]).mean())
 
-    rows = np.repeat(np.arange(n), widths)
-    starts = np.concatenate([[0], np.cumsum(widths)[:-1]])
-    cols = np.arange(rows.shape[0]) - starts[rows] + slo[rows]
-    marg = sims - params.margin_weight * (0.5 * (r_src[rows] + r_tgt[cols]) - r_mean)
     best_src = np.full(n, -np.inf)
-    np.maximum.at(best_src, rows, marg)
+    arg_src = np.zeros(n, dtype=np.int64)
     best_tgt = np.full(m, -np.inf)
-    np.maximum.at(best_tgt, cols, marg)
-    best = np.concatenate([best_src, best_tgt])
-    mu0 = float(np.median(marg))
+    sample: list[np.ndarray] = []
+    raw: list[np.ndarray] = []
+    stride = max(1, int(n * (2 * half + 1) // 200_000))
+    for r0, r1, c0, sims, mask in _band_blocks(src.vecs, tgt.vecs, slo, shi):
+        c1 = c0 + sims.shape[1]
+        marg = sims - params.margin_weight * (0.5 * (r_src[r0:r1, None] + r_tgt[None, c0:c1]) - r_mean)
+        marg = np.where(mask, marg, -np.inf)
+        arg_src[r0:r1] = c0 + np.argmax(marg, axis=1)
+        best_src[r0:r1] = marg.max(axis=1)
+        best_tgt[c0:c1] = np.maximum(best_tgt[c0:c1], marg.max(axis=0))
+        sample.append(marg[mask][::stride])
+        raw.append(sims[mask][::stride])
+    best = np.concatenate([best_src, best_tgt[np.isfinite(best_tgt)]])
+    mu0 = float(np.median(np.concatenate(sample)))
     mu1 = float(np.quantile(best, params.best_quantile))
     scale = max(mu1 - mu0, 0.05)
     threshold = mu0 + params.skip_alpha * scale
 
-    # length model from each source sentence's best match when it clears the threshold
-    arg = np.zeros(n, dtype=np.int64)
-    for i in range(n):
-        row = marg[starts[i] : starts[i] + widths[i]]
-        arg[i] = slo[i] + int(np.argmax(row))
+    # length model: each source sentence's best match, when it clears the threshold
     good = best_src > threshold
     log_ratio = float(np.log(src.lengths.sum() / tgt.lengths.sum()))
     log_sd = 0.5
     if good.sum() >= 5:
-        lr = np.log(src.lengths[good] / tgt.lengths[arg[good]])
+        lr = np.log(src.lengths[good] / tgt.lengths[arg_src[good]])
         log_ratio = float(np.median(lr))
         log_sd = float(np.clip(1.4826 * np.median(np.abs(lr - log_ratio)), 0.2, 0.8))
-    return DocStats(r_src, r_tgt, r_mean, threshold, scale, log_ratio, log_sd)
+    noise = np.concatenate(raw)
+    noise_mean = float(np.median(noise))
+    noise_sd = max(1e-3, float(1.4826 * np.median(np.abs(noise - noise_mean))))
+    return DocStats(r_src, r_tgt, r_mean, threshold, scale, log_ratio, log_sd, noise_mean, noise_sd)
 
 
 # --- bead scores ---------------------------------------------------------------------------
@@ -202,6 +210,8 @@ class Problem:
     tgt_spans: SpanVectors
     stats: DocStats
     params: Params
+    skip_src: np.ndarray  # per-sentence skip scores (FORCE for confirmed omissions)
+    skip_tgt: np.ndarray
 
 
 def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) -> np.ndarray:
@@ -217,19 +227,75 @@ def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) 
     return scores
 
 
+CHUNK = 16384
+
+
 def bead_scores(
     prob: Problem, types: np.ndarray, lo: np.ndarray, hi: np.ndarray, i0: int = 0, j0: int = 0
 ) -> np.ndarray:
-    """scores[t, cell] of each bead type ending at each band cell (grid offset i0, j0)."""
-    rows, cols = band_cells(lo, hi)
-    scores = np.full((types.shape[0], rows.shape[0]), -1e9, dtype=np.float64)
-    for t, (a, b) in enumerate(types.tolist()):
-        ok = np.nonzero((rows >= a) & (cols >= b))[0]
-        if a == 0 or b == 0:
-            scores[t, ok] = 0.0
-            continue
-        scores[t, ok] = _pair_scores(prob, rows[ok] - a + i0, cols[ok] - b + j0, a, b)
+    """scores[k, cell] of the k-th match type ending at each band cell (grid offset i0, j0).
+
+    Computed in chunks of rows so temporary memory stays bounded.
+    """
+    match = [(a, b) for a, b in types.tolist() if a and b]
+    n_cells = int((hi - lo + 1).sum())
+    scores = np.full((len(match), n_cells), -1e9, dtype=np.float32)
+    widths = hi - lo + 1
+    r0 = pos = 0
+    while r0 < lo.shape[0]:
+        r1 = r0 + 1
+        cells = int(widths[r0])
+        while r1 < lo.shape[0] and cells + widths[r1] <= CHUNK:
+            cells += int(widths[r1])
+            r1 += 1
+        rows, cols = band_cells(lo, hi, r0, r1)
+        for k, (a, b) in enumerate(match):
+            ok = np.nonzero((rows >= a) & (cols >= b))[0]
+            if ok.size:
+                scores[k, pos + ok] = _pair_scores(prob, rows[ok] - a + i0, cols[ok] - b + j0, a, b)
+        pos += cells
+        r0 = r1
     return scores
+
+
+def first_pass_scores(prob: Problem, lo: np.ndarray, hi: np.ndarray, i0: int, j0: int) -> np.ndarray:
+    """1-1 scores of the pass-1 band from similarities alone (blocked matrix products)."""
+    st, params = prob.stats, prob.params
+    n = lo.shape[0] - 1
+    scores = np.full((1, int((hi - lo + 1).sum())), -1e9, dtype=np.float32)
+    start = np.concatenate([[0], np.cumsum(hi - lo + 1)[:-1]])
+    for r0 in range(1, n + 1, BLOCK):
+        r1 = min(n + 1, r0 + BLOCK)
+        c0 = max(1, int(lo[r0:r1].min()))
+        c1 = int(hi[r0:r1].max()) + 1
+        if c1 <= c0:
+            continue
+        sims = prob.src.vecs[i0 + r0 - 1 : i0 + r1 - 1] @ prob.tgt.vecs[j0 + c0 - 1 : j0 + c1 - 1].T
+        norm = 0.5 * (st.r_src[i0 + r0 - 1 : i0 + r1 - 1, None] + st.r_tgt[None, j0 + c0 - 1 : j0 + c1 - 1])
+        block = (sims - params.margin_weight * (norm - st.r_mean) - st.threshold) / st.scale
+        for r in range(r0, r1):
+            a, b = max(int(lo[r]), 1), int(hi[r])
+            if b >= a:
+                scores[0, start[r] + a - lo[r] : start[r] + b - lo[r] + 1] = block[r - r0, a - c0 : b - c0 + 1]
+    return scores
+
+
+def match_z(prob: Problem, beads: Sequence[Bead]) -> np.ndarray:
+    """(K, 2): each match bead's cosine, and its margin over its sentences' nearest
+    neighbours, in noise standard deviations (zeros for skips)."""
+    out = np.zeros((len(beads), 2))
+    shapes: dict[tuple[int, int], list[int]] = {}
+    for k, b in enumerate(beads):
+        if b.src and b.tgt:
+            shapes.setdefault((len(b.src), len(b.tgt)), []).append(k)
+    for (a, b), ks in shapes.items():
+        si = np.array([beads[k].src[0] for k in ks])
+        tj = np.array([beads[k].tgt[0] for k in ks])
+        cos = np.einsum("ij,ij->i", prob.src_spans.get(si, a), prob.tgt_spans.get(tj, b))
+        f = bead_features(si, tj, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
+        out[ks, 0] = (cos - prob.stats.noise_mean) / prob.stats.noise_sd
+        out[ks, 1] = (cos - f.norm) / prob.stats.noise_sd
+    return out
 
 
 def score_beads(prob: Problem, beads: Sequence[Bead]) -> tuple[np.ndarray, list[BeadFeatures | None]]:
@@ -267,14 +333,15 @@ def _candidate_spans(
     its approximate (mean-vector) score is replaced by the real one: its
     max-marginal (best total through it) is within ``prune_slack`` of the best.
     """
-    marg, best = max_marginals(lo, hi, SECOND_TYPES, scores)
+    n, m = lo.shape[0] - 1, int(hi[-1])
+    marg, best = max_marginals(lo, hi, SECOND_TYPES, scores, prob.skip_src[i0 : i0 + n], prob.skip_tgt[j0 : j0 + m])
     rows, cols = band_cells(lo, hi)
     src: set[tuple[int, int]] = set()
     tgt: set[tuple[int, int]] = set()
-    for t, (a, b) in enumerate(SECOND_TYPES.tolist()):
-        if a + b <= 2 or a == 0 or b == 0:
+    for k, (a, b) in enumerate(x for x in SECOND_TYPES.tolist() if x[0] and x[1]):
+        if a + b <= 2:
             continue
-        hit = np.nonzero(marg[t] >= best - prob.params.prune_slack)[0]
+        hit = np.nonzero(marg[k] >= best - prob.params.prune_slack)[0]
         for cell in hit.tolist():
             if a > 1:
                 src.add((i0 + int(rows[cell]) - a, a))
@@ -283,15 +350,21 @@ def _candidate_spans(
     return sorted(src), sorted(tgt)
 
 
-def align_segment(prob: Problem, i0: int, i1: int, j0: int, j1: int) -> list[Bead]:
-    """Align src[i0:i1] with tgt[j0:j1] (both passes)."""
+def align_segment(prob: Problem, i0: int, i1: int, j0: int, j1: int) -> tuple[list[Bead], np.ndarray]:
+    """Align src[i0:i1] with tgt[j0:j1] (both passes); also each bead's score gap.
+
+    The gap of a bead is how much lower the best alignment avoiding it scores:
+    the raw evidence behind its confidence.
+    """
     n, m = i1 - i0, j1 - j0
     if n == 0 or m == 0:
-        return [Bead((i,), ()) for i in range(i0, i1)] + [Bead((), (j,)) for j in range(j0, j1)]
+        beads = [Bead((i,), ()) for i in range(i0, i1)] + [Bead((), (j,)) for j in range(j0, j1)]
+        return beads, np.full(len(beads), 1e9)
     params = prob.params
     half = max(params.first_band, int(params.first_band_frac * max(n, m)))
     lo, hi = diagonal_band(n, m, half)
-    path = banded_dp(lo, hi, FIRST_TYPES, bead_scores(prob, FIRST_TYPES, lo, hi, i0, j0))
+    skip_src, skip_tgt = prob.skip_src[i0:i1], prob.skip_tgt[j0:j1]
+    path = banded_dp(lo, hi, FIRST_TYPES, first_pass_scores(prob, lo, hi, i0, j0), skip_src, skip_tgt)
     lo2, hi2 = path_band(path, n, m, params.window)
     scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
     if prob.src_spans.can_embed or prob.tgt_spans.can_embed:
@@ -300,19 +373,19 @@ def align_segment(prob: Problem, i0: int, i1: int, j0: int, j1: int) -> list[Bea
         prob.tgt_spans.embed(tgt_need)
         if src_need or tgt_need:
             scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
-    path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores)
-    return _path_to_beads(path2, i0, j0)
+    path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
+    gaps = path_gaps(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt, path2)
+    return _path_to_beads(path2, i0, j0), gaps
 
 
 def _free_segments(constraints: Sequence[Bead], n: int, m: int) -> list[tuple[int, int, int, int, Bead | None]]:
-    """Rectangles between constraint beads: (i0, i1, j0, j1, constraint after it)."""
-    fixed = sorted((b for b in constraints if b.src or b.tgt), key=lambda b: (b.src[:1] or (-1,), b.tgt[:1] or (-1,)))
+    """Rectangles between constraint matches: (i0, i1, j0, j1, constraint after it)."""
+    fixed = sorted((b for b in constraints if b.src and b.tgt), key=lambda b: b.src[0])
     out: list[tuple[int, int, int, int, Bead | None]] = []
     i = j = 0
     for c in fixed:
-        ci = c.src[0] if c.src else i
-        cj = c.tgt[0] if c.tgt else j
-        if ci < i or cj < j or list(c.src) != list(range(ci, ci + len(c.src))) or list(c.tgt) != list(range(cj, cj + len(c.tgt))):
+        ci, cj = c.src[0], c.tgt[0]
+        if ci < i or cj < j or c.src != tuple(range(ci, ci + len(c.src))) or c.tgt != tuple(range(cj, cj + len(c.tgt))):
             raise ValueError(f"constraint {c.vecalign()} overlaps another or is not contiguous")
         out.append((i, ci, j, cj, c))
         i, j = ci + len(c.src), cj + len(c.tgt)
@@ -320,6 +393,18 @@ def _free_segments(constraints: Sequence[Bead], n: int, m: int) -> list[tuple[in
         raise ValueError("constraints run past the end of a document")
     out.append((i, n, j, m, None))
     return out
+
+
+def _forced_skips(constraints: Sequence[Bead], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Skip scores: 0, or a prize that forces a confirmed 1-0/0-1 bead."""
+    skip_src, skip_tgt = np.zeros(n), np.zeros(m)
+    for c in constraints:
+        side, ids = (skip_tgt, c.tgt) if not c.src else (skip_src, c.src) if not c.tgt else (None, ())
+        for k in ids:
+            if side is None or not 0 <= k < side.shape[0]:
+                raise ValueError(f"constraint {c.vecalign()} is outside the documents")
+            side[k] = FORCE
+    return skip_src, skip_tgt
 
 
 def align_arrays(
@@ -333,18 +418,51 @@ def align_arrays(
 ) -> tuple[list[Bead], Problem]:
     """Align two sides given as arrays; constraint beads are kept verbatim (confirmed).
 
-    Returns the beads (confidence not yet set) and the scoring problem, which
-    ``score_beads`` and the confidence model reuse.
+    Returns the beads (each with its calibrated confidence) and the scoring
+    problem, which ``score_beads`` can reuse.
     """
+    n, m = len(src), len(tgt)
+    segments = _free_segments(constraints, n, m)
+    skip_src, skip_tgt = _forced_skips(constraints, n, m)
     prob = Problem(
-        src, tgt, src_spans or SpanVectors(src.vecs), tgt_spans or SpanVectors(tgt.vecs), doc_stats(src, tgt, params), params
+        src, tgt, src_spans or SpanVectors(src.vecs), tgt_spans or SpanVectors(tgt.vecs),
+        doc_stats(src, tgt, params), params, skip_src, skip_tgt,
     )
     beads: list[Bead] = []
-    for i0, i1, j0, j1, c in _free_segments(constraints, len(src), len(tgt)):
-        beads += align_segment(prob, i0, i1, j0, j1)
+    for i0, i1, j0, j1, c in segments:
+        seg, gaps = align_segment(prob, i0, i1, j0, j1)
+        z = match_z(prob, seg)
+        for b, g, zz in zip(seg, gaps.tolist(), z.tolist()):
+            forced = (not b.tgt and skip_src[b.src[0]] >= FORCE) or (not b.src and skip_tgt[b.tgt[0]] >= FORCE)
+            if forced:
+                beads.append(replace(b, confidence=1.0, confirmed=True))
+            else:
+                beads.append(replace(b, confidence=confidence(b, g, zz[0], zz[1])))
         if c is not None:
             beads.append(replace(c, confidence=1.0, confirmed=True))
-    return beads, prob
+    return _regroup_omissions(beads, constraints), prob
+
+
+def _regroup_omissions(beads: list[Bead], constraints: Sequence[Bead]) -> list[Bead]:
+    """Put confirmed multi-sentence omissions back together as one bead each."""
+    owner: dict[tuple[str, int], Bead] = {}
+    for c in constraints:
+        if not c.src or not c.tgt:
+            for k in c.src:
+                owner["s", k] = c
+            for k in c.tgt:
+                owner["t", k] = c
+    if not owner:
+        return beads
+    out: list[Bead] = []
+    for b in beads:
+        key = ("s", b.src[0]) if b.src and not b.tgt else ("t", b.tgt[0]) if b.tgt and not b.src else None
+        c = owner.get(key) if key else None
+        if c is None:
+            out.append(b)
+        elif not out or out[-1] is not c and (out[-1].src, out[-1].tgt) != (c.src, c.tgt):
+            out.append(replace(c, confidence=1.0, confirmed=True))
+    return out
 
 
 def align_documents(
@@ -359,7 +477,7 @@ def align_documents(
     s_arr, t_arr = pair_arrays(src, tgt, encoder, progress)
     ss = SpanVectors(s_arr.vecs, src.texts, encoder)
     ts = SpanVectors(t_arr.vecs, tgt.texts, encoder)
-    beads, prob = align_arrays(s_arr, t_arr, constraints=constraints, src_spans=ss, tgt_spans=ts)
-    out = tuple(bead_confidences(prob, beads))
+    beads, _ = align_arrays(s_arr, t_arr, constraints=constraints, src_spans=ss, tgt_spans=ts)
+    out = tuple(beads)
     check_beads(out, len(src), len(tgt))
     return out

@@ -142,6 +142,10 @@ def cmd_models(args: argparse.Namespace) -> int:
     return run_models(args)
 
 
+def one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aligner", description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--version", action="version", version=f"aligner {__version__}")
@@ -188,18 +192,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except AlignerError as err:
-        stderr.print(Text(f"aligner: error: {err}", style="red"))
+        stderr.print(Text(f"aligner: error: {one_line(str(err))}", style="red"))
         return 1
     except KeyboardInterrupt:
         stderr.print("aligner: interrupted")
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as err:  # noqa: BLE001 - a bug still ends in one line, details on request
+    except Exception as err:
         if os.environ.get("ALIGNER_DEBUG"):
             raise
-        stderr.print(Text(f"aligner: error: unexpected {type(err).__name__}: {err} (ALIGNER_DEBUG=1 shows details)",
-                          style="red"))
+        detail = f"unexpected {type(err).__name__}: {one_line(str(err))} (ALIGNER_DEBUG=1 shows details)"
+        stderr.print(Text(f"aligner: error: {detail}", style="red"))
         return 1
 
 

@@ -1,29 +1,46 @@
-"""Calibrated confidence of alignment beads (placeholder until fitted)."""
+"""Calibrated confidence of alignment beads.
+
+The evidence for a bead is its *gap* -- how much lower (in the aligner's score
+units) the best alignment that does not contain the bead scores -- and, for a
+match, *z*: its cosine in standard deviations above the document's typical
+(unrelated) sentence pair. A logistic map per bead kind turns them into the
+probability that the bead is right.
+The constants below were fitted by ``bench/fit_confidence.py`` (see there).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING
-
-import numpy as np
+import math
 
 from .model import Bead
 
-if TYPE_CHECKING:
-    from .align import Problem
+# (intercept, slope) of the logistic map per bead kind; fitted, see module doc
+COEF: dict[str, tuple[float, ...]] = {
+    "1-1": (-1.263, 2.674, 0.322, 1.815),
+    "m-n": (-3.585, 2.053, -0.083, 2.61),
+    "skip": (4.527, 0.81),
+}
+GAP_CAP = 2.0
+Z_MIN, Z_MAX = -5.0, 15.0
 
 
-def bead_confidences(prob: Problem, beads: Sequence[Bead]) -> list[Bead]:
-    from .align import score_beads
+def bead_kind(bead: Bead) -> str:
+    if not bead.src or not bead.tgt:
+        return "skip"
+    return "1-1" if len(bead.src) == 1 and len(bead.tgt) == 1 else "m-n"
 
-    scores, _ = score_beads(prob, beads)
-    out = []
-    for b, s in zip(beads, scores):
-        if b.confirmed:
-            out.append(b)
-        elif b.src and b.tgt:
-            out.append(replace(b, confidence=float(1 / (1 + np.exp(-2 * s)))))
-        else:
-            out.append(replace(b, confidence=0.5))
-    return out
+
+def features(bead: Bead, gap: float, z: float, zm: float) -> tuple[float, ...]:
+    """Inputs of the logistic map: bias, capped gap, and for matches z and zm (clipped)."""
+    g = min(max(gap, 0.0), GAP_CAP)
+    if not bead.src or not bead.tgt:
+        return 1.0, g
+    return 1.0, g, min(max(z, Z_MIN), Z_MAX), min(max(zm, Z_MIN), Z_MAX)
+
+
+def confidence(bead: Bead, gap: float, z: float = 0.0, zm: float = 0.0) -> float:
+    """Probability that ``bead`` is right from its score gap and, for a match,
+    its cosine ``z`` and neighbourhood margin ``zm`` (both in noise SDs)."""
+    x = features(bead, gap, z, zm)
+    logit = sum(c * v for c, v in zip(COEF[bead_kind(bead)], x))
+    return 1.0 / (1.0 + math.exp(-logit))

@@ -18,7 +18,22 @@ from .errors import AlignerError
 from .model import Document, Lang, Progress, Sentence
 
 log = logging.getLogger(__name__)
-SEGMENTER_VERSION = "1"
+_SEGMENTER_MODULES = ("ingest.py", "segment.py", "segment_blocks.py", "segment_en.py", "segment_ko.py")
+
+
+def _segmenter_version() -> str:
+    """A digest of the segmenter's own source: any change to it invalidates the cache."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in _SEGMENTER_MODULES:
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:
+            h.update(name.encode())
+    return h.hexdigest()[:16]
+
+
+SEGMENTER_VERSION = _segmenter_version()
 
 
 def _key(source: str, lang: Lang | None, presplit: bool) -> str:

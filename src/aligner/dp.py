@@ -146,6 +146,83 @@ def _marginals(
     return out
 
 
+@nb.njit(cache=True)
+def _gaps(
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, fwd: np.ndarray, bwd: np.ndarray,
+    path: np.ndarray,
+) -> np.ndarray:
+    """For each bead of ``path``: best total minus the best total of any path avoiding it.
+
+    A path avoids bead B iff it covers one of B's sentences with another bead, so
+    the best such path is the best max-marginal among beads sharing a sentence
+    with B (kept as the top two per sentence, by bead id, per side).
+    """
+    n = lo.shape[0] - 1
+    m = hi[n]
+    top_s = np.full((max(n, 1), 2), NEG)
+    id_s = np.full((max(n, 1), 2), -1, dtype=np.int64)
+    top_t = np.full((max(m, 1), 2), NEG)
+    id_t = np.full((max(m, 1), 2), -1, dtype=np.int64)
+    n_cells = fwd.shape[0]
+    for i in range(n + 1):
+        for j in range(lo[i], hi[i] + 1):
+            cell = start[i] + j - lo[i]
+            if bwd[cell] <= NEG:
+                continue
+            for t in range(types.shape[0]):
+                a = types[t, 0]
+                b = types[t, 1]
+                pi = i - a
+                pj = j - b
+                if pi < 0 or pj < 0 or pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = fwd[start[pi] + pj - lo[pi]]
+                if prev <= NEG:
+                    continue
+                v = prev + _bead_score(t, i, j, cell, types, row, scores, skip_src, skip_tgt) + bwd[cell]
+                bid = t * n_cells + cell
+                for s in range(pi, i):
+                    if v > top_s[s, 0]:
+                        top_s[s, 1] = top_s[s, 0]
+                        id_s[s, 1] = id_s[s, 0]
+                        top_s[s, 0] = v
+                        id_s[s, 0] = bid
+                    elif v > top_s[s, 1]:
+                        top_s[s, 1] = v
+                        id_s[s, 1] = bid
+                for s in range(pj, j):
+                    if v > top_t[s, 0]:
+                        top_t[s, 1] = top_t[s, 0]
+                        id_t[s, 1] = id_t[s, 0]
+                        top_t[s, 0] = v
+                        id_t[s, 0] = bid
+                    elif v > top_t[s, 1]:
+                        top_t[s, 1] = v
+                        id_t[s, 1] = bid
+    best = fwd[n_cells - 1]
+    out = np.zeros(path.shape[0] - 1)
+    for k in range(path.shape[0] - 1):
+        i0 = path[k, 0]
+        j0 = path[k, 1]
+        i1 = path[k + 1, 0]
+        j1 = path[k + 1, 1]
+        t_b = -1
+        for t in range(types.shape[0]):
+            if types[t, 0] == i1 - i0 and types[t, 1] == j1 - j0:
+                t_b = t
+        bid = t_b * n_cells + start[i1] + j1 - lo[i1]
+        alt = NEG
+        for s in range(i0, i1):
+            v = top_s[s, 1] if id_s[s, 0] == bid else top_s[s, 0]
+            alt = max(alt, v)
+        for s in range(j0, j1):
+            v = top_t[s, 1] if id_t[s, 0] == bid else top_t[s, 0]
+            alt = max(alt, v)
+        out[k] = best - alt if alt > NEG else 1e9
+    return out
+
+
 def band_start(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     widths = hi - lo + 1
     start = np.zeros(lo.shape[0], dtype=np.int64)
@@ -219,6 +296,19 @@ def max_marginals(
     return _marginals(lo, hi, start, types, row, scores, fwd, bwd), float(fwd[-1])
 
 
+def path_gaps(
+    lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray, skip_src: np.ndarray,
+    skip_tgt: np.ndarray, path: np.ndarray,
+) -> np.ndarray:
+    """How much worse (total score) the best path avoiding each bead of ``path`` is."""
+    lo, hi, start, types, row, scores, skip_src, skip_tgt = _prep(lo, hi, types, scores, skip_src, skip_tgt)
+    n_cells = int(start[-1] + hi[-1] - lo[-1] + 1)
+    ptr = np.full(n_cells, -1, dtype=np.int8)
+    fwd = _forward(lo, hi, start, types, row, scores, skip_src, skip_tgt, ptr)
+    bwd = _backward(lo, hi, start, types, row, scores, skip_src, skip_tgt, n_cells)
+    return _gaps(lo, hi, start, types, row, scores, skip_src, skip_tgt, fwd, bwd, np.ascontiguousarray(path, dtype=np.int64))
+
+
 def warm_up() -> None:
     """Compile (or load the cached) kernels once."""
     lo = np.array([0, 0], dtype=np.int64)
@@ -227,4 +317,5 @@ def warm_up() -> None:
     zeros = np.zeros(1)
     for dtype in (np.float32, np.float64):
         max_marginals(lo, hi, types, np.zeros((1, 4), dtype=dtype), zeros, zeros)
-        banded_dp(lo, hi, types, np.zeros((1, 4), dtype=dtype), zeros, zeros)
+        path = banded_dp(lo, hi, types, np.zeros((1, 4), dtype=dtype), zeros, zeros)
+        path_gaps(lo, hi, types, np.zeros((1, 4), dtype=dtype), zeros, zeros, path)

@@ -13,21 +13,14 @@ import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
+from .embed import Encoder
 from .model import Document, Lang, Progress
 
 ANCHOR_DIM = 128
 """Width of the hashed bag of anchor tokens (numbers, Latin words, chapters)."""
-
-
-class Encoder(Protocol):
-    name: str
-    dim: int
-
-    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,6 +173,8 @@ class DocStats:
     scale: float  # typical best match minus typical unrelated pair
     log_ratio: float  # median log(src chars / tgt chars) of confident matches
     log_sd: float  # its robust spread
+    noise_mean: float = 0.0  # median cosine of (mostly unrelated) pairs in the band
+    noise_sd: float = 0.1  # their robust spread
 
 
 def _span_sum(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:

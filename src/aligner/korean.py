@@ -7,7 +7,8 @@ from functools import lru_cache
 from typing import Any
 
 _kiwi: Any = None
-_kiwi_lock = threading.Lock()
+kiwi_lock = threading.RLock()
+"""Serialises calls into the shared Kiwi (its analyser is not documented as thread-safe)."""
 
 # Content-bearing part-of-speech tags: nouns, verbs/adjectives (as lemmas), roots,
 # Latin-script words, Chinese characters and numbers.
@@ -17,7 +18,7 @@ CONTENT_TAGS = ("NNG", "NNP", "NR", "XR", "SL", "SH", "SN", "VV", "VA", "MAG")
 def get_kiwi() -> Any:
     """The process-wide ``kiwipiepy.Kiwi`` instance."""
     global _kiwi
-    with _kiwi_lock:
+    with kiwi_lock:
         if _kiwi is None:
             from kiwipiepy import Kiwi
 
@@ -39,7 +40,7 @@ def lemmas(text: str) -> tuple[str, ...]:
     if not text.strip():
         return ()
     kiwi = get_kiwi()
-    with _kiwi_lock:
+    with kiwi_lock:
         tokens = kiwi.tokenize(text)
     out: list[str] = []
     for tok in tokens:

@@ -42,6 +42,10 @@ _TERMINAL = set(".!?。！？…:;")
 _CLOSERS = "\"'”’)]}»」』）"
 _OPEN_END_RE = re.compile(r"[\w,\-–(]$")
 _INNER_BOUNDARY_RE = re.compile(r"[.!?。][\"'”’)]*\s+\S")
+_PAGE_NUMBER_RE = re.compile(
+    r"^[-–—(\[\s]*(?:(?:page|p\.)\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?[-–—)\]\s]*$", re.IGNORECASE
+)
+_KO_OPEN_ENDINGS = set("을를은는이가의에로와과고며서면나도만께게여")
 _HEADING_MAX_CHARS = 120
 _HEADING_MAX_WORDS = 16
 
@@ -126,11 +130,11 @@ def looks_like_heading(text: str, lines: list[Line] | tuple[Line, ...], *, alone
     if len(s) > _HEADING_MAX_CHARS or len(s.split()) > _HEADING_MAX_WORDS:
         return False
     last = s.rstrip(_CLOSERS)[-1:] or s[-1]
-    if last in _TERMINAL:
+    if last in _TERMINAL or last in "다요":  # Korean sentence-final endings
         return False
     if _HEADING_PATTERN_RE.match(s):
         return True
-    return alone and any(ch.isalpha() for ch in s)
+    return alone and any(ch.isalpha() for ch in s) and not _INNER_BOUNDARY_RE.search(s)
 
 
 def _continues(text: str, a: list[Line], b: list[Line]) -> bool:
@@ -153,21 +157,48 @@ def _continues(text: str, a: list[Line], b: list[Line]) -> bool:
     # (a heading or caption is short and has no sentence boundary inside).
     if len(whole) >= 100 and _INNER_BOUNDARY_RE.search(whole):
         return first.isalnum() or first in "\"'“‘("
-    if tail[-1:] >= "\uac00" and len(whole) >= 60 and "\uac00" <= first <= "\ud7a3":
-        return True  # Korean sentence running over a page break
+    if _is_hangul(tail[-1]) and _is_hangul(first):
+        # Korean sentence running over a page break: cut after a particle or
+        # connective ending, or a long paragraph not ending in 다/요.
+        return tail[-1] in _KO_OPEN_ENDINGS or (len(whole) >= 60 and tail[-1] not in "다요")
     return False
 
 
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
+def _is_page_number(text: str, para: list[Line]) -> bool:
+    return len(para) == 1 and bool(_PAGE_NUMBER_RE.match(text[para[0].start : para[0].end]))
+
+
 def build_blocks(text: str, *, markdown: bool = True) -> list[Block]:
-    """All blocks of a normalised text, page-break repaired, headings marked."""
+    """All blocks of a normalised text, page-break repaired, headings marked.
+
+    A page-number-only paragraph ("12", "- 12 -", "Page 3 of 9") sitting inside a
+    sentence broken at the page end is dropped (its source stays inside the
+    repaired sentence's span).
+    """
+    paragraphs = scan_lines(text, markdown=markdown)
     blocks: list[tuple[list[Line], bool]] = []  # (lines, alone-in-paragraph)
-    for para in scan_lines(text, markdown=markdown):
+    k = 0
+    while k < len(paragraphs):
+        para = paragraphs[k]
+        k += 1
+        if (
+            blocks
+            and k < len(paragraphs)
+            and _is_page_number(text, para)
+            and _continues(text, blocks[-1][0], split_blocks(text, paragraphs[k])[0])
+        ):
+            para = paragraphs[k]
+            k += 1
         parts = split_blocks(text, para)
         if blocks and _continues(text, blocks[-1][0], parts[0]):
             prev_lines, _ = blocks.pop()
             parts[0] = prev_lines + parts[0]
-            for k, part in enumerate(parts):
-                blocks.append((part, False if k == 0 else len(parts) == 1))
+            for j, part in enumerate(parts):
+                blocks.append((part, False if j == 0 else len(parts) == 1))
             continue
         for part in parts:
             blocks.append((part, len(parts) == 1))

@@ -40,7 +40,13 @@ _ROMAN_RE = re.compile(r"^[IVXLCivxlc]{1,6}$")
 _CANDIDATE_RE = re.compile(r"(?:\.{2,}|…+|[.!?]+)[\"'”’)\]}»」』]*(?=\s+(\S))")
 _WORD_BEFORE_RE = re.compile(r"([\w.\-&']*)$")
 _FIRST_WORD_RE = re.compile(r"[\"'“‘(\[]*([\w'’-]+)")
+_LABEL_RE = re.compile(
+    r"^(?:fig(?:ure)?|table|tab|chart|box|exhibit|panel|appendix|annex|chapter|section|part|article|step)\.?$",
+    re.IGNORECASE,
+)
+_NUMBERING_RE = re.compile(r"^\d+(?:\.\d+)+$")
 _SENT_START = re.compile(r"[\"'“‘(\[«「『]*[A-Z0-9\u00c0-\u00de\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff]")
+_CAMEL_START = re.compile(r"[a-z]{1,2}[A-Z][a-z]")  # "iPhone", "eBay", "iOS" opening a sentence
 _LOOKBACK = 40
 
 
@@ -48,7 +54,7 @@ def _is_boundary(text: str, m: re.Match[str], sent_start: int) -> bool:
     punct = m.group(0)
     after = m.end()
     nxt = text[after : after + _LOOKBACK + 8].lstrip()
-    if not _SENT_START.match(nxt):
+    if not _SENT_START.match(nxt) and not _CAMEL_START.match(nxt):
         return False
     if punct[0] in "!?…" or punct.startswith(".."):
         return True
@@ -67,8 +73,12 @@ def _is_boundary(text: str, m: re.Match[str], sent_start: int) -> bool:
         return False
     if low in _AMBIGUOUS or low.replace(".", "") in _AMBIGUOUS:
         return next_word in _OPENERS
-    # Enumerator at the start of a sentence: "1. Introduction", "IV. Results", "a) ..."
-    if not text[sent_start : m.start() - len(word)].strip() and (bare.isdigit() or _ROMAN_RE.match(bare)):
+    lead = text[sent_start : m.start() - len(word)].strip()
+    # Enumerator or caption label at the start of a sentence: "1. Introduction",
+    # "IV. Results", "Figure 3. Internet users in China", "Table 2.1. Summary".
+    if (bare.isdigit() or _ROMAN_RE.match(bare) or _NUMBERING_RE.match(bare)) and (
+        not lead or _LABEL_RE.match(lead)
+    ):
         return False
     if len(bare) == 1 and bare.isalpha() and bare.isupper():
         return False  # initial: "J. Smith", "Plan B." is rare

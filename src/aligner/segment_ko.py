@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import re
-import threading
-from typing import Any
 
-_lock = threading.Lock()
-_kiwi: Any = None
+from .korean import get_kiwi, kiwi_lock
+
 # Kiwi's cost grows with input size; feed it bounded chunks cut at likely boundaries.
 _CHUNK = 8000
 # Kiwi is slow on long space-free runs (no real Korean word is this long: base64,
 # junk, very long URLs); such runs bypass Kiwi and become pieces of their own.
 _LONG_RUN_RE = re.compile(r"\S{500,}")
-
-
-def get_kiwi() -> Any:
-    """The process-wide Kiwi instance (created on first use, thread-safe)."""
-    global _kiwi
-    if _kiwi is None:
-        with _lock:
-            if _kiwi is None:
-                from kiwipiepy import Kiwi
-
-                _kiwi = Kiwi()
-    return _kiwi
 
 
 def _chunks(text: str) -> list[tuple[int, int]]:
@@ -68,7 +54,7 @@ def _kiwi_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
         piece = text[lo + a : lo + b]
         if not piece.strip():
             continue
-        with _lock:
+        with kiwi_lock:
             sents = kiwi.split_into_sents(piece, return_sub_sents=False)
         for s in sents:
             if s.end > s.start:

@@ -109,7 +109,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 class AlignerApp(App[int]):
     """Side-by-side Korean–English reader with search and alignment correction."""
 
-    CSS_PATH = "aligner.tcss"
+    CSS_PATH = Path(__file__).with_name("aligner.tcss")
     TITLE = "aligner"
     ENABLE_COMMAND_PALETTE = True
 
@@ -194,31 +194,38 @@ class AlignerApp(App[int]):
     def load_workspace(self) -> None:
         progress = self._progress()
         try:
+            explicit = self.project_path
             if self._given is not None:
                 workspace = self._given
             else:
                 assert self.ko_path is not None and self.en_path is not None
                 workspace = open_pair(
-                    self.ko_path, self.en_path, model=self.model, presplit=self.presplit, progress=progress
+                    self.ko_path,
+                    self.en_path,
+                    model=self.model,
+                    presplit=self.presplit,
+                    progress=progress,
+                    use_project=explicit is None,  # open_pair restores from the default project file
                 )
-            path = self.project_path or project_path_for(workspace)
-            if self.project_path is None:
-                self.project_path = path
-            restored = restore_corrections(workspace, path, progress)
+            notice = ""
+            if explicit is not None:
+                restored = restore_corrections(workspace, explicit, progress)
+                workspace, notice = restored.workspace, restored.notice
+            else:
+                self.project_path = workspace.project_path or project_path_for(workspace)
             progress("preparing search", 0, 1)
             with self._search_lock:
-                restored.workspace.searcher.prepare()
+                workspace.searcher.prepare()
         except AlignerError as err:
             self.post_message(WorkFailed("open", str(err)))
             return
         except Exception as err:  # noqa: BLE001 - shown as one line, never a traceback
             self.post_message(WorkFailed("open", f"{type(err).__name__}: {err}"))
             return
-        ws = restored.workspace
-        notices = [*ws.notices, *ws.alignment.warnings]
-        if restored.notice:
-            notices.append(restored.notice)
-        self.post_message(WorkspaceReady(ws, notices))
+        notices = [*workspace.notices, *workspace.alignment.warnings]
+        if notice:
+            notices.append(notice)
+        self.post_message(WorkspaceReady(workspace, notices))
 
     @work(exclusive=True, thread=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
@@ -510,7 +517,7 @@ class AlignerApp(App[int]):
         ws = self.workspace
         if ws is None or self.workbench is None:
             return
-        order = review_order(ws.alignment.beads, self.workbench.threshold)
+        order = review_order(ws.alignment.beads)
 
         def done(index: int | None) -> None:
             if index is not None:

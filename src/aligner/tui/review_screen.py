@@ -42,7 +42,7 @@ def review_prompt(alignment: Alignment, index: int, threshold: float) -> Text:
 
 
 class ReviewScreen(ModalScreen[int | None]):
-    """Every bead, most suspicious first (omissions, then lowest confidence)."""
+    """Unconfirmed beads, most suspicious first (``aligner.review``); Enter jumps to one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "cancel", "Close review"),
@@ -58,12 +58,15 @@ class ReviewScreen(ModalScreen[int | None]):
         suspicious = sum(1 for b in self.alignment.beads if is_suspicious(b, self.threshold))
         with Vertical(classes="dialog"):
             yield Static(
-                f"Review: {suspicious} suspicious of {len(self.alignment.beads)} pairs, most suspicious first",
+                f"Review: {len(self.order)} unconfirmed pairs ({suspicious} suspicious) of "
+                f"{len(self.alignment.beads)}, most suspicious first",
                 classes="dialog-title",
             )
             yield OptionList(
                 *(Option(review_prompt(self.alignment, i, self.threshold)) for i in self.order), id="review-list"
             )
+            if not self.order:
+                yield Static("Every pair is confirmed.")
             yield Static("Enter jumps to the pair, Escape closes.", classes="dialog-help")
 
     def on_mount(self) -> None:

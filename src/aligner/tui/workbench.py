@@ -7,12 +7,12 @@ validated, and saved atomically with ``aligner.project``.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from aligner import review
 from aligner.edit import EditHistory, EditOp
 from aligner.errors import AlignerError
 from aligner.model import Bead, Progress
@@ -72,21 +72,9 @@ def restore_corrections(
     return Restored(workspace, load.message)
 
 
-def review_order(beads: Sequence[Bead], threshold: float = LOW_CONFIDENCE) -> list[int]:
-    """Bead positions to review, most suspicious first (confirmed beads last)."""
-    try:
-        review = importlib.import_module("aligner.review")
-    except ImportError:  # written by another part of the project; fall back until it exists
-        review = None
-    ranked = getattr(review, "review_order", None)
-    if callable(ranked):
-        return [int(i) for i in ranked(beads)]
-
-    def key(i: int) -> tuple[int, float, int]:
-        b = beads[i]
-        return (1 if b.confirmed else 0, 0.0 if not b.src or not b.tgt else b.confidence, i)
-
-    return sorted(range(len(beads)), key=key)
+def review_order(beads: Sequence[Bead]) -> list[int]:
+    """Positions of the unconfirmed beads, most suspicious first (``aligner.review``)."""
+    return [item.position for item in review.review_order(beads)]
 
 
 class Workbench:
