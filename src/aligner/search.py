@@ -87,22 +87,32 @@ class Searcher:
         hits: list[SearchHit] = []
         for lang in (Lang.KO, Lang.EN):
             scores = sem[lang]
-            for i, text in enumerate(self._texts[lang]):
-                kinds: list[str] = []
-                score = float(scores[i])
-                if needle in self._lower[lang][i]:
-                    kinds.append("literal")
-                    score += LITERAL_BONUS
-                if lang is Lang.KO and qlemmas and qlemmas <= ko_lemmas[i]:
-                    kinds.append("morpheme")
-                    score += MORPHEME_BONUS
-                if scores[i] >= MIN_SEMANTIC:
-                    kinds.insert(0, "semantic")
-                if not kinds:
-                    continue
-                hits.append(
-                    SearchHit(lang, i, self.bead_of[lang].get(i, -1), score, float(scores[i]), tuple(kinds), text)
-                )
+            bonus = np.zeros(len(scores), dtype=np.float32)
+            literal = [i for i, low in enumerate(self._lower[lang]) if needle in low]
+            bonus[literal] += LITERAL_BONUS
+            morph: list[int] = []
+            if lang is Lang.KO and qlemmas:
+                morph = [i for i, lem in enumerate(ko_lemmas) if qlemmas <= lem]
+                bonus[morph] += MORPHEME_BONUS
+            total = scores + bonus
+            # Only the best few can make the list: every literal/morpheme match plus
+            # the top semantic ones (linear in document length, no full sort).
+            top = min(len(total), 4 * k + 8)
+            shortlist = np.argpartition(-total, top - 1)[:top] if top else np.zeros(0, dtype=np.int64)
+            literal_set, morph_set = set(literal), set(morph)
+            for i in map(int, shortlist):
+                kinds = [
+                    kind
+                    for kind, hit in (
+                        ("semantic", scores[i] >= MIN_SEMANTIC),
+                        ("literal", i in literal_set),
+                        ("morpheme", i in morph_set),
+                    )
+                    if hit
+                ]
+                if kinds:
+                    hits.append(SearchHit(lang, i, self.bead_of[lang].get(i, -1), float(total[i]),
+                                          float(scores[i]), tuple(kinds), self._texts[lang][i]))
         return self._best_per_bead(hits)[:k]
 
     @staticmethod
