@@ -60,7 +60,11 @@ def test_constraints_are_kept(gold_lines, encoder) -> None:  # type: ignore[no-u
     ko, en, _ = gold_lines
     src, tgt = presplit(ko, Lang.KO), presplit(en, Lang.EN)
     # a deliberately odd user decision is still honoured verbatim
-    constraints = [Bead((10,), (13, 14), confirmed=True), Bead((40,), (), confirmed=True), Bead((), (60,), confirmed=True)]
+    constraints = [
+        Bead((10,), (13, 14), confirmed=True),
+        Bead((40,), (), confirmed=True),
+        Bead((), (60,), confirmed=True),
+    ]
     beads = align_documents(src, tgt, encoder, constraints=constraints)
     assert_valid(beads, len(src), len(tgt))
     for c in constraints:
@@ -125,7 +129,7 @@ def test_banded_dp_matches_brute_force(n: int, m: int, seed: int) -> None:
     path = banded_dp(lo, hi, types, scores, np.zeros(n), np.zeros(m))
     total = 0.0
     rows = {(1, 1): 0, (1, 2): 1, (2, 1): 2, (2, 2): 3}
-    for (i0, j0), (i1, j1) in zip(path[:-1].tolist(), path[1:].tolist()):
+    for (i0, j0), (i1, j1) in zip(path[:-1].tolist(), path[1:].tolist(), strict=False):
         shape = (i1 - i0, j1 - j0)
         assert shape in [tuple(t) for t in types.tolist()]
         if shape in rows:

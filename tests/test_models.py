@@ -91,3 +91,13 @@ def test_default_model_is_cross_lingual() -> None:
     sims = ko @ en.T
     assert sims[0, 0] > sims[0, 1] and sims[1, 1] > sims[1, 0]
     assert sims[0, 0] > 0.5
+
+
+def test_fast_tokenizer_gives_the_same_embeddings_as_the_pure_python_one() -> None:
+    from aligner.embed import UseM3Encoder
+
+    texts = ["중국은 ‘인터넷 플러스’ 전략을 추진 중이다.", "The U.S. leads in AI (artificial intelligence).", "ㆍ①％"]
+    fast = UseM3Encoder(lock.locked("use-m3"))
+    pure = UseM3Encoder(lock.locked("use-m3"), fast_tokenizer=False)
+    assert type(fast._model._sp).__module__.startswith("sentencepiece")
+    assert np.allclose(fast.encode(texts), pure.encode(texts), atol=1e-6)

@@ -20,7 +20,7 @@ from aligner.tui.export_screen import ExportScreen
 from aligner.tui.help_screen import HelpScreen, key_rows
 from aligner.tui.messages import WorkProgress
 from aligner.tui.review_screen import ReviewScreen
-from aligner.tui.rows import ABSENT, LOW_CONFIDENCE, DIVIDER, GUTTER, Columns, display_text
+from aligner.tui.rows import ABSENT, DIVIDER, GUTTER, LOW_CONFIDENCE, Columns, display_text
 
 SIZE = (100, 30)
 
@@ -291,6 +291,34 @@ async def test_clearing_the_query_clears_the_results(kiep_workspace: Workspace, 
         assert app.search_panel.hits == [] and app.search_panel.results.option_count == 0
 
 
+async def test_a_hit_is_found_again_after_an_edit(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Hangzhou")
+        await settle(pilot)
+        hit = app.search_panel.hits[0]
+        app.action_merge_next()  # pairs shift by one under the shown results
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        beads = app.workspace.alignment.beads  # type: ignore[union-attr]
+        bead = beads[app.reader.cursor]
+        assert hit.sentence in (bead.src if hit.lang.value == "ko" else bead.tgt)
+
+
+async def test_a_query_without_match_says_so(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"qqqxzzv", "enter")
+        await settle(pilot)
+        panel = app.search_panel
+        assert panel.hits == []
+        assert "no match" in str(panel.query_one("#search-count", Static).render())
+        assert app.reader.cursor == 0 and app.focused is panel.input
+
+
 # ---------------------------------------------------------------------- workbench
 
 
@@ -499,6 +527,25 @@ async def test_realign_keeps_confirmed_pairs(kiep_workspace: Workspace, tmp_path
         assert not app.status.has_class("-busy")
 
 
+async def test_glossary_opens_from_the_reader(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    from aligner.tui.glossary_screen import GlossaryScreen
+
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"스마트시티", "enter")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GlossaryScreen)
+        assert screen.initial_term == "스마트시티"  # the shown search match seeds the glossary filter
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, GlossaryScreen)
+        assert app.focused is app.reader
+
+
 # ---------------------------------------------------------------------- app
 
 
@@ -560,6 +607,14 @@ async def test_help_lists_every_key_and_palette_has_every_action(kiep_workspace:
         assert not isinstance(app.screen, HelpScreen)
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {title for _, title, _ in COMMANDS} <= titles
+        # and they run from the palette
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Confirm pair")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.workspace.alignment.beads[0].confirmed  # type: ignore[union-attr]
 
 
 async def test_theme_toggle(kiep_workspace: Workspace, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ attaches a calibrated confidence to every bead.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -60,7 +61,7 @@ class Params:
     para_penalty: float = 0.05
     heading_penalty: float = 0.3
     merge_penalty: float = 0.0  # per extra sentence in a bead
-    prune_slack: float = 0.3  # embed spans whose beads come this close to the best path
+    prune_slack: float = 0.05  # embed spans whose beads come this close to the best path
     swap_penalty: float = 0.1  # a swapped pair scored as 2-2 costs this much
 
 
@@ -78,6 +79,8 @@ def diagonal_band(n: int, m: int, half: int) -> tuple[np.ndarray, np.ndarray]:
     hi = np.clip(centre + half, 0, m)
     lo[0] = 0
     hi[-1] = m
+    # rows must connect: a 1-1 step from row i-1 has to land inside row i
+    lo[1:] = np.minimum(lo[1:], hi[:-1] + 1)
     return lo, hi
 
 
@@ -85,7 +88,7 @@ def path_band(path: np.ndarray, n: int, m: int, w: int) -> tuple[np.ndarray, np.
     """Rows around a monotone path of cells, widened by ``w`` rows and columns."""
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
-    for (i0, j0), (i1, j1) in zip(path[:-1].tolist(), path[1:].tolist()):
+    for (i0, j0), (i1, j1) in zip(path[:-1].tolist(), path[1:].tolist(), strict=False):
         lo[i0 : i1 + 1] = np.minimum(lo[i0 : i1 + 1], j0)
         hi[i0 : i1 + 1] = np.maximum(hi[i0 : i1 + 1], j1)
     idx = np.arange(n + 1)
@@ -285,9 +288,9 @@ def match_z(prob: Problem, beads: Sequence[Bead]) -> np.ndarray:
     neighbours, in noise standard deviations (zeros for skips)."""
     out = np.zeros((len(beads), 2))
     shapes: dict[tuple[int, int], list[int]] = {}
-    for k, b in enumerate(beads):
-        if b.src and b.tgt:
-            shapes.setdefault((len(b.src), len(b.tgt)), []).append(k)
+    for k, bead in enumerate(beads):
+        if bead.src and bead.tgt:
+            shapes.setdefault((len(bead.src), len(bead.tgt)), []).append(k)
     for (a, b), ks in shapes.items():
         si = np.array([beads[k].src[0] for k in ks])
         tj = np.array([beads[k].tgt[0] for k in ks])
@@ -309,7 +312,8 @@ def score_beads(prob: Problem, beads: Sequence[Bead]) -> tuple[np.ndarray, list[
                 prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats,
             )
             feats[k] = f
-            out[k] = float(_pair_scores(prob, np.array([bead.src[0]]), np.array([bead.tgt[0]]), len(bead.src), len(bead.tgt))[0])
+            si, tj = np.array([bead.src[0]]), np.array([bead.tgt[0]])
+            out[k] = float(_pair_scores(prob, si, tj, len(bead.src), len(bead.tgt))[0])
     return out, feats
 
 
@@ -320,7 +324,7 @@ def _path_to_beads(path: np.ndarray, i0: int, j0: int) -> list[Bead]:
     pts = path.tolist()
     return [
         Bead(tuple(range(i0 + a0, i0 + a1)), tuple(range(j0 + b0, j0 + b1)))
-        for (a0, b0), (a1, b1) in zip(pts[:-1], pts[1:])
+        for (a0, b0), (a1, b1) in itertools.pairwise(pts)
     ]
 
 
@@ -432,7 +436,7 @@ def align_arrays(
     for i0, i1, j0, j1, c in segments:
         seg, gaps = align_segment(prob, i0, i1, j0, j1)
         z = match_z(prob, seg)
-        for b, g, zz in zip(seg, gaps.tolist(), z.tolist()):
+        for b, g, zz in zip(seg, gaps.tolist(), z.tolist(), strict=False):
             forced = (not b.tgt and skip_src[b.src[0]] >= FORCE) or (not b.src and skip_tgt[b.tgt[0]] >= FORCE)
             if forced:
                 beads.append(replace(b, confidence=1.0, confirmed=True))
@@ -455,13 +459,15 @@ def _regroup_omissions(beads: list[Bead], constraints: Sequence[Bead]) -> list[B
     if not owner:
         return beads
     out: list[Bead] = []
+    done: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
     for b in beads:
         key = ("s", b.src[0]) if b.src and not b.tgt else ("t", b.tgt[0]) if b.tgt and not b.src else None
-        c = owner.get(key) if key else None
-        if c is None:
+        mine = owner.get(key) if key else None
+        if mine is None:
             out.append(b)
-        elif not out or out[-1] is not c and (out[-1].src, out[-1].tgt) != (c.src, c.tgt):
-            out.append(replace(c, confidence=1.0, confirmed=True))
+        elif (mine.src, mine.tgt) not in done:
+            done.add((mine.src, mine.tgt))
+            out.append(replace(mine, confidence=1.0, confirmed=True))
     return out
 
 

@@ -16,9 +16,9 @@ from .model import Bead
 
 # (intercept, slope) of the logistic map per bead kind; fitted, see module doc
 COEF: dict[str, tuple[float, ...]] = {
-    "1-1": (-1.263, 2.674, 0.322, 1.815),
-    "m-n": (-3.585, 2.053, -0.083, 2.61),
-    "skip": (4.527, 0.81),
+    "1-1": (-2.06, 1.54, 0.32, 1.842),
+    "m-n": (-2.91, 1.159, -0.132, 2.331),
+    "skip": (3.83, 0.54),
 }
 GAP_CAP = 2.0
 Z_MIN, Z_MAX = -5.0, 15.0
@@ -42,5 +42,5 @@ def confidence(bead: Bead, gap: float, z: float = 0.0, zm: float = 0.0) -> float
     """Probability that ``bead`` is right from its score gap and, for a match,
     its cosine ``z`` and neighbourhood margin ``zm`` (both in noise SDs)."""
     x = features(bead, gap, z, zm)
-    logit = sum(c * v for c, v in zip(COEF[bead_kind(bead)], x))
+    logit = sum(c * v for c, v in zip(COEF[bead_kind(bead)], x, strict=False))
     return 1.0 / (1.0 + math.exp(-logit))

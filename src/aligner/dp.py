@@ -306,7 +306,8 @@ def path_gaps(
     ptr = np.full(n_cells, -1, dtype=np.int8)
     fwd = _forward(lo, hi, start, types, row, scores, skip_src, skip_tgt, ptr)
     bwd = _backward(lo, hi, start, types, row, scores, skip_src, skip_tgt, n_cells)
-    return _gaps(lo, hi, start, types, row, scores, skip_src, skip_tgt, fwd, bwd, np.ascontiguousarray(path, dtype=np.int64))
+    path = np.ascontiguousarray(path, dtype=np.int64)
+    return _gaps(lo, hi, start, types, row, scores, skip_src, skip_tgt, fwd, bwd, path)
 
 
 def warm_up() -> None:
@@ -315,7 +316,7 @@ def warm_up() -> None:
     hi = np.array([1, 1], dtype=np.int64)
     types = np.array([[1, 1], [1, 0], [0, 1]], dtype=np.int64)
     zeros = np.zeros(1)
-    for dtype in (np.float32, np.float64):
-        max_marginals(lo, hi, types, np.zeros((1, 4), dtype=dtype), zeros, zeros)
-        path = banded_dp(lo, hi, types, np.zeros((1, 4), dtype=dtype), zeros, zeros)
-        path_gaps(lo, hi, types, np.zeros((1, 4), dtype=dtype), zeros, zeros, path)
+    scores = np.zeros((1, 4), dtype=np.float32)  # the aligner's score dtype
+    max_marginals(lo, hi, types, scores, zeros, zeros)
+    path = banded_dp(lo, hi, types, scores, zeros, zeros)
+    path_gaps(lo, hi, types, scores, zeros, zeros, path)

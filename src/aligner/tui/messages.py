@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from textual.message import Message
 
@@ -22,11 +23,12 @@ class WorkProgress(Message):
 
 
 class WorkspaceReady(Message):
-    """The documents are read, embedded, aligned and indexed."""
+    """The documents are read, embedded, aligned and indexed; corrections go to ``project_path``."""
 
-    def __init__(self, workspace: Workspace, notices: Sequence[str] = ()) -> None:
+    def __init__(self, workspace: Workspace, project_path: Path | None, notices: Sequence[str] = ()) -> None:
         super().__init__()
         self.workspace = workspace
+        self.project_path = project_path
         self.notices = tuple(notices)
 
 
@@ -49,8 +51,9 @@ class SearchDone(Message):
 
 
 class RealignDone(Message):
-    """A realignment (confirmed beads kept) finished."""
+    """A realignment (confirmed beads kept) of the pairs ``base`` finished."""
 
-    def __init__(self, beads: Sequence[Bead]) -> None:
+    def __init__(self, base: Sequence[Bead], beads: Sequence[Bead]) -> None:
         super().__init__()
+        self.base = tuple(base)
         self.beads = tuple(beads)

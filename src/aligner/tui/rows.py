@@ -150,6 +150,10 @@ def wrap(text: Text, width: int, console: Console) -> tuple[Text, ...]:
     return tuple(out) or (Text(),)
 
 
+WrapCache = dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[Text, ...], tuple[Text, ...]]]
+"""Wrapped lines by bead ids, valid for one width and one set of styles."""
+
+
 def layout_row(
     alignment: Alignment,
     index: int,
@@ -159,12 +163,20 @@ def layout_row(
     console: Console,
     styles: RowStyles,
     highlight: Highlight | None = None,
+    cache: WrapCache | None = None,
 ) -> Row:
     bead: Bead = alignment.beads[index]
     lit = highlight if highlight is not None and highlight.bead == index else None
+    key = (bead.src, bead.tgt)
+    if lit is None and cache is not None and key in cache:
+        left, right = cache[key]
+        return Row(index, top, breaks, left, right)
     ko = side_text(alignment.source, bead.src, styles, lit.ko if lit else frozenset(), lit.needle if lit else "")
     en = side_text(alignment.target, bead.tgt, styles, lit.en if lit else frozenset(), lit.needle if lit else "")
-    return Row(index, top, breaks, wrap(ko, columns.left, console), wrap(en, columns.right, console))
+    left, right = wrap(ko, columns.left, console), wrap(en, columns.right, console)
+    if lit is None and cache is not None:
+        cache[key] = (left, right)
+    return Row(index, top, breaks, left, right)
 
 
 def layout_rows(
@@ -173,12 +185,13 @@ def layout_rows(
     console: Console,
     styles: RowStyles,
     highlight: Highlight | None = None,
+    cache: WrapCache | None = None,
 ) -> list[Row]:
-    """Every bead's row, stacked from line 0."""
+    """Every bead's row, stacked from line 0 (``cache`` saves re-wrapping unchanged beads)."""
     rows: list[Row] = []
     top = 0
     for index, breaks in enumerate(paragraph_starts(alignment)):
-        row = layout_row(alignment, index, top, breaks, columns, console, styles, highlight)
+        row = layout_row(alignment, index, top, breaks, columns, console, styles, highlight, cache)
         rows.append(row)
         top += row.height
     return rows

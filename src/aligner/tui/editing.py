@@ -1,0 +1,353 @@
+"""The workbench half of the app: edits, undo/redo, suspicious pairs, review, export, realign.
+
+``EditingApp`` is the base of :class:`aligner.tui.app.AlignerApp`; it owns
+the :class:`Workbench` (history and autosave) and the worker that realigns
+around the confirmed pairs.  The reading, loading and search half lives in
+``app.py``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.worker import get_current_worker
+
+from aligner import edit
+from aligner.errors import AlignerError
+from aligner.model import Bead
+from aligner.pipeline import Workspace
+
+from .bead_view import BeadView
+from .dialogs import PickSentenceDialog, SplitDialog
+from .export_screen import ExportScreen
+from .header import PaneHeader
+from .messages import RealignDone, WorkFailed, WorkProgress
+from .review_screen import ReviewScreen
+from .status_bar import StatusBar
+from .workbench import Workbench, review_order
+
+
+class WorkCancelled(BaseException):
+    """Raised from a progress callback to stop a cancelled worker (passes ``except Exception``)."""
+
+
+EDIT_ACTIONS = frozenset(
+    {
+        "merge_next", "merge_previous", "split", "ko_to_previous", "ko_to_next", "en_to_previous",
+        "en_to_next", "no_counterpart", "confirm", "confirm_high", "undo", "redo", "next_suspicious",
+        "previous_suspicious", "review", "export", "realign", "search", "clear_highlight", "glossary",
+    }
+)  # fmt: skip
+
+
+class ReaderPane(Vertical):
+    """Column titles over the bead list; holds the reading and workbench keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "app.next_suspicious", "Next suspicious"),
+        Binding("N,p", "app.previous_suspicious", "Previous suspicious", show=False),
+        Binding("c", "app.confirm", "Confirm"),
+        Binding("C", "app.confirm_high", "Confirm all high-confidence", show=False),
+        Binding("m", "app.merge_next", "Merge with next", show=False),
+        Binding("M", "app.merge_previous", "Merge with previous", show=False),
+        Binding("s", "app.split", "Split pair…", show=False),
+        Binding("left_square_bracket", "app.ko_to_previous", "Korean sentence to previous pair", show=False),
+        Binding("right_square_bracket", "app.ko_to_next", "Korean sentence to next pair", show=False),
+        Binding("left_curly_bracket", "app.en_to_previous", "English sentence to previous pair", show=False),
+        Binding("right_curly_bracket", "app.en_to_next", "English sentence to next pair", show=False),
+        Binding("x", "app.no_counterpart", "Mark no counterpart…", show=False),
+        Binding("u,ctrl+z", "app.undo", "Undo"),
+        Binding("ctrl+r,ctrl+y", "app.redo", "Redo", show=False),
+        Binding("v", "app.review", "Review", show=False),
+        Binding("e", "app.export", "Export…", show=False),
+        Binding("w", "app.glossary", "Glossary (term pairs)", show=False),
+        Binding("R", "app.realign", "Realign (keep confirmed)", show=False),
+        Binding("escape", "app.clear_highlight", "Clear search highlight", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield PaneHeader(id="titles")
+        yield BeadView(id="reader")
+
+
+class EditingApp(App[int]):
+    """Workbench actions over ``self.workbench``; the subclass loads the workspace."""
+
+    workspace: Workspace | None
+    workbench: Workbench | None
+    autosave: bool
+    _search_lock: threading.Lock
+
+    @property
+    def reader(self) -> BeadView:
+        return self.query_one("#reader", BeadView)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
+
+    def _progress(self) -> Callable[[str, int, int], None]:
+        """A pipeline progress callback for the current worker; it stops the work once cancelled."""
+        worker = get_current_worker()
+
+        def report(stage: str, done: int, total: int) -> None:
+            if worker.is_cancelled:  # the app is closing or a newer run replaced this one
+                raise WorkCancelled(stage)
+            self.post_message(WorkProgress(stage, done, total))
+
+        return report
+
+    def refresh_status(self) -> None:
+        ws = self.workspace
+        if ws is None:
+            return
+        beads = ws.alignment.beads
+        names = [Path(d.path).name if d.path else "(text)" for d in (ws.ko, ws.en)]
+        confirmed = sum(1 for b in beads if b.confirmed)
+        text = Text.assemble(
+            (names[0], "bold"), " ⇄ ", (names[1], "bold"),
+            f" · {len(beads)} pairs · {ws.alignment.model or '?'} · ✓ {confirmed}/{len(beads)}",
+        )  # fmt: skip
+        if beads:
+            i = min(self.reader.cursor, len(beads) - 1)
+            b = beads[i]
+            text.append(f" · #{i + 1} {b.shape} {b.confidence:.2f}")
+            if b.confirmed:
+                text.append(" ✓", style="bold green")
+        self.status.show(text)
+
+    @work(exclusive=True, thread=True, group="prepare", exit_on_error=False)
+    def prepare_search(self, workspace: Workspace) -> None:
+        try:
+            with self._search_lock:
+                workspace.searcher.prepare()
+        except Exception:  # noqa: BLE001 - the next search reports any real problem
+            return
+
+    @work(exclusive=True, thread=True, group="align", exit_on_error=False)
+    def run_realign(self, workspace: Workspace) -> None:
+        progress = self._progress()
+        try:
+            realigned = workspace.realign(progress)
+        except WorkCancelled:
+            return
+        except AlignerError as err:
+            self.post_message(WorkFailed("realign", str(err)))
+            return
+        except Exception as err:  # noqa: BLE001 - shown as one line, never a traceback
+            self.post_message(WorkFailed("realign", f"realign failed: {err}"))
+            return
+        self.post_message(RealignDone(workspace.alignment.beads, realigned.alignment.beads))
+
+    def on_realign_done(self, message: RealignDone) -> None:
+        self.status.idle()
+        if self.workbench is None:
+            return
+        before = self.workbench.beads
+        if before != message.base:
+            self.notify("realignment discarded: the pairs were edited while it ran", severity="warning")
+            return
+        changed = self.workbench.replace_beads(message.beads)
+        self._after_edit(self.reader.cursor)
+        kept = sum(1 for b in before if b.confirmed)
+        if changed:
+            self.notify(f"realigned around {kept} confirmed pairs: now {len(message.beads)} pairs")
+        else:
+            self.notify("realigned: nothing changed")
+
+    # ------------------------------------------------------------------ workbench
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in EDIT_ACTIONS and self.workbench is None:
+            return None
+        return True
+
+    def _after_edit(self, cursor: int) -> None:
+        assert self.workbench is not None
+        self.workspace = self.workbench.workspace
+        self.reader.set_highlight(None)
+        self.reader.show_alignment(self.workspace.alignment, cursor=cursor)
+        self.refresh_status()
+        if self.autosave:
+            try:
+                self.workbench.save()
+            except AlignerError as err:
+                self.notify(f"corrections not saved: {err}", severity="error", timeout=10)
+        self.prepare_search(self.workspace)
+
+    def _edit(self, op: Callable[[tuple[Bead, ...]], tuple[Bead, ...]], cursor: int | None = None) -> bool:
+        bench = self.workbench
+        if bench is None:
+            return False
+        i = self.reader.cursor
+        try:
+            changed = bench.apply(op)
+        except AlignerError as err:
+            self.notify(str(err), severity="error", timeout=6)
+            return False
+        if changed:
+            self._after_edit(i if cursor is None else cursor)
+        return changed
+
+    def action_merge_next(self) -> None:
+        i = self.reader.cursor
+        self._edit(lambda b: edit.merge_with_next(b, i), i)
+
+    def action_merge_previous(self) -> None:
+        i = self.reader.cursor
+        self._edit(lambda b: edit.merge_with_previous(b, i), i - 1)
+
+    def _move(self, fn: Callable[[tuple[Bead, ...], int], tuple[Bead, ...]], towards: int) -> None:
+        bench = self.workbench
+        if bench is None:
+            return
+        i = self.reader.cursor
+        before = len(bench.beads)
+        if self._edit(lambda b: fn(b, i), i) and towards < 0 and len(bench.beads) < before:
+            self.reader.move_cursor(i - 1)  # the pair emptied into the one above: follow it
+
+    def action_ko_to_previous(self) -> None:
+        self._move(edit.move_source_to_previous, -1)
+
+    def action_ko_to_next(self) -> None:
+        self._move(edit.move_source_to_next, 1)
+
+    def action_en_to_previous(self) -> None:
+        self._move(edit.move_target_to_previous, -1)
+
+    def action_en_to_next(self) -> None:
+        self._move(edit.move_target_to_next, 1)
+
+    def action_confirm(self) -> None:
+        if self.workbench is None or not self.workbench.beads:
+            return
+        i = self.reader.cursor
+        value = not self.workbench.beads[i].confirmed
+        if self._edit(lambda b: edit.confirm(b, i, value), i):
+            self.notify("pair confirmed" if value else "pair unconfirmed", timeout=2)
+
+    def action_confirm_high(self) -> None:
+        if self.workbench is None:
+            return
+        count = self.workbench.confirm_high()
+        if count:
+            self._after_edit(self.reader.cursor)
+        self.notify(f"confirmed {count} high-confidence pairs", timeout=4)
+
+    def action_undo(self) -> None:
+        self._history(undo=True)
+
+    def action_redo(self) -> None:
+        self._history(undo=False)
+
+    def _history(self, *, undo: bool) -> None:
+        if self.workbench is None:
+            return
+        try:
+            if undo:
+                self.workbench.undo()
+            else:
+                self.workbench.redo()
+        except AlignerError as err:
+            self.notify(str(err), severity="warning", timeout=3)
+            return
+        self._after_edit(self.reader.cursor)
+
+    def action_split(self) -> None:
+        ws = self.workspace
+        if ws is None or not ws.alignment.beads:
+            return
+        i = self.reader.cursor
+        bead = ws.alignment.beads[i]
+        if len(bead.src) + len(bead.tgt) < 2:
+            self.notify("cannot split: this pair has a single sentence", severity="error", timeout=4)
+            return
+
+        def done(cuts: tuple[int, int] | None) -> None:
+            if cuts is not None:
+                self._edit(lambda b: edit.split(b, i, *cuts), i)
+
+        self.push_screen(SplitDialog(ws.alignment, i), done)
+
+    def action_no_counterpart(self) -> None:
+        ws = self.workspace
+        if ws is None or not ws.alignment.beads:
+            return
+        i = self.reader.cursor
+
+        def done(choice: tuple[str, int] | None) -> None:
+            if choice is not None:
+                side, sentence = choice
+                self._edit(lambda b: edit.mark_no_counterpart(b, i, side, sentence), i)
+
+        self.push_screen(PickSentenceDialog(ws.alignment, i), done)
+
+    def _jump_suspicious(self, step: int) -> None:
+        if self.workbench is None:
+            return
+        try:
+            target = self.workbench.next_suspicious(self.reader.cursor, step)
+        except AlignerError as err:
+            self.notify(str(err), timeout=4)
+            return
+        self.reader.move_cursor(target, center=True)
+
+    def action_next_suspicious(self) -> None:
+        self._jump_suspicious(1)
+
+    def action_previous_suspicious(self) -> None:
+        self._jump_suspicious(-1)
+
+    def action_review(self) -> None:
+        ws = self.workspace
+        if ws is None or self.workbench is None:
+            return
+        order = review_order(ws.alignment.beads)
+
+        def done(index: int | None) -> None:
+            if index is not None:
+                self.reader.move_cursor(index, center=True)
+                self.reader.focus()
+
+        self.push_screen(ReviewScreen(ws.alignment, order, self.workbench.threshold), done)
+
+    def action_export(self) -> None:
+        ws = self.workspace
+        if ws is None:
+            return
+
+        def done(message: str | None) -> None:
+            if message:
+                self.notify(message, timeout=6)
+
+        self.push_screen(ExportScreen(ws.alignment), done)
+
+    def action_glossary(self) -> None:
+        """Open the glossary (learned term pairs); a search match, if shown, is the starting term."""
+        if self.workspace is None:
+            return
+        from .glossary_screen import GlossaryScreen
+
+        highlight = self.reader.highlight
+        term = highlight.needle if highlight is not None else None
+
+        def done(index: int | None) -> None:
+            if index is not None:
+                self.reader.move_cursor(index, center=True)
+                self.reader.focus()
+
+        self.push_screen(GlossaryScreen(self.workspace, initial_term=term), done)
+
+    def action_realign(self) -> None:
+        if self.workspace is None:
+            return
+        self.status.progress("realigning", 0, 0)
+        self.run_realign(self.workspace)

@@ -1,0 +1,62 @@
+"""Confidence: a probability, monotone in the evidence, calibrated on the dev gold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aligner.align import align_documents
+from aligner.confidence import confidence
+from aligner.evaluate import read_alignment
+from aligner.model import Bead, Lang
+from aligner.review import review_order
+from aligner.segment import segment
+
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "kiep-ko-en"
+
+
+@pytest.mark.parametrize("bead", [Bead((0,), (0,)), Bead((0, 1), (0,)), Bead((0,), ()), Bead((), (0,))])
+def test_probability_and_monotone_in_gap(bead: Bead) -> None:
+    values = [confidence(bead, g, 5.0, 2.0) for g in (0.0, 0.1, 0.3, 0.6, 1.0, 3.0)]
+    assert all(0.0 <= v <= 1.0 for v in values)
+    assert values == sorted(values)
+    assert confidence(bead, -5.0, 0.0, 0.0) == confidence(bead, 0.0, 0.0, 0.0)  # clipped
+
+
+def test_stronger_margin_more_confident() -> None:
+    b = Bead((0,), (0,))
+    assert confidence(b, 0.2, 5.0, 0.5) < confidence(b, 0.2, 5.0, 3.0)
+
+
+@pytest.fixture(scope="module")
+def gold_beads(encoder):  # type: ignore[no-untyped-def]
+    if not (GOLD / "gold.align").is_file():
+        pytest.skip("dev gold not present")
+    ko = segment((GOLD / "ko.txt").read_text(encoding="utf-8"), Lang.KO, presplit=True)
+    en_lines = (GOLD / "en.txt").read_text(encoding="utf-8").splitlines()
+    gold = {(b.src, b.tgt) for b in read_alignment(GOLD / "gold.align")}
+    en = segment("\n".join(en_lines) + "\n", Lang.EN, presplit=True)
+    beads = align_documents(ko, en, encoder)
+    return beads, np.array([(b.src, b.tgt) in gold for b in beads])
+
+
+def test_calibrated_on_gold(gold_beads) -> None:  # type: ignore[no-untyped-def]
+    beads, right = gold_beads
+    conf = np.array([b.confidence for b in beads])
+    high = conf >= 0.8
+    assert high.sum() >= 0.8 * len(beads)
+    assert right[high].mean() >= 0.97
+    if (~right).any():
+        assert np.median(conf[~right]) < np.median(conf[right])
+
+
+def test_review_lists_wrong_beads_first(gold_beads) -> None:  # type: ignore[no-untyped-def]
+    beads, right = gold_beads
+    order = review_order(beads)
+    assert len(order) == len(beads)
+    wrong_positions = {k for k, ok in enumerate(right) if not ok}
+    top = {it.position for it in order[: max(5, len(wrong_positions))]}
+    assert wrong_positions <= top
+    assert [it.suspicion for it in order] == sorted((it.suspicion for it in order), reverse=True)
