@@ -75,7 +75,7 @@ class Workspace:
         alignment = replace(self.alignment, beads=tuple(beads))
         alignment.check()
         ws = replace(self, alignment=alignment)
-        ws._searcher = None
+        ws._searcher = self._searcher.with_alignment(alignment) if self._searcher is not None else None
         return ws
 
     def realign(self, progress: Progress | None = None) -> Workspace:

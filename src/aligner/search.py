@@ -14,6 +14,7 @@ sentence, so a Korean query surfaces the English of the pairs it finds.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, replace
 
@@ -53,8 +54,20 @@ class Searcher:
         self._texts = {Lang.KO: alignment.source.texts, Lang.EN: alignment.target.texts}
         self._lower = {lang: [t.casefold() for t in texts] for lang, texts in self._texts.items()}
         self._ko_lemmas: list[frozenset[str]] | None = None
-        self.bead_of = {Lang.KO: {}, Lang.EN: {}}  # type: dict[Lang, dict[int, int]]
-        for b, bead in enumerate(alignment.beads):
+        self._map_beads()
+
+    def with_alignment(self, alignment: Alignment) -> Searcher:
+        """A searcher for edited beads over the same texts: index and lemmas are reused."""
+        if alignment.source.texts != self._texts[Lang.KO] or alignment.target.texts != self._texts[Lang.EN]:
+            raise ValueError("with_alignment needs the same documents")
+        clone = copy.copy(self)
+        clone.alignment = alignment
+        clone._map_beads()
+        return clone
+
+    def _map_beads(self) -> None:
+        self.bead_of: dict[Lang, dict[int, int]] = {Lang.KO: {}, Lang.EN: {}}
+        for b, bead in enumerate(self.alignment.beads):
             for i in bead.src:
                 self.bead_of[Lang.KO][i] = b
             for j in bead.tgt:

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.text import Text
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from ..cli import add_pair_args
 
     p = sub.add_parser("export", help="export the aligned pairs (corrections included) for CAT tools")
