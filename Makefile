@@ -30,6 +30,9 @@ lint: install
 check: lint test
 
 bench: install
+	@# Bertalign, the reference aligner, is measured in the same run (its 2.0.1 wheel declares
+	@# Python >= 3.12 but its corelib runs on 3.11; bench_align.py loads only that file).
+	$(PY) -m pip install -q --no-deps --ignore-requires-python bertalign==2.0.1
 	$(PY) bench/bench.py --out BENCHMARKS.md
 
 models: install

@@ -25,7 +25,8 @@ from aligner.search import SearchHit
 
 from .rows import display_text
 
-DEBOUNCE_S = 0.05
+DEBOUNCE_S = 0.025
+"""Wait this long after a keystroke before searching (a search itself takes a few ms)."""
 LABEL_WIDTH = len("semantic+literal+morpheme") + 1
 KIND_STYLES = {"semantic": "cyan", "literal": "green", "morpheme": "magenta"}
 

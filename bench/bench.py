@@ -1,0 +1,76 @@
+"""`make bench`: every benchmark in one run, written to BENCHMARKS.md.
+
+Runs, in this order: the embedding models (bench_models.py), sentence alignment
+against Bertalign on the KIEP dev gold plus the 10k x 10k scale test
+(bench_align.py), search latency headless (bench_search.py) and in the real
+reader (bench_tui_search.py). Numbers are from this machine, this run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def run(script: str, *args: str) -> str:
+    print(f"== {script} {' '.join(args)}", file=sys.stderr, flush=True)
+    res = subprocess.run([sys.executable, str(HERE / script), *args], capture_output=True, text=True, cwd=HERE)
+    if res.returncode != 0:
+        sys.stderr.write(res.stderr)
+        raise SystemExit(f"{script} failed")
+    return res.stdout.strip()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", type=Path, default=HERE.parent / "BENCHMARKS.md")
+    ap.add_argument("--repeat", default="3")
+    args = ap.parse_args()
+    models = run("bench_models.py")
+    align = run("bench_align.py", "--repeat", args.repeat)
+    search = run("bench_search.py")
+    tui = run("bench_tui_search.py")
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = f"""# Benchmarks
+
+Produced by `make bench` (`python bench/bench.py --out BENCHMARKS.md`) on {when}:
+{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, no GPU.
+Benchmarks are not tests: nothing here is asserted in the test suite. Peers are measured in the
+same run; compare ratios, not absolute seconds.
+
+## Embedding models that ship inside a pip package
+
+Load = model load + first call; bulk = KIEP gold sentences (long policy prose) per second;
+one query = one short search query, median of 50; top-1 = gold 1-1 pairs retrieved among all
+sentences of the other side. The default model is the best row here and in the alignment table.
+
+{models}
+
+{align}
+
+## Search latency on the KIEP sample
+
+Every prefix of 10 realistic queries (Korean and English), as typed.
+Headless = `Workspace.search` (query embedding, faiss, literal and morpheme matching):
+
+{search}
+
+In the reader (Textual, driven by its Pilot at ~8 keys/s): from the keystroke to the first paint
+of the screen that shows the results for the text typed so far (includes the 25 ms debounce):
+
+{tui}
+"""
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
