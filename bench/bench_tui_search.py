@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bench_search import QUERIES  # noqa: E402
+from bench_search import QUERIES
 
 KEY_GAP_S = 0.12
 
