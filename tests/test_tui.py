@@ -256,7 +256,7 @@ async def test_search_results_update_click_and_history(kiep_workspace: Workspace
         hits = panel.hits
         assert panel.results_query == "인공지능" and hits
         # clicking a result jumps to it
-        await pilot.click(OptionList, offset=(5, 1))
+        await pilot.click(OptionList, offset=(5, 2))
         await pilot.pause()
         assert app.reader.cursor == hits[1].bead
         # Escape closes, / reopens with the query; up/down walk the history

@@ -40,6 +40,10 @@ class SearchHit:
     semantic: float
     kinds: tuple[str, ...]
     text: str
+    ko: str = ""
+    """The whole pair's Korean side (the hit's bead)."""
+    en: str = ""
+    """The whole pair's English side."""
 
     @property
     def label(self) -> str:
@@ -126,7 +130,15 @@ class Searcher:
                 if kinds:
                     hits.append(SearchHit(lang, i, self.bead_of[lang].get(i, -1), float(total[i]),
                                           float(scores[i]), tuple(kinds), self._texts[lang][i]))
-        return self._best_per_bead(hits)[:k]
+        return [self._with_pair(h) for h in self._best_per_bead(hits)[:k]]
+
+    def _with_pair(self, hit: SearchHit) -> SearchHit:
+        if not 0 <= hit.bead < len(self.alignment.beads):
+            return hit
+        bead = self.alignment.beads[hit.bead]
+        ko = " ".join(self._texts[Lang.KO][i] for i in bead.src)
+        en = " ".join(self._texts[Lang.EN][j] for j in bead.tgt)
+        return replace(hit, ko=ko, en=en)
 
     @staticmethod
     def _best_per_bead(hits: list[SearchHit]) -> list[SearchHit]:

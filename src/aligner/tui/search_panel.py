@@ -40,9 +40,19 @@ def hit_prompt(hit: SearchHit) -> Text:
         kinds.append(kind, style=KIND_STYLES.get(kind, ""))
     kinds.pad_right(max(0, LABEL_WIDTH - kinds.cell_len))
     lang = Text(" KO " if hit.lang is Lang.KO else " EN ", style="bold")
-    return Text.assemble(
+    line = Text.assemble(
         Text(f"{hit.score:4.2f} ", style="bold"), kinds, lang, Text(display_text(hit.text)), no_wrap=True
     )
+    # The pair's other side, so that a Korean query shows its English (and back).
+    other, other_lang = (hit.en, " EN ") if hit.lang is Lang.KO else (hit.ko, " KO ")
+    if not hit.ko and not hit.en:
+        return line
+    indent = Text(" " * (5 + LABEL_WIDTH))
+    second = Text.assemble(
+        indent, Text(other_lang, style="dim bold"),
+        Text(display_text(other) if other else "— no counterpart —", style="dim"), no_wrap=True,
+    )
+    return Text("\n", no_wrap=True).join([line, second])
 
 
 class HistoryInput(Input):
