@@ -64,7 +64,8 @@ def test_cp949_korean_is_decoded_and_reported(tmp_path: Path) -> None:
 
 def test_bom_crlf_nbsp_zero_width_fullwidth_are_normalised(tmp_path: Path) -> None:
     ko = tmp_path / "ko.txt"
-    ko.write_bytes(("\ufeff중국은\u00a0스마트시티\u200b 정책을 추진하고 있다．\r\n항저우시는 데이터자원 관리국을 신설했다！\r\n").encode())
+    text = "\ufeff중국은\u00a0스마트시티\u200b 정책을 추진하고 있다．\r\n항저우시는 데이터자원 관리국을 신설했다！\r\n"
+    ko.write_bytes(text.encode())
     en = tmp_path / "en.txt"
     en.write_text(EN, encoding="utf-8")
     res = run("align", str(ko), str(en), "--format", "jsonl")
