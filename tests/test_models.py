@@ -101,3 +101,15 @@ def test_fast_tokenizer_gives_the_same_embeddings_as_the_pure_python_one() -> No
     pure = UseM3Encoder(lock.locked("use-m3"), fast_tokenizer=False)
     assert type(fast._model._sp).__module__.startswith("sentencepiece")
     assert np.allclose(fast.encode(texts), pure.encode(texts), atol=1e-6)
+
+
+def test_models_command_lists_and_verifies() -> None:
+    from .test_cli import run
+
+    res = run("models", "list")
+    assert res.returncode == 0, res.stderr
+    assert "use-m3" in res.stdout and "labse" in res.stdout
+    res = run("models", "verify", "use-m3", "minilm-l6-en")
+    assert res.returncode == 0 and "use-m3: ok" in res.stderr
+    res = run("models", "verify", "labse")
+    assert res.returncode == 1 and "labse" in res.stderr
