@@ -62,10 +62,12 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("redo", "Redo", "Redo the last undone correction"),
     ("realign", "Realign keeping confirmed pairs", "Align again around the confirmed pairs"),
     ("glossary", "Glossary", "Term pairs learned from the aligned text, with a concordance"),
+    ("look_up_term", "Look up a term…", "A word or phrase of the selected pair (or any typed one) in the glossary"),
     ("export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown or bead ids"),
     ("toggle_theme", "Toggle light/dark theme", "Switch between the light and dark themes"),
     ("help", "Keys", "Show every key"),
 )
+NEEDS_DOCUMENT = EDIT_ACTIONS | {"look_up_term"}  # hidden from the palette until a document is open
 
 
 class AlignerApp(EditingApp):
@@ -79,6 +81,7 @@ class AlignerApp(EditingApp):
         Binding("slash", "search", "Search"),
         Binding("question_mark,f1", "help", "Help"),
         Binding("t", "toggle_theme", "Light/dark theme", show=False),
+        Binding("l", "look_up_term", "Look up a term of this pair…", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -268,6 +271,30 @@ class AlignerApp(EditingApp):
         if self.search_panel.is_open:
             self.search_panel.close()
 
+    # ------------------------------------------------------------------ look up a term
+
+    def action_look_up_term(self) -> None:
+        """Pick or type a word of the selected pair; the glossary shows its concordance."""
+        ws = self.workspace
+        if ws is None or not ws.alignment.beads or len(self.screen_stack) > 1:
+            return
+        from .glossary_screen import GlossaryScreen
+        from .term_picker import TermPicker
+
+        panel, highlight = self.search_panel, self.reader.highlight
+        query = panel.input.value if panel.is_open else highlight.needle if highlight is not None else ""
+
+        def jump(index: int | None) -> None:
+            if index is not None:
+                self.reader.move_cursor(index, center=True)
+                self.reader.focus()
+
+        def chosen(term: str | None) -> None:
+            if term and self.workspace is not None:
+                self.push_screen(GlossaryScreen(self.workspace, initial_term=term), jump)
+
+        self.push_screen(TermPicker(ws.alignment, min(self.reader.cursor, len(ws.alignment.beads) - 1), query), chosen)
+
     # ------------------------------------------------------------------ app
 
     def action_toggle_theme(self) -> None:
@@ -290,7 +317,7 @@ class AlignerApp(EditingApp):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for action, title, help_text in COMMANDS:
-            if action in EDIT_ACTIONS and self.workbench is None:
+            if action in NEEDS_DOCUMENT and self.workbench is None:
                 continue
             method = getattr(self, f"action_{action}")
             yield SystemCommand(title, help_text, method)

@@ -1,0 +1,234 @@
+"""The term picker ("l"): a word of the selected pair, or any typed phrase, opens its concordance.
+
+Driven with Textual Pilot over the real pipeline on the bundled sample (real
+kiwipiepy term extraction, the real glossary and concordance).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from aligner.model import Alignment
+from aligner.pipeline import Workspace
+from aligner.terms import english_mentions, korean_mentions
+from aligner.tui.app import COMMANDS, AlignerApp, create_app
+from aligner.tui.glossary_screen import GlossaryScreen
+from aligner.tui.help_screen import key_rows
+from aligner.tui.term_picker import TermPicker, filter_terms, norm, pair_terms
+
+SIZE = (100, 30)
+
+
+def make_app(workspace: Workspace, tmp_path: Path) -> AlignerApp:
+    return create_app(workspace=workspace, project_path=tmp_path / "pair.aligner.json")
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let debounce timers fire, every worker finish and the screen refresh."""
+    await pilot.pause(0.1)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def alignment_of(app: AlignerApp) -> Alignment:
+    assert app.workspace is not None
+    return app.workspace.alignment
+
+
+def beads_with_korean(alignment: Alignment, term: str) -> set[int]:
+    """Brute force: every bead with a Korean sentence containing ``term`` (spaces ignored)."""
+    key = "".join(term.split())
+    return {
+        b
+        for b, bead in enumerate(alignment.beads)
+        if any(key in "".join(alignment.source.sentences[i].text.split()) for i in bead.src)
+    }
+
+
+def beads_with_english(alignment: Alignment, pattern: str) -> set[int]:
+    """Brute force: every bead with an English sentence matching ``pattern`` (case ignored)."""
+    regex = re.compile(pattern, re.IGNORECASE)
+    return {
+        b
+        for b, bead in enumerate(alignment.beads)
+        if any(regex.search(alignment.target.sentences[j].text) for j in bead.tgt)
+    }
+
+
+def option_texts(listing: OptionList) -> list[str]:
+    return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+
+
+def rendered(widget: OptionList) -> str:
+    return "\n".join(widget.render_line(y).text for y in range(widget.scrollable_content_region.height))
+
+
+# ---------------------------------------------------------------------- the candidates
+
+
+def test_pair_terms_lists_both_sides_once_korean_first(kiep_workspace: Workspace) -> None:
+    alignment = kiep_workspace.alignment
+    index = min(beads_with_korean(alignment, "스마트시티"))
+    choices = pair_terms(alignment, index)
+    texts = [c.text for c in choices]
+    keys = [norm(t) for t in texts]
+    assert len(keys) == len(set(keys))  # each spelling once
+    bead = alignment.beads[index]
+    for i in bead.src:  # every Korean compound (and part) the term extractor finds
+        assert {norm(m.surface) for m in korean_mentions(alignment.source.sentences[i].text)} <= set(keys)
+    for j in bead.tgt:  # every English noun phrase
+        assert {norm(m.surface) for m in english_mentions(alignment.target.sentences[j].text)} <= set(keys)
+    assert "스마트시티" in texts and "smart city" in texts
+    assert any(c.phrase for c in choices) and any(not c.phrase for c in choices)
+    hangul = [i for i, t in enumerate(texts) if re.search("[가-힣]", t)]
+    assert max(hangul) < texts.index("smart city")  # the Korean side comes first
+    assert [c.text for c in filter_terms(choices, "스마트 시티")] == ["스마트시티"]
+    assert filter_terms(choices, "smart")[0].text == "smart"  # the exact match first
+    assert all("smart" in c.text.lower() for c in filter_terms(choices, "SMART"))
+
+
+# ---------------------------------------------------------------------- in the reader
+
+
+async def test_pick_a_term_of_the_pair_and_read_its_concordance(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        alignment = alignment_of(app)
+        expected = beads_with_korean(alignment, "스마트시티")
+        assert len(expected) >= 5
+        start = min(expected)
+        app.reader.move_cursor(start)
+        await pilot.press("l")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TermPicker) and picker.index == start
+        assert isinstance(app.focused, Input) and app.focused.value == ""
+        listing = picker.query_one("#term-list", OptionList)
+        texts = option_texts(listing)
+        assert len(texts) == len(pair_terms(alignment, start)) > 20
+        assert any("스마트시티" in t for t in texts) and any("smart city" in t for t in texts)
+
+        await pilot.press(*"스마트시티")  # the filter narrows the list to the term itself
+        await pilot.pause()
+        assert picker.shown == ["스마트시티"]
+        assert listing.highlighted == 0
+        await pilot.press("enter")
+        await settle(pilot)
+
+        screen = app.screen
+        assert isinstance(screen, GlossaryScreen)
+        assert screen.initial_term == "스마트시티"
+        assert {line.bead for line in screen.lines} == expected  # every pair containing it
+        concordance = screen.query_one("#concordance", OptionList)
+        shown = option_texts(concordance)
+        assert len(shown) == len(expected) and all("스마트시티" in t.replace(" ", "") for t in shown)
+        title = str(screen.query_one("#concordance-title", Static).render())
+        assert "스마트시티" in title and f"{len(expected)} pairs" in title
+
+        await pilot.press("l")  # the picker opens from the reader only
+        await pilot.pause()
+        assert app.screen is screen
+
+        await pilot.press("c", "down", "enter")  # open the second line in the reader, as with "w"
+        await settle(pilot)
+        assert not isinstance(app.screen, (GlossaryScreen, TermPicker))
+        assert app.reader.cursor == screen.lines[1].bead
+        assert app.focused is app.reader
+
+        await pilot.press("l")  # Escape closes the picker and opens nothing
+        await settle(pilot)
+        assert isinstance(app.screen, TermPicker)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+        assert app.focused is app.reader
+
+
+async def test_a_typed_phrase_is_looked_up_as_typed(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TermPicker)
+        await pilot.press(*"smart cities")  # not a word of the first pair
+        await pilot.pause()
+        listing = picker.query_one("#term-list", OptionList)
+        assert picker.shown == ["smart cities"]
+        assert "look up “smart cities” as typed" in option_texts(listing)[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GlossaryScreen)
+        expected = beads_with_english(alignment_of(app), r"\bsmart[ -]?cit(?:y|ies)\b")
+        assert len(expected) >= 5
+        assert {line.bead for line in screen.lines} == expected
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+
+
+async def test_user_text_is_literal(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TermPicker)
+        await pilot.press(*"[bold]x[/bold]")
+        await pilot.pause()
+        listing = picker.query_one("#term-list", OptionList)
+        assert picker.shown == ["[bold]x[/bold]"]
+        assert "[bold]x[/bold]" in rendered(listing)  # drawn as typed, not as markup
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GlossaryScreen)
+        assert screen.lines == []
+        title = str(screen.query_one("#concordance-title", Static).render())
+        assert "[bold]x[/bold]" in title and "0 pairs" in title
+
+
+async def test_the_search_query_prefills_the_picker(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"스마트시티", "enter")  # jump to the best match; the panel stays open
+        await settle(pilot)
+        assert app.search_panel.is_open and app.focused is app.reader
+        cursor = app.reader.cursor
+        await pilot.press("l")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TermPicker) and picker.index == cursor
+        field = picker.query_one("#term-input", Input)
+        assert field.value == "스마트시티"
+        assert picker.shown[0] == "스마트시티"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GlossaryScreen)
+        assert app.screen.initial_term == "스마트시티"
+
+
+async def test_key_help_and_palette(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        described = {(keys, desc) for _, bindings in app.help_sections() for keys, desc in key_rows(bindings, app)}
+        assert ("l", "Look up a term of this pair…") in described
+        assert "look_up_term" in {action for action, _, _ in COMMANDS}
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Look up a term")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TermPicker)
