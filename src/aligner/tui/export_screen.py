@@ -39,7 +39,12 @@ def export_to(alignment: Alignment, fmt: str, path: str) -> str:
         raise
     except OSError as err:
         raise AlignerError(f"cannot write {target}: {err.strerror or err}") from err
-    return f"exported {len(alignment.beads)} pairs as {FORMAT_NAMES.get(fmt, fmt)} to {target}"
+    written = len(alignment.beads)
+    if fmt == "tmx":  # a translation unit needs both sides: pairs with no counterpart are left out
+        written = sum(1 for b in alignment.beads if b.src and b.tgt)
+    skipped = len(alignment.beads) - written
+    note = f" ({skipped} without a counterpart left out)" if skipped else ""
+    return f"exported {written} pairs as {FORMAT_NAMES.get(fmt, fmt)} to {target}{note}"
 
 
 class ExportScreen(ModalScreen[str | None]):
