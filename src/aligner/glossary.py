@@ -1,7 +1,7 @@
 """A bilingual glossary learned from aligned beads.
 
 ``build_glossary`` pairs Korean term candidates with English ones (see
-``aligner.terms``) by independent kinds of evidence:
+``aligner.term_inventory``) by independent kinds of evidence:
 
 - association: how consistently the two occur in the same aligned beads
   (Dice over bead-level counts, shrunk towards zero for rare terms);
@@ -21,37 +21,26 @@ and not a mere extension of the first), a longer Korean term takes the
 English term from its sub-term when they share it as often ("규제 완화", not
 "규제", is "deregulation"), and an English term already taken is reused only
 by a variant of its owner ("베이징"/"베이징시" -> "Beijing"). Pairs below
-``MIN_CONFIDENCE`` are left out.
+``MIN_CONFIDENCE`` are left out. Where a term occurs: ``aligner.concordance``.
 """
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .concordance import HANGUL_WORD, bead_texts
+from .concordance import concordance as concordance  # re-exported: imported from here elsewhere
+from .concordance import term_lang as term_lang  # re-exported: imported from here elsewhere
 from .embed import Encoder
-from .model import Alignment, Lang, Progress
-from .terms import (
-    Mention,
-    english_key,
-    english_mentions,
-    english_words,
-    korean_mentions,
-    korean_tokens,
-    looks_adjectival,
-    sound_similarity,
-)
+from .lexicon import looks_adjectival
+from .model import Alignment, Progress
+from .term_inventory import Inventory, inventories
+from .transliterate import sound_similarity
 
-_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 GENERIC_RANK = 0.85  # rank weight of plain word pairs against terms and names
-NESTED_SHARE = 0.8  # a fragment: one extension covers this share of its uses...
-NESTED_MIN_USES = 2  # ...and it is used at least this often (see ``_fragments``)
-NESTED_MIN_USES_SPACED = 3  # Korean words separated by a space are more independent
 TOP_PER_TERM = 40  # English partners kept per Korean term (by association, ties kept)
 SIM_FLOOR = 0.2  # cosine at which similarity evidence starts
 SIM_SPAN = 0.75  # cosine range mapped onto [0, 1]
@@ -94,7 +83,7 @@ class TermPair:
         """A plain word pair ("환경"/"environment") rather than a term or a name."""
         return (
             len(self.ko) <= 2
-            and _HANGUL_WORD.fullmatch(self.ko) is not None
+            and HANGUL_WORD.fullmatch(self.ko) is not None
             and self.en.isalpha()
             and self.en.islower()
         )
@@ -104,113 +93,6 @@ class TermPair:
         """Ordering key: confident pairs seen in several beads come first, plain words later."""
         spread = (1.0 - 0.5 ** min(self.frequency, 8)) ** 0.5
         return self.confidence * spread * (GENERIC_RANK if self.generic else 1.0)
-
-
-@dataclass
-class Inventory:
-    """Term candidates of one side: spellings and the beads containing each key."""
-
-    surfaces: dict[str, Counter[str]]
-    beads: dict[str, set[int]]
-    parts: dict[str, tuple[str, ...]]
-
-    def surface(self, key: str) -> str:
-        """The form used in the text: the most frequent spelling, shorter on ties."""
-        counts = self.surfaces[key]
-        return max(counts, key=lambda s: (counts[s], -len(s), s))
-
-
-Extractor = Callable[[str], list[Mention]]
-
-
-def _fragments(texts: Sequence[str], per_sentence: list[list[Mention]], korean: bool) -> set[str]:
-    """Keys whose uses are (nearly) all inside one longer candidate.
-
-    Both languages put the head last, so a candidate always preceded by the
-    same modifier ("Industrial Revolution" in "4th Industrial Revolution",
-    "지능" in "인공지능") is a fragment even if seen once (unless that modifier is
-    a name or an adjective: "iFLYTEK voice recognition"); one always followed by
-    the same word needs two uses ("big data" in a lone "big data projects" may
-    be the term). Korean words apart from their neighbour by a space are more
-    independent still and need ``NESTED_MIN_USES_SPACED`` uses.
-    """
-    uses: Counter[str] = Counter()
-    covered: Counter[tuple[str, str, int]] = Counter()
-    for text, mentions in zip(texts, per_sentence, strict=True):
-        for m in mentions:
-            uses[m.key] += 1
-            for other in mentions:
-                if other.size != m.size + 1 or other.start > m.start or other.end < m.end:
-                    continue
-                left = other.start < m.start
-                edge = text[m.start - 1] if left else text[m.end : m.end + 1]
-                if korean and edge.isspace():
-                    need = NESTED_MIN_USES_SPACED
-                elif left and not _loose_modifier(other.surface, m.surface):
-                    need = 1
-                else:
-                    need = NESTED_MIN_USES
-                covered[(m.key, other.key, need)] += 1
-    out: set[str] = set()
-    for (key, _ext, need), n in covered.items():
-        if uses[key] >= need and n >= NESTED_SHARE * uses[key]:
-            out.add(key)
-    return out
-
-
-def _loose_modifier(longer: str, shorter: str) -> bool:
-    """A name or an adjective before a phrase ("iFLYTEK voice recognition", "local anchor
-    companies") does not by itself make the phrase a fragment."""
-    first = longer.split(maxsplit=1)[0]
-    return (first != first.lower() and shorter == shorter.lower()) or looks_adjectival(first)
-
-
-def _inventory(
-    texts: Sequence[str],
-    bead_of: Sequence[int],
-    extract: Extractor,
-    korean: bool,
-    progress: Progress | None,
-    label: str,
-) -> Inventory:
-    per_sentence: list[list[Mention]] = []
-    for i, text in enumerate(texts):
-        per_sentence.append(extract(text))
-        if progress and (i % 10 == 9 or i + 1 == len(texts)):
-            progress(label, i + 1, len(texts))
-    fragments = _fragments(texts, per_sentence, korean)
-    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
-    beads: dict[str, set[int]] = defaultdict(set)
-    parts: dict[str, tuple[str, ...]] = {}
-    for i, mentions in enumerate(per_sentence):
-        for m in mentions:
-            if m.key in fragments:
-                continue
-            parts.setdefault(m.key, m.parts)
-            # A sentence-initial capital says little about the usual spelling.
-            surfaces[m.key][m.surface] += 0 if m.initial else 1
-            beads[m.key].add(bead_of[i])
-    return Inventory(dict(surfaces), dict(beads), parts)
-
-
-def bead_of_sentences(alignment: Alignment) -> tuple[list[int], list[int]]:
-    """For each Korean and each English sentence, the index of its bead."""
-    ko_bead = [0] * len(alignment.source)
-    en_bead = [0] * len(alignment.target)
-    for b, bead in enumerate(alignment.beads):
-        for i in bead.src:
-            ko_bead[i] = b
-        for j in bead.tgt:
-            en_bead[j] = b
-    return ko_bead, en_bead
-
-
-def inventories(alignment: Alignment, progress: Progress | None = None) -> tuple[Inventory, Inventory]:
-    """Korean and English term candidates of an alignment."""
-    ko_bead, en_bead = bead_of_sentences(alignment)
-    ko = _inventory(alignment.source.texts, ko_bead, korean_mentions, True, progress, "Korean terms")
-    en = _inventory(alignment.target.texts, en_bead, english_mentions, False, progress, "English terms")
-    return ko, en
 
 
 def _incidence(inv: Inventory, keys: list[str], column: dict[int, int]) -> np.ndarray:
@@ -470,165 +352,3 @@ def link(sc: Scored) -> list[int]:
         taken.setdefault(c, []).append((s, ko))
     return chosen
 
-
-# --------------------------------------------------------------------------- concordance
-
-Span = tuple[int, int]
-_CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "XR", "SL", "SH", "SN", "VV", "VA", "MAG"})
-
-
-@dataclass(frozen=True)
-class ConcordanceLine:
-    """One bead containing a term: both sides' text and the spans to highlight.
-
-    ``ko``/``en`` are the bead's sentences joined by a space; spans are
-    ``(start, end)`` offsets into them — the term on its own side and, where
-    found, its counterpart on the other.
-    """
-
-    bead: int
-    ko: str
-    en: str
-    ko_spans: tuple[Span, ...]
-    en_spans: tuple[Span, ...]
-
-    def text(self, lang: Lang) -> str:
-        return self.ko if lang is Lang.KO else self.en
-
-    def spans(self, lang: Lang) -> tuple[Span, ...]:
-        return self.ko_spans if lang is Lang.KO else self.en_spans
-
-    def kwic(self, lang: Lang, width: int = 40) -> tuple[str, str, str]:
-        """Keyword in context around the first span: (left, keyword, right)."""
-        return kwic(self.text(lang), self.spans(lang), width)
-
-
-def kwic(text: str, spans: Sequence[Span], width: int = 40) -> tuple[str, str, str]:
-    if not spans:
-        return "", "", text[: 2 * width]
-    start, end = spans[0]
-    left = text[max(0, start - width) : start]
-    right = text[end : end + width]
-    if start > width:
-        left = "…" + left[1:]
-    if end + width < len(text):
-        right = right[:-1] + "…"
-    return left, text[start:end], right
-
-
-def term_lang(term: str) -> Lang:
-    """Korean if the term has any Hangul, else English."""
-    return Lang.KO if _HANGUL_WORD.search(term) else Lang.EN
-
-
-def _merge(spans: Sequence[Span]) -> tuple[Span, ...]:
-    out: list[Span] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return tuple(out)
-
-
-def korean_spans(text: str, term: str) -> tuple[Span, ...]:
-    """Where ``term`` occurs in Korean ``text``, morpheme-aware.
-
-    Spelling matches ignore spaces ("스마트헬스케어" is "스마트 헬스케어"). A term
-    of one or two syllables must match whole morphemes or words — "시장" finds
-    "시장규모" and "중국시장" but not "시정부"; longer terms match anywhere
-    ("데이터" in "빅데이터"). Content lemmas also match inflected forms
-    ("추진하다" finds "추진하고").
-    """
-    key = re.sub(r"\s+", "", term)
-    if not key or not text:
-        return ()
-    tokens = korean_tokens(text)
-    starts = {t.start for t in tokens} | {m.start() for m in re.finditer(r"(?<!\S)\S", text)}
-    ends = {t.end for t in tokens} | {m.end() for m in re.finditer(r"\S(?!\S)", text)}
-    pattern = re.compile(r"\s*".join(re.escape(ch) for ch in key), re.IGNORECASE)
-    found = [
-        (m.start(), m.end())
-        for m in pattern.finditer(text)
-        if len(key) >= 3 or (m.start() in starts and m.end() in ends)
-    ]
-    wanted = [(t.form.lower(), t.tag) for t in korean_tokens(term) if t.tag in _CONTENT_TAGS]
-    if wanted:
-        content = [t for t in tokens if t.tag in _CONTENT_TAGS]
-        n = len(wanted)
-        for i in range(len(content) - n + 1):
-            window = content[i : i + n]
-            if all(t.form.lower() == w[0] for t, w in zip(window, wanted, strict=True)) and all(
-                not text[a.end : b.start].strip() for a, b in itertools.pairwise(window)
-            ):
-                found.append((window[0].start, window[-1].end))
-    return _merge(found)
-
-
-def english_spans(text: str, term: str) -> tuple[Span, ...]:
-    """Where ``term`` occurs in English ``text``: whole words, case and hyphens ignored,
-    the last word singular or plural ("smart cities" finds "Smart City", "startups" "start-ups")."""
-    wanted = [w for _, _, w in english_words(term)]
-    if not wanted:
-        return ()
-    target = english_key(wanted)
-    words = english_words(text)
-    n = len(wanted)
-    out: list[Span] = []
-    for i in range(len(words) - n + 1):
-        window = words[i : i + n]
-        if any(text[a[1] : b[0]].strip() for a, b in itertools.pairwise(window)):
-            continue
-        if english_key(w for _, _, w in window) == target:
-            out.append((window[0][0], window[-1][1]))
-    return tuple(out)
-
-
-def spans_of(text: str, term: str, lang: Lang) -> tuple[Span, ...]:
-    return korean_spans(text, term) if lang is Lang.KO else english_spans(text, term)
-
-
-def bead_texts(alignment: Alignment, bead: int) -> tuple[str, str]:
-    """The bead's Korean and English sentences, each side joined by a space."""
-    b = alignment.beads[bead]
-    ko = " ".join(alignment.source.sentences[i].text for i in b.src)
-    en = " ".join(alignment.target.sentences[j].text for j in b.tgt)
-    return ko, en
-
-
-def _side_spans(sentences: Sequence[str], term: str, lang: Lang) -> tuple[Span, ...]:
-    """Spans of ``term`` in the sentences joined by a space (each sentence matched alone)."""
-    out: list[Span] = []
-    offset = 0
-    for text in sentences:
-        out += [(offset + a, offset + b) for a, b in spans_of(text, term, lang)]
-        offset += len(text) + 1
-    return tuple(out)
-
-
-def concordance(
-    alignment: Alignment, term: str, lang: Lang | None = None, *, counterpart: str | None = None
-) -> list[ConcordanceLine]:
-    """Every bead whose ``lang`` side contains ``term``, in document order.
-
-    ``lang`` defaults to the term's script. With ``counterpart`` (the
-    glossary's translation), its spans on the other side are found too.
-    """
-    lang = lang or term_lang(term)
-    other = Lang.EN if lang is Lang.KO else Lang.KO
-    lines: list[ConcordanceLine] = []
-    if not term.strip():
-        return lines
-    docs = {Lang.KO: alignment.source, Lang.EN: alignment.target}
-    for b, bead in enumerate(alignment.beads):
-        ids = {Lang.KO: bead.src, Lang.EN: bead.tgt}
-        texts = {side: [docs[side].sentences[i].text for i in ids[side]] for side in (Lang.KO, Lang.EN)}
-        own = _side_spans(texts[lang], term, lang)
-        if not own:
-            continue
-        theirs = _side_spans(texts[other], counterpart, other) if counterpart else ()
-        spans = {lang: own, other: theirs}
-        lines.append(
-            ConcordanceLine(b, " ".join(texts[Lang.KO]), " ".join(texts[Lang.EN]), spans[Lang.KO], spans[Lang.EN])
-        )
-    return lines

@@ -25,7 +25,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from aligner.glossary import ConcordanceLine, TermPair, build_glossary, concordance, term_lang
+from aligner.concordance import ConcordanceLine, concordance, term_lang
+from aligner.glossary import TermPair, build_glossary
 from aligner.model import Alignment, Lang
 from aligner.pipeline import Workspace
 

@@ -1,0 +1,92 @@
+"""How alike a Korean term sounds to an English one: transliterated names and loanwords.
+
+``romanize`` spells Hangul in Revised-Romanization-like letters;
+``sound_similarity`` compares a Korean term's sound with an English term's
+spelling ("베이징"/"Beijing", "광둥성"/"Guangdong Province").
+"""
+
+from __future__ import annotations
+
+import re
+
+_INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_MEDIALS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_FINALS = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
+# Korean designator suffixes and the English words that translate them.
+_DESIGNATORS = {
+    "성": ("province",),
+    "시": ("city",),
+    "현": ("county",),
+    "구": ("district",),
+    "주": ("state", "province"),
+    "군": ("county",),
+    "그룹": ("group",),
+}
+_EN_DESIGNATORS = frozenset(w for ws in _DESIGNATORS.values() for w in ws)
+DESIGNATOR_MISMATCH = 0.9
+_EN_SOUND_MAP = str.maketrans("zfvqrwy", "jpbklui")
+
+
+def romanize(text: str) -> str:
+    """Revised-Romanization-like letters for Hangul syllables; Latin letters kept."""
+    out: list[str] = []
+    for ch in text:
+        o = ord(ch)
+        if 0xAC00 <= o <= 0xD7A3:
+            o -= 0xAC00
+            parts = (_INITIALS[o // 588], _MEDIALS[(o % 588) // 28], _FINALS[o % 28])
+            out.append("".join(p for p in parts if p != "-"))
+        elif ch.isascii() and ch.isalpha():
+            out.append(ch.lower())
+    return "".join(out)
+
+
+def _sound_key(text: str, korean: bool) -> str:
+    s = text.lower()
+    if korean:
+        s = romanize(s).replace("eu", "").replace("eo", "o").replace("ae", "e").replace("oe", "e")
+        s = s.replace("ui", "i")
+    else:
+        s = re.sub(r"[^a-z]", "", s).replace("tech", "tek")
+        for a, b in (("zh", "j"), ("ch", "j"), ("sh", "s"), ("ph", "p"), ("th", "t"), ("ck", "k"), ("x", "ks")):
+            s = s.replace(a, b)
+        s = re.sub(r"c(?=[eiy])", "s", s).replace("c", "k")
+        s = re.sub(r"r(?![aeiou])", "", s)
+    s = s.translate(_EN_SOUND_MAP)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def _ratio(a: str, b: str) -> float:
+    from difflib import SequenceMatcher
+
+    full = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    skel = SequenceMatcher(None, re.sub("[aeiou]+", "a", a), re.sub("[aeiou]+", "a", b), autojunk=False)
+    return (full + skel.ratio()) / 2
+
+
+def sound_similarity(ko: str, en: str) -> float:
+    """How alike a Korean term sounds to an English one (transliterated names and loanwords).
+
+    1.0 for "베이징"/"Beijing" or "알리바바"/"Alibaba", about 0.9 for "광둥성"/"Guangdong
+    Province", below 0.6 for unrelated words. Vowels count half (Korean renders
+    foreign vowels loosely). A designator on either side ("시"/"City",
+    "성"/"Province") is set aside; when only one side has it, or they differ,
+    the similarity is scaled by ``DESIGNATOR_MISMATCH``.
+    """
+    k_name, k_des = ko.replace(" ", ""), ""
+    for suffix in _DESIGNATORS:
+        if k_name.endswith(suffix) and len(k_name) > len(suffix) + 1:
+            k_name, k_des = k_name[: -len(suffix)], suffix
+            break
+    words = re.findall(r"[A-Za-z]+", en)
+    e_des = ""
+    if len(words) > 1 and words[-1].lower() in _EN_DESIGNATORS:
+        e_des = words[-1].lower()
+        words = words[:-1]
+    k, e = _sound_key(k_name, korean=True), _sound_key("".join(words), korean=False)
+    if min(len(k), len(e)) < 3:
+        return 0.0
+    score = _ratio(k, e)
+    if (k_des or e_des) and e_des not in _DESIGNATORS.get(k_des, ()):
+        score *= DESIGNATOR_MISMATCH
+    return score
