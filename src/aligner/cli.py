@@ -85,17 +85,23 @@ def open_workspace(args: argparse.Namespace, quiet: bool = False):  # type: igno
     return ws
 
 
-def cmd_align(args: argparse.Namespace) -> int:
-    from .export import export, write_export
+def write_output(text: str, output: Path | None, what: str) -> int:
+    """``text`` to ``output`` (atomically, with a note on stderr) or to stdout."""
+    from .export import write_export
 
-    ws = open_workspace(args)
-    text = export(ws.alignment, args.format)
-    if args.output:
-        write_export(args.output, text)
-        stderr.print(Text(f"wrote {len(ws.alignment.beads)} beads to {args.output}"))
+    if output:
+        write_export(output, text)
+        stderr.print(Text(f"wrote {what} to {output}"))
     else:
         sys.stdout.write(text)
     return 0
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    from .export import export
+
+    ws = open_workspace(args)
+    return write_output(export(ws.alignment, args.format), args.output, f"{len(ws.alignment.beads)} beads")
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -34,17 +35,27 @@ def _lemma(form: str, tag: str) -> str:
     return form
 
 
-@lru_cache(maxsize=4096)
-def lemmas(text: str) -> tuple[str, ...]:
-    """Content lemmas of ``text`` in order: "추진하고 있다" -> ("추진",)."""
+@dataclass(frozen=True)
+class Token:
+    """One kiwipiepy morpheme with its character offsets in the analysed text."""
+
+    form: str
+    tag: str  # base tag: "NNG", "VV", "JKS" …
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=16384)
+def korean_tokens(text: str) -> tuple[Token, ...]:
+    """kiwipiepy morphemes of ``text`` with character offsets (cached)."""
     if not text.strip():
         return ()
     kiwi = get_kiwi()
     with kiwi_lock:
-        tokens = kiwi.tokenize(text)
-    out: list[str] = []
-    for tok in tokens:
-        tag = str(tok.tag).split("-")[0]
-        if tag in CONTENT_TAGS:
-            out.append(_lemma(tok.form, tag))
-    return tuple(out)
+        raw = list(kiwi.tokenize(text))
+    return tuple(Token(str(t.form), str(t.tag).split("-")[0], int(t.start), int(t.start + t.len)) for t in raw)
+
+
+def lemmas(text: str) -> tuple[str, ...]:
+    """Content lemmas of ``text`` in order: "추진하고 있다" -> ("추진",)."""
+    return tuple(_lemma(tok.form, tok.tag) for tok in korean_tokens(text) if tok.tag in CONTENT_TAGS)

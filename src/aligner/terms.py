@@ -23,9 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from .korean import get_kiwi, kiwi_lock
+from .korean import korean_tokens
 from .lexicon import (
     AUX,
     BE_HAVE,
@@ -72,25 +71,6 @@ class _Unit:
     start: int
     end: int
     kind: str  # "noun" | "foreign" | "number" | "ordinal"
-
-
-@dataclass(frozen=True)
-class Token:
-    form: str
-    tag: str  # base tag: "NNG", "VV", "JKS" …
-    start: int
-    end: int
-
-
-@lru_cache(maxsize=16384)
-def korean_tokens(text: str) -> tuple[Token, ...]:
-    """kiwipiepy morphemes of ``text`` with character offsets (cached)."""
-    if not text.strip():
-        return ()
-    kiwi = get_kiwi()
-    with kiwi_lock:
-        raw = list(kiwi.tokenize(text))
-    return tuple(Token(str(t.form), str(t.tag).split("-")[0], int(t.start), int(t.start + t.len)) for t in raw)
 
 
 def _korean_units(text: str) -> list[list[_Unit]]:

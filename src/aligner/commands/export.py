@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-
-from rich.text import Text
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,18 +20,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import open_workspace, stderr
+    from ..cli import open_workspace, write_output
     from ..errors import AlignerError
-    from ..export import export, format_for_path, write_export
+    from ..export import export, format_for_path
 
     if args.min_confidence is not None and not 0.0 <= args.min_confidence <= 1.0:
         raise AlignerError("--min-confidence must be between 0 and 1")
     fmt = args.format or (format_for_path(args.output) if args.output else "tmx")
     ws = open_workspace(args)
     text = export(ws.alignment, fmt, min_confidence=args.min_confidence, confirmed_only=args.confirmed_only)
-    if args.output:
-        write_export(args.output, text)
-        stderr.print(Text(f"wrote {fmt} to {args.output}"))
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_output(text, args.output, fmt)

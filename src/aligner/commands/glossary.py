@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-
-from rich.text import Text
 
 SUFFIX_FORMATS = {".tsv": "tsv", ".txt": "tsv", ".csv": "csv", ".tbx": "tbx", ".xml": "tbx"}
 
@@ -37,9 +34,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import open_workspace, progress_bar, stderr
+    from ..cli import open_workspace, progress_bar, write_output
     from ..errors import AlignerError
-    from ..export import write_export
     from ..glossary import build_glossary
     from ..tbx import render_glossary
 
@@ -57,9 +53,4 @@ def run(args: argparse.Namespace) -> int:
         pairs = pairs[: args.limit]
     title = f"Glossary: {ws.ko.path or 'Korean'} / {ws.en.path or 'English'}"
     text = render_glossary(pairs, ws.alignment, fmt, header=args.header, tbx_version=args.tbx_version, title=title)
-    if args.output:
-        write_export(args.output, text)
-        stderr.print(Text(f"wrote {len(pairs)} term pairs ({fmt}) to {args.output}"))
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_output(text, args.output, f"{len(pairs)} term pairs ({fmt})")
