@@ -1,6 +1,7 @@
 """`make bench`: every benchmark in one run, written to BENCHMARKS.md.
 
-Runs, in this order: the embedding models (bench_models.py), sentence alignment
+Runs, in this order: English sentence splitting vs pysbd (bench_segment.py),
+the embedding models (bench_models.py), sentence alignment
 against Bertalign on the KIEP dev gold plus the 10k x 10k scale test
 (bench_align.py), search latency headless (bench_search.py) and in the real
 reader (bench_tui_search.py). Numbers are from this machine, this run.
@@ -33,6 +34,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=HERE.parent / "BENCHMARKS.md")
     ap.add_argument("--repeat", default="3")
     args = ap.parse_args()
+    segment = run("bench_segment.py")
     models = run("bench_models.py")
     align = run("bench_align.py", "--repeat", args.repeat)
     search = run("bench_search.py")
@@ -44,6 +46,14 @@ Produced by `make bench` (`python bench/bench.py --out BENCHMARKS.md`) on {when}
 {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, no GPU.
 Benchmarks are not tests: nothing here is asserted in the test suite. Peers are measured in the
 same run; compare ratios, not absolute seconds.
+
+## English sentence splitting
+
+The edge cases are those of `tests/test_segment.py`; the summary is split paragraph by paragraph
+and compared with the 84 gold sentences. (Korean is split by kiwipiepy; the Korean abstract gives
+exactly the 87 gold sentences, a test asserts it.)
+
+{segment}
 
 ## Embedding models that ship inside a pip package
 
