@@ -17,7 +17,7 @@ attaches a calibrated confidence to every bead. The per-document calibration is
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -35,6 +35,7 @@ SECOND_TYPES = np.array(
     dtype=np.int64,
 )
 MAX_SPAN = 4
+PROGRESS_STEPS_FROM = 2000  # segments of this many sentences report progress between their steps
 FORCE = 1e6  # skip score that forces a user-confirmed omission
 
 
@@ -91,11 +92,15 @@ def _candidate_spans(
     return sorted(src), sorted(tgt)
 
 
-def align_segment(prob: Problem, i0: int, i1: int, j0: int, j1: int) -> tuple[list[Bead], np.ndarray]:
+def align_segment(
+    prob: Problem, i0: int, i1: int, j0: int, j1: int, tick: Callable[[float], None] | None = None
+) -> tuple[list[Bead], np.ndarray]:
     """Align src[i0:i1] with tgt[j0:j1] (both passes); also each bead's score gap.
 
     The gap of a bead is how much lower the best alignment avoiding it scores:
-    the raw evidence behind its confidence.
+    the raw evidence behind its confidence.  ``tick(fraction)`` is called
+    between the steps (a progress report, and the point where a cancelled
+    caller's callback can stop the work).
     """
     n, m = i1 - i0, j1 - j0
     if n == 0 or m == 0:
@@ -105,9 +110,17 @@ def align_segment(prob: Problem, i0: int, i1: int, j0: int, j1: int) -> tuple[li
     half = params.first_half_width(n, m)
     lo, hi = diagonal_band(n, m, half)
     skip_src, skip_tgt = prob.skip_src[i0:i1], prob.skip_tgt[j0:j1]
-    path = banded_dp(lo, hi, FIRST_TYPES, first_pass_scores(prob, lo, hi, i0, j0), skip_src, skip_tgt)
+    first = first_pass_scores(prob, lo, hi, i0, j0)
+    if tick is not None:
+        tick(0.1)
+    path = banded_dp(lo, hi, FIRST_TYPES, first, skip_src, skip_tgt)
+    del first
+    if tick is not None:
+        tick(0.4)
     lo2, hi2 = path_band(path, n, m, params.window)
     scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
+    if tick is not None:
+        tick(0.7)
     if prob.src_spans.can_embed or prob.tgt_spans.can_embed:
         src_need, tgt_need = _candidate_spans(prob, lo2, hi2, scores, i0, j0)
         prob.src_spans.embed(src_need)
@@ -156,22 +169,32 @@ def align_arrays(
     src_spans: SpanVectors | None = None,
     tgt_spans: SpanVectors | None = None,
     params: Params = DEFAULT_PARAMS,
+    progress: Progress | None = None,
 ) -> tuple[list[Bead], Problem]:
     """Align two sides given as arrays; constraint beads are kept verbatim (confirmed).
 
     Returns the beads (each with its calibrated confidence) and the scoring
-    problem, which ``aligner.scoring.score_beads`` can reuse.
+    problem, which ``aligner.scoring.score_beads`` can reuse.  ``progress``
+    hears ``("aligning", sentences done, n + m)`` between the steps.
     """
     n, m = len(src), len(tgt)
     segments = _free_segments(constraints, n, m)
     skip_src, skip_tgt = _forced_skips(constraints, n, m)
+    total = n + m
+    if progress is not None:
+        progress("aligning", 0, total)
     prob = Problem(
         src, tgt, src_spans or SpanVectors(src.vecs), tgt_spans or SpanVectors(tgt.vecs),
         doc_stats(src, tgt, params), params, skip_src, skip_tgt,
     )
     beads: list[Bead] = []
+    done = 0
     for i0, i1, j0, j1, c in segments:
-        seg, gaps = align_segment(prob, i0, i1, j0, j1)
+        size = i1 - i0 + j1 - j0
+        tick = None
+        if progress is not None and size >= PROGRESS_STEPS_FROM:
+            tick = _ticker(progress, done, size, total)
+        seg, gaps = align_segment(prob, i0, i1, j0, j1, tick)
         z = match_z(prob, seg)
         for b, g, zz in zip(seg, gaps.tolist(), z.tolist(), strict=False):
             forced = (not b.tgt and skip_src[b.src[0]] >= FORCE) or (not b.src and skip_tgt[b.tgt[0]] >= FORCE)
@@ -181,7 +204,17 @@ def align_arrays(
                 beads.append(replace(b, confidence=confidence(b, g, zz[0], zz[1])))
         if c is not None:
             beads.append(replace(c, confidence=1.0, confirmed=True))
+        done += size + (len(c.src) + len(c.tgt) if c is not None else 0)
+        if progress is not None and (size >= PROGRESS_STEPS_FROM or c is None):
+            progress("aligning", done, total)
     return _regroup_omissions(beads, constraints), prob
+
+
+def _ticker(progress: Progress, done: int, size: int, total: int) -> Callable[[float], None]:
+    def tick(fraction: float) -> None:
+        progress("aligning", done + int(fraction * size), total)
+
+    return tick
 
 
 def _regroup_omissions(beads: list[Bead], constraints: Sequence[Bead]) -> list[Bead]:
@@ -220,7 +253,7 @@ def align_documents(
     s_arr, t_arr = pair_arrays(src, tgt, encoder, progress)
     ss = SpanVectors(s_arr.vecs, src.texts, encoder)
     ts = SpanVectors(t_arr.vecs, tgt.texts, encoder)
-    beads, _ = align_arrays(s_arr, t_arr, constraints=constraints, src_spans=ss, tgt_spans=ts)
+    beads, _ = align_arrays(s_arr, t_arr, constraints=constraints, src_spans=ss, tgt_spans=ts, progress=progress)
     out = tuple(beads)
     check_beads(out, len(src), len(tgt))
     return out

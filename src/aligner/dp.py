@@ -66,6 +66,50 @@ def _forward(
 
 
 @nb.njit(cache=True)
+def _forward_rows(
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, ptr: np.ndarray,
+) -> float:
+    """``_forward`` keeping only the last rows of costs (all a path needs); returns the best total.
+
+    Memory is ``ptr`` (one byte a cell) plus a few rows, not eight bytes a cell.
+    """
+    n = lo.shape[0] - 1
+    depth = 1
+    for t in range(types.shape[0]):
+        depth = max(depth, types[t, 0] + 1)
+    width = 1
+    for i in range(n + 1):
+        width = max(width, hi[i] - lo[i] + 1)
+    cost = np.full((depth, width), NEG, dtype=np.float64)
+    for i in range(n + 1):
+        r = i % depth
+        cost[r, :] = NEG
+        for j in range(lo[i], hi[i] + 1):
+            if i == 0 and j == 0:
+                cost[r, 0] = 0.0
+                continue
+            cell = start[i] + j - lo[i]
+            best = NEG
+            best_t = -1
+            for t in range(types.shape[0]):
+                pi = i - types[t, 0]
+                pj = j - types[t, 1]
+                if pi < 0 or pj < 0 or pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = cost[pi % depth, pj - lo[pi]]
+                if prev <= NEG:
+                    continue
+                s = prev + _bead_score(t, i, j, cell, types, row, scores, skip_src, skip_tgt)
+                if s > best:
+                    best = s
+                    best_t = t
+            cost[r, j - lo[i]] = best
+            ptr[cell] = best_t
+    return float(cost[n % depth, hi[n] - lo[n]])
+
+
+@nb.njit(cache=True)
 def _backtrack(lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, ptr: np.ndarray) -> np.ndarray:
     n = lo.shape[0] - 1
     m = hi[n]
@@ -277,7 +321,7 @@ def banded_dp(
     lo, hi, start, types, row, scores, skip_src, skip_tgt = _prep(lo, hi, types, scores, skip_src, skip_tgt)
     n_cells = int(start[-1] + hi[-1] - lo[-1] + 1)
     ptr = np.full(n_cells, -1, dtype=np.int8)
-    _forward(lo, hi, start, types, row, scores, skip_src, skip_tgt, ptr)
+    _forward_rows(lo, hi, start, types, row, scores, skip_src, skip_tgt, ptr)
     path = _backtrack(lo, hi, start, types, ptr)
     if path.shape[0] == 0:
         raise ValueError("no monotone path inside the band")

@@ -29,6 +29,7 @@ class Params:
     margin_weight: float = 0.75  # weight of that correction
     first_band: int = 120  # minimum half width of the pass-1 band (sentences)
     first_band_frac: float = 0.08  # ... or this fraction of the longer side
+    first_band_max: int = 1000  # ... but never wider: the band's cells, time and memory stay linear in length
     window: int = 4  # pass-2 half window around the pass-1 path
     best_quantile: float = 0.65  # quantile of best-match scores taken as "typical match"
     skip_alpha: float = 0.4  # skip threshold: 0 = typical unrelated pair, 1 = typical match
@@ -44,7 +45,7 @@ class Params:
 
     def first_half_width(self, n: int, m: int) -> int:
         """Half width of the pass-1 band (also the calibration band) for n x m sentences."""
-        return max(self.first_band, int(self.first_band_frac * max(n, m)))
+        return max(self.first_band, min(int(self.first_band_frac * max(n, m)), self.first_band_max))
 
 
 DEFAULT_PARAMS = Params()
