@@ -50,3 +50,14 @@ def test_unrelated_documents_get_a_low_confidence_warning(tmp_path: Path, kiep_p
     ws = open_pair(ko, kiep_paths[1])
     ws.alignment.check()
     assert ws.alignment.warnings and "low confidence" in ws.alignment.warnings[0]
+    assert all(b.confidence < 0.5 for b in ws.alignment.beads if b.src and b.tgt)  # no confident-looking pair
+
+
+def test_an_excerpt_against_its_whole_translation_is_not_unrelated(tmp_path: Path, kiep_paths) -> None:  # type: ignore[no-untyped-def]
+    excerpt = tmp_path / "excerpt_ko.txt"
+    paragraphs = kiep_paths[0].read_text("utf-8").split("\n\n")
+    excerpt.write_text("\n\n".join(paragraphs[:2]), encoding="utf-8")
+    ws = open_pair(excerpt, kiep_paths[1], use_project=False)
+    assert not ws.alignment.warnings
+    matched = [b for b in ws.alignment.beads if b.src and b.tgt]
+    assert sum(b.confidence >= 0.8 for b in matched) >= 0.8 * len(matched)

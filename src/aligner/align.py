@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 
 from .calibrate import diagonal_band, doc_stats
-from .confidence import confidence
+from .confidence import confidence, relatedness
 from .dp import band_cells, banded_dp, max_marginals, path_gaps
 from .features import Encoder, SideArrays, SpanVectors, pair_arrays
 from .model import Bead, Document, Progress, check_beads
@@ -188,6 +188,7 @@ def align_arrays(
         doc_stats(src, tgt, params), params, skip_src, skip_tgt,
     )
     beads: list[Bead] = []
+    zs: list[float] = []
     done = 0
     for i0, i1, j0, j1, c in segments:
         size = i1 - i0 + j1 - j0
@@ -202,11 +203,18 @@ def align_arrays(
                 beads.append(replace(b, confidence=1.0, confirmed=True))
             else:
                 beads.append(replace(b, confidence=confidence(b, g, zz[0], zz[1])))
+                if b.src and b.tgt:
+                    zs.append(zz[0])
         if c is not None:
             beads.append(replace(c, confidence=1.0, confirmed=True))
         done += size + (len(c.src) + len(c.tgt) if c is not None else 0)
         if progress is not None and (size >= PROGRESS_STEPS_FROM or c is None):
             progress("aligning", done, total)
+    related = relatedness(zs, n, m)
+    if related < 0.5:  # unrelated documents: no pair is confidently a translation
+        beads = [
+            replace(b, confidence=b.confidence * related) if b.src and b.tgt and not b.confirmed else b for b in beads
+        ]
     return _regroup_omissions(beads, constraints), prob
 
 

@@ -48,6 +48,12 @@ class EmbeddingCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = self._open()
 
+    def take_notices(self) -> list[str]:
+        """What went wrong with the cache since the last call (each told to the user once)."""
+        with self._lock:
+            taken, self.notices = self.notices, []
+        return taken
+
     def _open(self) -> sqlite3.Connection:
         try:
             db = sqlite3.connect(self.path, check_same_thread=False)

@@ -44,3 +44,22 @@ def confidence(bead: Bead, gap: float, z: float = 0.0, zm: float = 0.0) -> float
     x = features(bead, gap, z, zm)
     logit = sum(c * v for c, v in zip(COEF[bead_kind(bead)], x, strict=False))
     return 1.0 / (1.0 + math.exp(-logit))
+
+
+RELATED_MARGIN = 0.3
+RELATED_SLOPE = 4.0
+
+
+def relatedness(match_z: list[float], n: int, m: int) -> float:
+    """How likely the two documents are translations at all, from their matches' cosines.
+
+    Between unrelated documents every sentence still has a best partner, whose
+    cosine is the maximum of ``m`` noise draws: about ``sqrt(2 ln m)`` noise
+    SDs.  Translations put the typical (median) match well above that; when
+    they do not, no bead deserves a confident score, however clear its gap.
+    """
+    if not match_z:
+        return 0.0
+    noise_max = math.sqrt(2.0 * math.log(max(n, m, 2)))
+    excess = float(sorted(match_z)[len(match_z) // 2]) - noise_max - RELATED_MARGIN
+    return 1.0 / (1.0 + math.exp(-RELATED_SLOPE * excess))

@@ -133,14 +133,21 @@ def load_pair(
 
 
 def unrelated_warning(beads: Sequence[Bead]) -> tuple[str, ...]:
-    """A warning when the alignment looks like two unrelated documents."""
-    matched = [b.confidence for b in beads if b.src and b.tgt]
-    n_sent = sum(len(b.src) + len(b.tgt) for b in beads)
-    covered = sum(len(b.src) + len(b.tgt) for b in beads if b.src and b.tgt and b.confidence >= 0.5)
-    if n_sent == 0:
+    """A warning when the alignment looks like two unrelated documents.
+
+    Coverage is measured on the shorter side, so an excerpt aligned against
+    the whole document it comes from is not flagged.
+    """
+    confident = [b for b in beads if b.src and b.tgt and b.confidence >= 0.5]
+    n_src = sum(len(b.src) for b in beads)
+    n_tgt = sum(len(b.tgt) for b in beads)
+    if n_src == 0 or n_tgt == 0:
         return ()
-    if not matched or covered / n_sent < UNRELATED_COVERAGE:
-        share = covered / n_sent
+    if n_src <= n_tgt:
+        share = sum(len(b.src) for b in confident) / n_src
+    else:
+        share = sum(len(b.tgt) for b in confident) / n_tgt
+    if share < UNRELATED_COVERAGE:
         return (
             f"low confidence: only {share:.0%} of the sentences found a confident counterpart; "
             "these documents may not be translations of each other",
@@ -165,7 +172,7 @@ def align_pair(
     ko_vecs = encoder.encode(ko.texts)
     en_vecs = encoder.encode(en.texts)
     ws = Workspace(ko, en, alignment, encoder, ko_vecs, en_vecs)
-    ws.notices.extend(encoder.cache.notices)
+    ws.notices.extend(encoder.cache.take_notices())
     return ws
 
 

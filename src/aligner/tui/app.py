@@ -61,6 +61,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("undo", "Undo", "Undo the last correction"),
     ("redo", "Redo", "Redo the last undone correction"),
     ("realign", "Realign keeping confirmed pairs", "Align again around the confirmed pairs"),
+    ("save", "Save corrections now", "Write the corrections to the project file (retry after a failed save)"),
     ("glossary", "Glossary", "Term pairs learned from the aligned text, with a concordance"),
     ("look_up_term", "Look up a term…", "A word or phrase of the selected pair (or any typed one) in the glossary"),
     ("export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown or bead ids"),

@@ -144,7 +144,7 @@ class BeadView(ScrollView, can_focus=True):
         self.move_cursor(self._cursor if cursor is None else cursor, force=True)
 
     def show_placeholder(self, text: str | Text) -> None:
-        """Show a one-line message instead of text (loading, errors)."""
+        """Show a message instead of text (loading, errors); it wraps to the pane's width."""
         self._placeholder = text if isinstance(text, Text) else Text(text)
         if self._alignment is None:
             self._cache.clear()
@@ -263,12 +263,13 @@ class BeadView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         line = scroll_y + y
-        if not self._rows:
-            if y == 1:
-                style = self.get_component_rich_style("bead-view--placeholder")
-                text = self._placeholder.copy()
-                text.stylize(style)
-                return Strip(text.render(self.app.console)).crop_extend(0, width, base)
+        if not self._rows:  # the message (a long path or error wraps, never cut), from the second line
+            style = self.get_component_rich_style("bead-view--placeholder")
+            text = self._placeholder.copy()
+            text.stylize(style)
+            lines = text.wrap(self.app.console, max(width - 2, 10))
+            if 1 <= y <= len(lines):
+                return Strip(lines[y - 1].render(self.app.console)).crop_extend(0, width, base)
             return Strip.blank(width, base)
         strip = self._cache.get(line)
         if strip is None:

@@ -18,6 +18,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from aligner import edit
@@ -43,7 +44,7 @@ EDIT_ACTIONS = frozenset(
     {
         "merge_next", "merge_previous", "split", "ko_to_previous", "ko_to_next", "en_to_previous",
         "en_to_next", "no_counterpart", "confirm", "confirm_high", "undo", "redo", "next_suspicious",
-        "previous_suspicious", "review", "export", "realign", "search", "clear_highlight", "glossary",
+        "previous_suspicious", "review", "export", "realign", "search", "clear_highlight", "glossary", "save",
     }
 )  # fmt: skip
 
@@ -70,6 +71,7 @@ class ReaderPane(Vertical):
         Binding("e", "app.export", "Export…", show=False),
         Binding("w", "app.glossary", "Glossary (term pairs)", show=False),
         Binding("R", "app.realign", "Realign (keep confirmed)", show=False),
+        Binding("ctrl+s", "app.save", "Save corrections now", show=False),
         Binding("escape", "app.clear_highlight", "Clear search highlight", show=False),
     ]
 
@@ -85,6 +87,7 @@ class EditingApp(App[int]):
     workbench: Workbench | None
     autosave: bool
     _search_lock: threading.Lock
+    _quit_warned = False
 
     @property
     def reader(self) -> BeadView:
@@ -122,6 +125,8 @@ class EditingApp(App[int]):
             text.append(f" · #{i + 1} {b.shape} {b.confidence:.2f}")
             if b.confirmed:
                 text.append(" ✓", style="bold green")
+        if self.workbench is not None and self.workbench.save_error is not None:
+            text.append(" · not saved", style="bold red")
         self.status.show(text)
 
     @work(exclusive=True, thread=True, group="prepare", exit_on_error=False)
@@ -177,11 +182,55 @@ class EditingApp(App[int]):
         self.reader.show_alignment(self.workspace.alignment, cursor=cursor)
         self.refresh_status()
         if self.autosave:
-            try:
-                self.workbench.save()
-            except AlignerError as err:
-                self.notify(f"corrections not saved: {err}", severity="error", timeout=10)
+            self._save()
         self.prepare_search(self.workspace)
+
+    def _save(self) -> bool:
+        """Save the corrections; on failure say why and keep them in memory (the file is untouched)."""
+        if self.workbench is None:
+            return False
+        try:
+            self.workbench.save()
+        except AlignerError as err:
+            self.notify(f"corrections not saved: {err}", severity="error", timeout=10)
+            self.refresh_status()
+            return False
+        self._quit_warned = False
+        return True
+
+    def action_save(self) -> None:
+        """Save now: after a failed autosave, retry once the disk or folder is fixed."""
+        if self.workbench is None:
+            return
+        if self.workbench.project_path is None:
+            self.notify("nothing to save to: this pair has no project file (export it instead)", timeout=6)
+        elif self._save():
+            self.refresh_status()
+            self.notify(f"corrections saved to {self.workbench.project_path}", timeout=4)
+
+    async def action_quit(self) -> None:
+        """Quit; if the last save failed, warn once first so the corrections are not lost unawares."""
+        bench = self.workbench
+        if bench is not None and bench.save_error is not None and not self._quit_warned:
+            self._quit_warned = True
+            self.notify(
+                "your corrections are not saved: ctrl+s retries, e exports them; press q again to quit anyway",
+                title="unsaved corrections", severity="warning", timeout=15,
+            )  # fmt: skip
+            return
+        self.exit()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications carry file names and document text: never parse them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def _edit(self, op: Callable[[tuple[Bead, ...]], tuple[Bead, ...]], cursor: int | None = None) -> bool:
         bench = self.workbench

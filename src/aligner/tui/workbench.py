@@ -85,6 +85,8 @@ class Workbench:
         self.project_path = Path(project_path) if project_path is not None else None
         self.history = EditHistory(workspace.alignment.beads)
         self.threshold = LOW_CONFIDENCE
+        self.save_error: str | None = None
+        """Why the last save failed (the corrections exist only in memory), or None."""
 
     @property
     def beads(self) -> tuple[Bead, ...]:
@@ -136,7 +138,12 @@ class Workbench:
             return None
         ws = self.workspace
         project = ProjectFile.from_documents(ws.ko, ws.en, ws.alignment.beads, ws.alignment.model)
-        save_project(self.project_path, project)
+        try:
+            save_project(self.project_path, project)
+        except AlignerError as err:
+            self.save_error = str(err)
+            raise
+        self.save_error = None
         return self.project_path
 
     @property
