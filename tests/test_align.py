@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aligner.align import Params, align_arrays, align_documents, diagonal_band
-from aligner.dp import banded_dp, warm_up
+from aligner.dp import banded_dp, max_marginals, path_gaps, warm_up
 from aligner.evaluate import read_alignment, score
 from aligner.features import anchor_tokens, synthetic_side
 from aligner.model import Bead, Document, Lang, check_beads
@@ -135,6 +135,47 @@ def test_banded_dp_matches_brute_force(n: int, m: int, seed: int) -> None:
         if shape in rows:
             total += scores[rows[shape], i1 * (m + 1) + j1]
     assert total == pytest.approx(brute_force(scores, types, n, m))
+
+
+def path_total(path: np.ndarray, lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray,
+               skip_src: np.ndarray, skip_tgt: np.ndarray) -> float:
+    start = np.concatenate([[0], np.cumsum(hi - lo + 1)[:-1]])
+    rows = {tuple(t): k for k, t in enumerate(x for x in types.tolist() if x[0] and x[1])}
+    total = 0.0
+    for (i0, j0), (i1, j1) in zip(path[:-1].tolist(), path[1:].tolist(), strict=False):
+        shape = (i1 - i0, j1 - j0)
+        if shape == (1, 0):
+            total += skip_src[i0]
+        elif shape == (0, 1):
+            total += skip_tgt[j0]
+        else:
+            total += float(scores[rows[shape], start[i1] + j1 - lo[i1]])
+    return total
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 14), st.integers(0, 14), st.integers(1, 6), st.booleans(), st.integers(0, 2**31 - 1))
+def test_numpy_and_numba_kernels_agree(n: int, m: int, width: int, banded: bool, seed: int) -> None:
+    """The two kernel sets (small documents / books) find equally good paths, marginals and gaps."""
+    rng = np.random.default_rng(seed)
+    types = np.array([[1, 1], [1, 0], [0, 1], [1, 2], [2, 1], [2, 2], [1, 3], [3, 1]])
+    lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+    if banded and n:
+        centre = np.linspace(0, m, n + 1).round().astype(np.int64)
+        lo = np.maximum.accumulate(np.maximum(0, centre - width))
+        hi = np.maximum.accumulate(np.minimum(m, centre + width))
+        lo[0], hi[-1] = 0, m
+        lo[1:] = np.minimum(lo[1:], hi[:-1])  # neighbouring rows overlap: the band holds a path
+    scores = rng.normal(size=(6, int((hi - lo + 1).sum()))).astype(np.float32)
+    skip_src, skip_tgt = rng.normal(size=n) - 1, rng.normal(size=m) - 1
+    args = (lo, hi, types, scores, skip_src, skip_tgt)
+    fast, compiled = banded_dp(*args, backend="numpy"), banded_dp(*args, backend="numba")
+    assert path_total(fast, *args) == pytest.approx(path_total(compiled, *args))
+    marg_np, best_np = max_marginals(*args, backend="numpy")
+    marg_nb, best_nb = max_marginals(*args, backend="numba")
+    assert best_np == pytest.approx(best_nb) and best_np == pytest.approx(path_total(compiled, *args))
+    assert np.allclose(marg_np, marg_nb)
+    assert np.allclose(path_gaps(*args, compiled, backend="numpy"), path_gaps(*args, compiled, backend="numba"))
 
 
 def random_pair(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
