@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from aligner.align import align_documents
-from aligner.confidence import confidence
+from aligner.confidence import confidence, relatedness
 from aligner.evaluate import read_alignment
 from aligner.model import Bead, Lang
 from aligner.review import review_order
+from aligner.scoring import DEFAULT_PARAMS
 from aligner.segment import segment
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "kiep-ko-en"
@@ -60,3 +61,15 @@ def test_review_lists_wrong_beads_first(gold_beads) -> None:  # type: ignore[no-
     top = {it.position for it in order[: max(5, len(wrong_positions))]}
     assert wrong_positions <= top
     assert [it.suspicion for it in order] == sorted((it.suspicion for it in order), reverse=True)
+
+
+def test_relatedness_separates_translations_from_unrelated_text_at_any_length() -> None:
+    def reach(n: int) -> int:  # the candidates the aligner's band offers each sentence
+        return min(n, 2 * DEFAULT_PARAMS.first_half_width(n, n) + 1)
+
+    translation = [4.6, 5.1, 3.9, 4.4, 2.0, 4.8]  # match z of translated sentences (KIEP: median 4.6)
+    chance = [2.5, 3.1, 2.6, 1.2, 0.9, 2.6]  # best partners in an unrelated text (a diary vs KIEP)
+    for n in (10, 84, 1_000, 10_000, 100_000):
+        assert relatedness(translation, reach(n)) > 0.5, n
+    assert relatedness(chance, reach(84)) < 0.2
+    assert relatedness([], reach(84)) == 0.0

@@ -210,7 +210,7 @@ def align_arrays(
         done += size + (len(c.src) + len(c.tgt) if c is not None else 0)
         if progress is not None and (size >= PROGRESS_STEPS_FROM or c is None):
             progress("aligning", done, total)
-    related = relatedness(zs, n, m)
+    related = relatedness(zs, min(max(n, m), 2 * params.first_half_width(n, m) + 1))
     if related < 0.5:  # unrelated documents: no pair is confidently a translation
         beads = [
             replace(b, confidence=b.confidence * related) if b.src and b.tgt and not b.confirmed else b for b in beads

@@ -50,16 +50,17 @@ RELATED_MARGIN = 0.3
 RELATED_SLOPE = 4.0
 
 
-def relatedness(match_z: list[float], n: int, m: int) -> float:
+def relatedness(match_z: list[float], candidates: int) -> float:
     """How likely the two documents are translations at all, from their matches' cosines.
 
     Between unrelated documents every sentence still has a best partner, whose
-    cosine is the maximum of ``m`` noise draws: about ``sqrt(2 ln m)`` noise
+    cosine is the maximum of its ``candidates`` noise draws (the sentences the
+    aligner's band lets it reach): at most about ``sqrt(2 ln candidates)`` noise
     SDs.  Translations put the typical (median) match well above that; when
     they do not, no bead deserves a confident score, however clear its gap.
     """
     if not match_z:
         return 0.0
-    noise_max = math.sqrt(2.0 * math.log(max(n, m, 2)))
+    noise_max = math.sqrt(2.0 * math.log(max(candidates, 2)))
     excess = float(sorted(match_z)[len(match_z) // 2]) - noise_max - RELATED_MARGIN
     return 1.0 / (1.0 + math.exp(-RELATED_SLOPE * excess))
