@@ -19,7 +19,6 @@ row, nothing to load) for documents of up to a few thousand sentences, and
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any
 
 import numpy as np
 
@@ -29,7 +28,7 @@ NUMPY_MAX_CELLS = 1_000_000
 """Bands up to this size use the numpy kernels; larger ones pay numba's load (~1 s) once."""
 
 
-def kernels(lo: np.ndarray, n_cells: int, types: np.ndarray, backend: str | None = None) -> Any:
+def kernels(lo: np.ndarray, n_cells: int, types: np.ndarray, backend: str | None = None) -> ModuleType:
     """The kernel module for a band: ``backend`` "numpy" or "numba", or chosen by size."""
     from . import dp_numpy
 
@@ -40,8 +39,7 @@ def kernels(lo: np.ndarray, n_cells: int, types: np.ndarray, backend: str | None
         return dp_numpy
     from . import dp_numba
 
-    module: ModuleType = dp_numba
-    return module
+    return dp_numba
 
 
 def band_start(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -107,17 +105,29 @@ def banded_dp(
     return path
 
 
-def max_marginals(
+def _forward_backward(
     lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray, skip_src: np.ndarray,
-    skip_tgt: np.ndarray, backend: str | None = None,
-) -> tuple[np.ndarray, float]:
-    """Best total path score through each match bead (shape of ``scores``), and the best."""
-    lo, hi, start, types, row, scores, skip_src, skip_tgt = _prep(lo, hi, types, scores, skip_src, skip_tgt)
+    skip_tgt: np.ndarray, backend: str | None,
+) -> tuple[ModuleType, tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
+    """The kernels, the prepared arrays, and the best scores from (0, 0) and to (N, M) of every cell."""
+    prepared = _prep(lo, hi, types, scores, skip_src, skip_tgt)
+    lo, hi, start, types, row, scores, skip_src, skip_tgt = prepared
     n_cells = int(start[-1] + hi[-1] - lo[-1] + 1)
     k = kernels(lo, n_cells, types, backend)
     ptr = np.full(n_cells, -1, dtype=np.int8)
     fwd = k.forward(lo, hi, start, types, row, scores, skip_src, skip_tgt, ptr)
     bwd = k.backward(lo, hi, start, types, row, scores, skip_src, skip_tgt, n_cells)
+    return k, prepared, fwd, bwd
+
+
+def max_marginals(
+    lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray, skip_src: np.ndarray,
+    skip_tgt: np.ndarray, backend: str | None = None,
+) -> tuple[np.ndarray, float]:
+    """Best total path score through each match bead (shape of ``scores``), and the best."""
+    k, (lo, hi, start, types, row, scores, _, _), fwd, bwd = _forward_backward(
+        lo, hi, types, scores, skip_src, skip_tgt, backend
+    )
     marg: np.ndarray = k.marginals(lo, hi, start, types, row, scores, fwd, bwd)
     return marg, float(fwd[-1])
 
@@ -127,14 +137,9 @@ def path_gaps(
     skip_tgt: np.ndarray, path: np.ndarray, backend: str | None = None,
 ) -> np.ndarray:
     """How much worse (total score) the best path avoiding each bead of ``path`` is."""
-    lo, hi, start, types, row, scores, skip_src, skip_tgt = _prep(lo, hi, types, scores, skip_src, skip_tgt)
-    n_cells = int(start[-1] + hi[-1] - lo[-1] + 1)
-    k = kernels(lo, n_cells, types, backend)
-    ptr = np.full(n_cells, -1, dtype=np.int8)
-    fwd = k.forward(lo, hi, start, types, row, scores, skip_src, skip_tgt, ptr)
-    bwd = k.backward(lo, hi, start, types, row, scores, skip_src, skip_tgt, n_cells)
+    k, prepared, fwd, bwd = _forward_backward(lo, hi, types, scores, skip_src, skip_tgt, backend)
     path = np.ascontiguousarray(path, dtype=np.int64)
-    out: np.ndarray = k.gaps(lo, hi, start, types, row, scores, skip_src, skip_tgt, fwd, bwd, path)
+    out: np.ndarray = k.gaps(*prepared, fwd, bwd, path)
     return out
 
 

@@ -184,6 +184,19 @@ def marginals(
 
 
 @nb.njit(cache=True)
+def _keep_top_two(top: np.ndarray, ids: np.ndarray, s: int, v: float, bid: int) -> None:
+    """Offer bead ``bid`` with total ``v`` to sentence ``s``'s two best (strictly better only)."""
+    if v > top[s, 0]:
+        top[s, 1] = top[s, 0]
+        ids[s, 1] = ids[s, 0]
+        top[s, 0] = v
+        ids[s, 0] = bid
+    elif v > top[s, 1]:
+        top[s, 1] = v
+        ids[s, 1] = bid
+
+
+@nb.njit(cache=True)
 def gaps(
     lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
     scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, fwd: np.ndarray, bwd: np.ndarray,
@@ -220,23 +233,9 @@ def gaps(
                 v = prev + _bead_score(t, i, j, cell, types, row, scores, skip_src, skip_tgt) + bwd[cell]
                 bid = t * n_cells + cell
                 for s in range(pi, i):
-                    if v > top_s[s, 0]:
-                        top_s[s, 1] = top_s[s, 0]
-                        id_s[s, 1] = id_s[s, 0]
-                        top_s[s, 0] = v
-                        id_s[s, 0] = bid
-                    elif v > top_s[s, 1]:
-                        top_s[s, 1] = v
-                        id_s[s, 1] = bid
+                    _keep_top_two(top_s, id_s, s, v, bid)
                 for s in range(pj, j):
-                    if v > top_t[s, 0]:
-                        top_t[s, 1] = top_t[s, 0]
-                        id_t[s, 1] = id_t[s, 0]
-                        top_t[s, 0] = v
-                        id_t[s, 0] = bid
-                    elif v > top_t[s, 1]:
-                        top_t[s, 1] = v
-                        id_t[s, 1] = bid
+                    _keep_top_two(top_t, id_t, s, v, bid)
     best = fwd[n_cells - 1]
     out = np.zeros(path.shape[0] - 1)
     for k in range(path.shape[0] - 1):
