@@ -117,17 +117,23 @@ def _use_backend(root: Path, sha256: str, tokenizer: Any) -> Any:
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
             log.warning("unpacked weights %s are damaged (%s); rebuilding them", copy, err)
             copy.unlink(missing_ok=True)
-    backend = NumpyBackend(str(original), tokenizer, threads=2)
+    source = copy if _unpack(original, copy) else original
+    return NumpyBackend(str(source), tokenizer, threads=2)
+
+
+def _unpack(original: Path, copy: Path) -> bool:
+    """Write ``original``'s arrays uncompressed to ``copy`` (atomically); False if the cache cannot take it."""
+    partial = copy.with_name(f"{copy.name}.{os.getpid()}.tmp")
     try:
         copy.parent.mkdir(parents=True, exist_ok=True)
-        partial = copy.with_name(f"{copy.name}.{os.getpid()}.tmp")
         with np.load(original, allow_pickle=False) as z, partial.open("wb") as fh:
             np.savez(fh, **{k: z[k] for k in z.files})
         os.replace(partial, copy)
     except OSError as err:  # a full or read-only cache only costs load time
         log.warning("could not keep unpacked weights in %s: %s", copy.parent, err)
-        Path(f"{copy}.{os.getpid()}.tmp").unlink(missing_ok=True)
-    return backend
+        partial.unlink(missing_ok=True)
+        return False
+    return True
 
 
 class E5Encoder(_BatchedEncoder):
