@@ -10,14 +10,13 @@ driver's write). Prints markdown.
 from __future__ import annotations
 
 import asyncio
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bench_search import QUERIES
+from bench_search import QUERIES, print_latencies
 
 KEY_GAP_S = 0.12
 
@@ -63,11 +62,7 @@ async def measure() -> list[float]:
 
 
 def main() -> int:
-    times = sorted(asyncio.run(measure()))
-    p95 = times[int(0.95 * (len(times) - 1))]
-    print("| keystrokes | p50 ms | p95 ms | max ms |")
-    print("|---:|---:|---:|---:|")
-    print(f"| {len(times)} | {statistics.median(times):.1f} | {p95:.1f} | {times[-1]:.1f} |")
+    print_latencies(asyncio.run(measure()))
     return 0
 
 
