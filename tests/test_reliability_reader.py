@@ -221,8 +221,13 @@ async def test_failed_save_keeps_the_edit_and_the_file(
         assert app.is_running
         assert any("not saved" in m and "q again" in m for m in messages(app))
 
-        monkeypatch.undo()  # the user frees space / fixes the folder, then retries
-        await pilot.press("ctrl+s")
+        monkeypatch.undo()  # the user frees space / fixes the folder
+        await pilot.press("u")  # the next edit autosaves again, and the status says so at once
+        await pilot.pause()
+        assert "not saved" not in app.status.text
+        await pilot.press("ctrl+r")
+        assert app.workspace.alignment.beads == beads  # type: ignore[union-attr]
+        await pilot.press("ctrl+s")  # an explicit save works too
         await pilot.pause()
         assert "not saved" not in app.status.text
         saved = ProjectFile.from_json(path.read_bytes())

@@ -193,10 +193,12 @@ class EditingApp(App[int]):
             self.workbench.save()
         except AlignerError as err:
             self.notify(f"corrections not saved: {err}", severity="error", timeout=10)
-            self.refresh_status()
             return False
-        self._quit_warned = False
-        return True
+        else:
+            self._quit_warned = False
+            return True
+        finally:
+            self.refresh_status()  # the status bar says "not saved" exactly while the last save failed
 
     def action_save(self) -> None:
         """Save now: after a failed autosave, retry once the disk or folder is fixed."""
@@ -205,7 +207,6 @@ class EditingApp(App[int]):
         if self.workbench.project_path is None:
             self.notify("nothing to save to: this pair has no project file (export it instead)", timeout=6)
         elif self._save():
-            self.refresh_status()
             self.notify(f"corrections saved to {self.workbench.project_path}", timeout=4)
 
     async def action_quit(self) -> None:
