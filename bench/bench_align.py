@@ -35,7 +35,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-GOLD = ROOT.parent / "shared" / "gold" / "kiep-ko-en"
+GOLD = ROOT / "tests" / "data" / "gold" / "kiep-ko-en"  # a copy of the development gold (tests/data/README.md)
 
 
 def peak_mib() -> float:
@@ -62,7 +62,7 @@ class Memo:
 
 
 def gold_inputs() -> tuple[list[str], list[str], list[Any]]:
-    from aligner.evaluate import read_alignment
+    from aligner.align.metrics import read_alignment
 
     ko = (GOLD / "ko.txt").read_text(encoding="utf-8").splitlines()
     en = (GOLD / "en.txt").read_text(encoding="utf-8").splitlines()
@@ -70,7 +70,7 @@ def gold_inputs() -> tuple[list[str], list[str], list[Any]]:
 
 
 def quality(gold: list[Any], beads: Sequence[Any]) -> dict[str, float]:
-    from aligner.evaluate import score
+    from aligner.align.metrics import score
 
     s = score([gold], [beads])
     return {"strict_f1": s.f1_strict, "lax_f1": s.f1_lax, "omission_f1": s.omission_f1}
@@ -81,10 +81,10 @@ def quality(gold: list[Any], beads: Sequence[Any]) -> dict[str, float]:
 
 def worker_ours(model: str) -> dict[str, Any]:
     t0 = time.perf_counter()
-    from aligner.align import align_documents
-    from aligner.embed import load_encoder
-    from aligner.model import Lang
-    from aligner.segment import segment
+    from aligner.align.documents import align_documents
+    from aligner.core.values import Lang
+    from aligner.embed.encoders import load_encoder
+    from aligner.segment.sentences import segment
 
     ko, en, gold = gold_inputs()
     src = segment("\n".join(ko) + "\n", Lang.KO, presplit=True)
@@ -152,7 +152,7 @@ def bertalign_align(core: ModuleType, enc: Any, src: list[str], tgt: list[str]) 
 def worker_bertalign(model: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     core = load_bertalign_corelib()
-    from aligner.embed import load_encoder
+    from aligner.embed.encoders import load_encoder
 
     ko, en, gold = gold_inputs()
     enc = Memo(load_encoder(model))
@@ -167,10 +167,10 @@ def worker_bertalign(model: str) -> dict[str, Any]:
 
 
 def worker_scale(n: int) -> dict[str, Any]:
-    from aligner.align import align_arrays
-    from aligner.dp import warm_up
-    from aligner.features import synthetic_side
-    from aligner.model import check_beads
+    from aligner.align.arrays import synthetic_side
+    from aligner.align.documents import align_arrays
+    from aligner.align.dp import warm_up
+    from aligner.core.values import check_beads
 
     warm_up()
     rng = np.random.default_rng(0)

@@ -18,12 +18,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-GOLD = ROOT.parent / "shared" / "gold" / "kiep-ko-en"
+GOLD = ROOT / "tests" / "data" / "gold" / "kiep-ko-en"  # a copy of the development gold (tests/data/README.md)
 
 
 def measure(name: str) -> dict[str, float]:
-    import aligner.embed as embed
-    from aligner.model import Bead
+    import aligner.embed.encoders as embed
+    from aligner.core.values import Bead
 
     embed._loaded.pop(name, None)
     t = time.perf_counter()

@@ -22,7 +22,8 @@ QUERIES = [
 
 
 def measure() -> list[float]:
-    from aligner.pipeline import open_pair, sample_paths
+    from aligner.core.paths import sample_paths
+    from aligner.session.workspace import open_pair
 
     ws = open_pair(*sample_paths())
     ws.encoder.load()

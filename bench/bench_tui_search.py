@@ -24,7 +24,8 @@ KEY_GAP_S = 0.12
 async def measure() -> list[float]:
     import tempfile
 
-    from aligner.pipeline import open_pair, sample_paths
+    from aligner.core.paths import sample_paths
+    from aligner.session.workspace import open_pair
     from aligner.tui.app import create_app
 
     ws = open_pair(*sample_paths(), use_project=False)

@@ -32,12 +32,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_align import GOLD, Memo  # noqa: E402
 
 from aligner import align as A  # noqa: E402
-from aligner.confidence import bead_kind, features  # noqa: E402
-from aligner.embed import load_encoder  # noqa: E402
-from aligner.evaluate import read_alignment  # noqa: E402
-from aligner.features import SpanVectors, pair_arrays  # noqa: E402
-from aligner.model import Bead, Lang  # noqa: E402
-from aligner.segment import segment  # noqa: E402
+from aligner.align.arrays import SpanVectors, pair_arrays  # noqa: E402
+from aligner.align.confidence import bead_kind, features  # noqa: E402
+from aligner.align.metrics import read_alignment  # noqa: E402
+from aligner.core.values import Bead, Lang  # noqa: E402
+from aligner.embed.encoders import load_encoder  # noqa: E402
+from aligner.segment.sentences import segment  # noqa: E402
 
 KO = (GOLD / "ko.txt").read_text(encoding="utf-8").splitlines()
 EN = (GOLD / "en.txt").read_text(encoding="utf-8").splitlines()

@@ -16,8 +16,11 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-SHARED = ROOT.parent / "shared"
-GOLD = SHARED / "gold" / "kiep-ko-en"
+"""The bundled sample (the repository's ``data/``)."""
+FIXTURES = ROOT / "tests" / "data"
+"""Fixtures copied into the repository (see ``tests/data/README.md``)."""
+GOLD = FIXTURES / "gold" / "kiep-ko-en"
+TMX_DTD = FIXTURES / "specs" / "tmx14.dtd"
 
 
 @pytest.fixture(scope="session")
@@ -28,13 +31,13 @@ def kiep_paths() -> tuple[Path, Path]:
 @pytest.fixture(scope="session")
 def kiep_workspace(kiep_paths):  # type: ignore[no-untyped-def]
     """The bundled sample read, embedded, aligned and indexed with the real default model."""
-    from aligner.pipeline import open_pair
+    from aligner.session.workspace import open_pair
 
     return open_pair(*kiep_paths, use_project=False)
 
 
 @pytest.fixture(scope="session")
 def encoder():  # type: ignore[no-untyped-def]
-    from aligner.cache import cached_encoder
+    from aligner.embed.vector_cache import cached_encoder
 
     return cached_encoder()

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aligner.align import Params, align_arrays, align_documents, diagonal_band
-from aligner.dp import banded_dp, max_marginals, path_gaps, warm_up
-from aligner.evaluate import read_alignment, score
-from aligner.features import anchor_tokens, synthetic_side
-from aligner.model import Bead, Document, Lang, check_beads
-from aligner.segment import segment
-
-GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "kiep-ko-en"
-needs_gold = pytest.mark.skipif(not (GOLD / "gold.align").is_file(), reason="dev gold not present")
+from aligner.align.arrays import anchor_tokens, synthetic_side
+from aligner.align.documents import Params, align_arrays, align_documents, diagonal_band
+from aligner.align.dp import banded_dp, max_marginals, path_gaps, warm_up
+from aligner.align.metrics import read_alignment, score
+from aligner.core.values import Bead, Document, Lang, check_beads
+from aligner.segment.sentences import segment
+from tests.conftest import GOLD
 
 
 def presplit(lines: list[str], lang: Lang) -> Document:
@@ -46,7 +43,6 @@ def assert_valid(beads: tuple[Bead, ...] | list[Bead], n: int, m: int) -> None:
         assert len(b.src) <= 4 and len(b.tgt) <= 4
 
 
-@needs_gold
 def test_gold_quality(gold_run) -> None:  # type: ignore[no-untyped-def]
     src, tgt, gold, beads = gold_run
     assert_valid(beads, len(src), len(tgt))
@@ -55,7 +51,6 @@ def test_gold_quality(gold_run) -> None:  # type: ignore[no-untyped-def]
     assert s.omission_f1 >= 0.90, s
 
 
-@needs_gold
 def test_constraints_are_kept(gold_lines, encoder) -> None:  # type: ignore[no-untyped-def]
     ko, en, _ = gold_lines
     src, tgt = presplit(ko, Lang.KO), presplit(en, Lang.EN)
@@ -72,7 +67,6 @@ def test_constraints_are_kept(gold_lines, encoder) -> None:  # type: ignore[no-u
         assert kept and kept[0].confirmed
 
 
-@needs_gold
 def test_swapped_sentences_become_one_bead(gold_lines, encoder) -> None:  # type: ignore[no-untyped-def]
     ko, en, gold = gold_lines
     # gold has [20]:[23] [21]:[24]; translate them in swapped order
@@ -85,7 +79,6 @@ def test_swapped_sentences_become_one_bead(gold_lines, encoder) -> None:  # type
     assert any(b.src == (20, 21) and b.tgt == (23, 24) for b in beads)
 
 
-@needs_gold
 def test_dropped_translation_is_an_omission(gold_lines, encoder) -> None:  # type: ignore[no-untyped-def]
     ko, en, _ = gold_lines
     en2 = en[:20] + en[21:]  # [16]:[20] loses its English

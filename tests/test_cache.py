@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.cache import CachedEncoder
-from aligner.model import Progress
+from aligner.core.values import Progress
+from aligner.embed.vector_cache import CachedEncoder
 
 
 class CountingEncoder:

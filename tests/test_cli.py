@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from aligner.model import Bead, check_beads
+from aligner.core.values import Bead, check_beads
+from tests.conftest import GOLD
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +32,7 @@ def test_align_beads_on_stdout_only(kiep_paths) -> None:  # type: ignore[no-unty
 
 
 def test_align_presplit_gold_and_output_file(tmp_path: Path) -> None:
-    gold = ROOT.parent / "shared" / "gold" / "kiep-ko-en"
+    gold = GOLD
     out = tmp_path / "out.jsonl"
     res = run("align", str(gold / "ko.txt"), str(gold / "en.txt"), "--presplit", "--format", "jsonl", "-o", str(out))
     assert res.returncode == 0, res.stderr

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from aligner.align import align_documents
-from aligner.confidence import confidence, relatedness
-from aligner.evaluate import read_alignment
-from aligner.model import Bead, Lang
-from aligner.review import review_order
-from aligner.scoring import DEFAULT_PARAMS
-from aligner.segment import segment
-
-GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "kiep-ko-en"
+from aligner.align.confidence import confidence, relatedness
+from aligner.align.costs import DEFAULT_PARAMS
+from aligner.align.documents import align_documents
+from aligner.align.metrics import read_alignment
+from aligner.core.values import Bead, Lang
+from aligner.segment.sentences import segment
+from aligner.session.review import review_order
+from tests.conftest import GOLD
 
 
 @pytest.mark.parametrize("bead", [Bead((0,), (0,)), Bead((0, 1), (0,)), Bead((0,), ()), Bead((), (0,))])
@@ -33,8 +30,6 @@ def test_stronger_margin_more_confident() -> None:
 
 @pytest.fixture(scope="module")
 def gold_beads(encoder):  # type: ignore[no-untyped-def]
-    if not (GOLD / "gold.align").is_file():
-        pytest.skip("dev gold not present")
     ko = segment((GOLD / "ko.txt").read_text(encoding="utf-8"), Lang.KO, presplit=True)
     en_lines = (GOLD / "en.txt").read_text(encoding="utf-8").splitlines()
     gold = {(b.src, b.tgt) for b in read_alignment(GOLD / "gold.align")}

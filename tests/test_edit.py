@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner import edit
-from aligner.edit import Beads, EditHistory
-from aligner.errors import AlignerError
-from aligner.model import Bead, Lang, check_beads
+from aligner.core.errors import AlignerError
+from aligner.core.values import Bead, Lang, check_beads
+from aligner.session import edits as edit
+from aligner.session.edits import Beads, EditHistory
 
 
 def beads_of(*pairs: tuple[tuple[int, ...], tuple[int, ...]], confidence: float = 0.5) -> Beads:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from aligner.evaluate import read_alignment, score
-from aligner.model import Bead
+from aligner.align.metrics import read_alignment, score
+from aligner.core.values import Bead
 
 
 def B(src: tuple[int, ...], tgt: tuple[int, ...]) -> Bead:
@@ -65,7 +65,7 @@ def test_read_alignment(tmp_path: Path) -> None:
 
 
 def test_eval_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from aligner.cli import main
+    from aligner.cli.main import main
 
     gold = tmp_path / "gold.align"
     test = tmp_path / "test.align"

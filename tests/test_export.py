@@ -10,8 +10,9 @@ from lxml import etree
 from translate.storage.tmx import tmxfile
 
 import aligner
-from aligner.errors import AlignerError
-from aligner.export import (
+from aligner.core.errors import AlignerError
+from aligner.core.values import Alignment, Bead, Document, Lang, Sentence
+from aligner.export.formats import (
     FORMATS,
     TSV_HEADER,
     export,
@@ -21,10 +22,8 @@ from aligner.export import (
     select_beads,
     write_export,
 )
-from aligner.model import Alignment, Bead, Document, Lang, Sentence
-from aligner.tmx import clean_xml_text
-
-DTD_PATH = Path(__file__).resolve().parents[2] / "shared" / "specs" / "tmx14.dtd"
+from aligner.export.tmx import clean_xml_text
+from tests.conftest import TMX_DTD
 
 
 def make_doc(lang: Lang, texts: list[str]) -> Document:
@@ -137,7 +136,7 @@ def _parse_tmx(text: str) -> etree._Element:
 
 def test_tmx_is_valid_against_the_dtd(alignment: Alignment) -> None:
     root = _parse_tmx(export(alignment, "tmx"))
-    dtd = etree.DTD(str(DTD_PATH))
+    dtd = etree.DTD(str(TMX_DTD))
     assert dtd.validate(root), dtd.error_log.filter_from_errors()
     header = root.find("header")
     assert header is not None
@@ -211,7 +210,7 @@ def test_empty_alignment_exports() -> None:
     a = Alignment(make_doc(Lang.KO, []), make_doc(Lang.EN, []), ())
     for fmt in FORMATS:
         export(a, fmt)
-    etree.DTD(str(DTD_PATH)).assertValid(_parse_tmx(export(a, "tmx")))
+    etree.DTD(str(TMX_DTD)).assertValid(_parse_tmx(export(a, "tmx")))
 
 
 def test_unknown_format(alignment: Alignment) -> None:

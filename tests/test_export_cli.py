@@ -7,10 +7,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from aligner.edit import confirm, merge_with_next
-from aligner.pipeline import open_pair
+from aligner.session.edits import confirm, merge_with_next
+from aligner.session.workspace import open_pair
 
-from .conftest import DATA, SHARED
+from .conftest import DATA, TMX_DTD
 from .test_cli import run
 
 
@@ -18,7 +18,7 @@ def test_tmx_export_of_the_sample_is_valid_and_readable(tmp_path: Path) -> None:
     out = tmp_path / "kiep.tmx"
     res = run("export", "-o", str(out))
     assert res.returncode == 0, res.stderr
-    dtd = etree.DTD(str(SHARED / "specs" / "tmx14.dtd"))
+    dtd = etree.DTD(str(TMX_DTD))
     doc = etree.parse(str(out))
     assert dtd.validate(doc), dtd.error_log.filter_from_errors()
     from translate.storage.tmx import tmxfile

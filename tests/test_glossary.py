@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from aligner.cli import main
-from aligner.concordance import bead_texts, concordance, english_spans, korean_spans, term_lang
-from aligner.glossary import TermPair, build_glossary
-from aligner.model import Alignment, Bead, Document, Lang, Sentence
-from aligner.pipeline import Workspace
-from aligner.tbx import glossary_rows, render_glossary, to_anki, to_tbx
-from aligner.terms import english_key, english_mentions, korean_key, korean_mentions, singular
-from aligner.transliterate import sound_similarity
+from aligner.cli.main import main
+from aligner.core.values import Alignment, Bead, Document, Lang, Sentence
+from aligner.export.tbx import glossary_rows, render_glossary, to_anki, to_tbx
+from aligner.glossary.build import TermPair, build_glossary
+from aligner.glossary.candidates import english_key, english_mentions, korean_key, korean_mentions, singular
+from aligner.glossary.concordance import bead_texts, concordance, english_spans, korean_spans, term_lang
+from aligner.glossary.transliteration import sound_similarity
+from aligner.session.workspace import Workspace
 
 # The report's key policy terms with the English the summary uses for them.
 NAMED = {

@@ -6,9 +6,9 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from aligner.glossary import TermPair, concordance
-from aligner.model import Lang
-from aligner.pipeline import Workspace
+from aligner.core.values import Lang
+from aligner.glossary.build import TermPair, concordance
+from aligner.session.workspace import Workspace
 from aligner.tui import glossary_screen
 from aligner.tui.glossary_screen import GlossaryScreen, kwic_text
 

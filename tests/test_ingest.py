@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aligner.errors import InputError
-from aligner.ingest import (
+from aligner.core.errors import InputError
+from aligner.core.values import Document, Lang
+from aligner.ingest.text import (
     MappedText,
     decode_bytes,
     detect_lang,
@@ -18,8 +19,7 @@ from aligner.ingest import (
     read_document_text,
     repair_markdown,
 )
-from aligner.model import Document, Lang
-from aligner.segment import load_document, segment
+from aligner.segment.sentences import load_document, segment
 
 KO = "중국은 인터넷 플러스 전략을 추진 중이다. 이는 4차 산업혁명에 대한 대응이다.\n\n둘째 문단이다.\n"
 EN = "China is pursuing a strategy. It is important.\n"

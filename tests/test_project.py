@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 import aligner
-from aligner import atomic
-from aligner.errors import AlignerError
-from aligner.model import Bead, Document, Lang, Sentence
-from aligner.project import (
+from aligner.core import atomic
+from aligner.core.errors import AlignerError
+from aligner.core.values import Bead, Document, Lang, Sentence
+from aligner.session.project_file import (
     CorruptProjectError,
     LoadStatus,
     ProjectFile,
@@ -305,8 +305,8 @@ CHILD = textwrap.dedent(
     """
     import sys, time
     sys.path.insert(0, {src!r})
-    from aligner.model import Bead, Document, Lang, Sentence
-    from aligner.project import ProjectFile, save_project
+    from aligner.core.values import Bead, Document, Lang, Sentence
+    from aligner.session.project_file import ProjectFile, save_project
 
     def doc(lang, tag, n):
         texts = [f"{{tag}} sentence {{i}} " + "가나다라마바사 " * 8 for i in range(n)]
@@ -322,8 +322,8 @@ CHILD = textwrap.dedent(
     a, b = state("A"), state("B")
     save_project(path, a)
     if mode in ("hook", "midwrite"):
-        import aligner.atomic as atomic
-        import aligner.project as project
+        import aligner.core.atomic as atomic
+        import aligner.session.project_file as project
         real, real_write = project.atomic_write_bytes, atomic.os.write
         chunks = []
         def stop(where):
@@ -344,7 +344,7 @@ CHILD = textwrap.dedent(
         project.atomic_write_bytes = hooked
         save_project(path, b)
     else:
-        import aligner.atomic as atomic
+        import aligner.core.atomic as atomic
         real_write = atomic.os.write
         def slow_write(fd, data):  # small chunks so that kills often land mid-write
             time.sleep(0.002)

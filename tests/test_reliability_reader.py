@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from textual.widgets._toast import Toast
 
-from aligner.model import Bead
-from aligner.pipeline import Workspace
-from aligner.project import ProjectFile, backup_path, save_project
+from aligner.core.values import Bead
+from aligner.session.project_file import ProjectFile, backup_path, save_project
+from aligner.session.workspace import Workspace
 from aligner.tui.app import AlignerApp, create_app
 from aligner.tui.editing import WorkCancelled
 from aligner.tui.messages import WorkspaceReady

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.align import align_documents
-from aligner.cache import CachedEncoder
-from aligner.model import Alignment, Progress, check_beads
-from aligner.pipeline import load_pair, unrelated_warning
-from aligner.segment import MAX_SENTENCE_CHARS
+from aligner.align.documents import align_documents
+from aligner.core.values import Alignment, Progress, check_beads
+from aligner.embed.vector_cache import CachedEncoder
+from aligner.segment.sentences import MAX_SENTENCE_CHARS
+from aligner.session.workspace import load_pair, unrelated_warning
 
 from .test_cli import run
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from aligner.index import SentenceIndex
-from aligner.model import Lang
+from aligner.core.values import Lang
+from aligner.search.index import SentenceIndex
 
 from .conftest import GOLD
 
@@ -45,7 +45,7 @@ def test_smart_city_in_both_languages_reaches_hangzhou(kiep_workspace) -> None: 
 
 def test_a_translation_ranks_its_source_first(kiep_workspace) -> None:  # type: ignore[no-untyped-def]
     """Over every gold 1-1 pair: the English sentence as query finds its Korean source, and back."""
-    from aligner.model import Bead
+    from aligner.core.values import Bead
 
     ws = kiep_workspace
     gold = [Bead.parse(line) for line in (GOLD / "gold.align").read_text().splitlines() if line.strip()]

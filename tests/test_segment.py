@@ -9,16 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.errors import InputError
-from aligner.ingest import normalize_chars, repair_markdown
-from aligner.model import Document, Lang
-from aligner.segment import MAX_SENTENCE_CHARS, load_document, segment
-from aligner.segment_en import split_en
+from aligner.core.errors import InputError
+from aligner.core.values import Document, Lang
+from aligner.ingest.text import normalize_chars, repair_markdown
+from aligner.segment.english import split_en
+from aligner.segment.sentences import MAX_SENTENCE_CHARS, load_document, segment
+from tests.conftest import GOLD
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-GOLD = ROOT.parent / "shared" / "gold" / "kiep-ko-en"
-needs_gold = pytest.mark.skipif(not GOLD.is_dir(), reason="shared gold files not present")
 
 
 def ws(s: str) -> str:
@@ -56,14 +55,12 @@ def brief_doc() -> Document:
 # --------------------------------------------------------------------------- gold
 
 
-@needs_gold
 def test_korean_abstract_matches_gold(ko_doc: Document) -> None:
     gold = gold_lines("ko.txt")
     assert len(gold) == 87
     assert [ws(t) for t in ko_doc.texts] == gold
 
 
-@needs_gold
 def test_english_summary_matches_gold(en_doc: Document) -> None:
     gold = gold_lines("en.txt")
     assert len(gold) == 84

@@ -13,9 +13,9 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from aligner.model import Alignment
-from aligner.pipeline import Workspace
-from aligner.terms import english_mentions, korean_mentions
+from aligner.core.values import Alignment
+from aligner.glossary.candidates import english_mentions, korean_mentions
+from aligner.session.workspace import Workspace
 from aligner.tui.app import COMMANDS, AlignerApp, create_app
 from aligner.tui.glossary_screen import GlossaryScreen
 from aligner.tui.help_screen import key_rows

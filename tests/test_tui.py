@@ -10,9 +10,10 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, RadioButton, Static
 
-from aligner.model import Bead
-from aligner.pipeline import Workspace, open_pair
-from aligner.review import suspicion
+from aligner.align.confidence import LOW_CONFIDENCE
+from aligner.core.values import Bead
+from aligner.session.review import suspicion
+from aligner.session.workspace import Workspace, open_pair
 from aligner.tui.app import COMMANDS, AlignerApp, create_app
 from aligner.tui.bead_view import BeadView
 from aligner.tui.dialogs import PickSentenceDialog, SplitDialog, default_cut, detachable
@@ -20,7 +21,7 @@ from aligner.tui.export_screen import ExportScreen
 from aligner.tui.help_screen import HelpScreen, key_rows
 from aligner.tui.messages import WorkProgress
 from aligner.tui.review_screen import ReviewScreen
-from aligner.tui.rows import ABSENT, DIVIDER, GUTTER, LOW_CONFIDENCE, Columns, display_text
+from aligner.tui.rows import ABSENT, DIVIDER, GUTTER, Columns, display_text
 
 SIZE = (100, 30)
 

@@ -1,5 +1,5 @@
 """``python -m aligner`` runs the command-line interface."""
 
-from .cli import main
+from aligner.cli.main import main
 
 raise SystemExit(main())

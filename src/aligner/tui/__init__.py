@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .app import AlignerApp
+    from aligner.tui.app import AlignerApp
 
 __all__ = ["AlignerApp", "create_app"]
 
 
 def create_app(*args: Any, **kwargs: Any) -> AlignerApp:
     """See :func:`aligner.tui.app.create_app` (imported lazily: Textual loads only when needed)."""
-    from .app import create_app as _create_app
+    from aligner.tui.app import create_app as _create_app
 
     return _create_app(*args, **kwargs)

@@ -23,21 +23,21 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from aligner import edit
-from aligner.errors import AlignerError
-from aligner.model import Lang
-from aligner.pipeline import Workspace, open_pair, sample_paths
-from aligner.search import SearchHit
-
-from .bead_view import BeadView
-from .editing import EDIT_ACTIONS, EditingApp, ReaderPane, WorkCancelled
-from .header import PaneHeader
-from .help_screen import HelpScreen
-from .messages import SearchDone, WorkFailed, WorkProgress, WorkspaceReady
-from .rows import Highlight
-from .search_panel import HistoryInput, SearchPanel
-from .status_bar import StatusBar
-from .workbench import Workbench, project_path_for, restore_corrections
+from aligner.core.errors import AlignerError
+from aligner.core.paths import sample_paths
+from aligner.core.values import Lang
+from aligner.search.searcher import SearchHit
+from aligner.session import edits as edit
+from aligner.session.workbench import Workbench, project_path_for, restore_corrections
+from aligner.session.workspace import Workspace, open_pair
+from aligner.tui.bead_view import BeadView
+from aligner.tui.editing import EDIT_ACTIONS, EditingApp, ReaderPane, WorkCancelled
+from aligner.tui.header import PaneHeader
+from aligner.tui.help_screen import HelpScreen
+from aligner.tui.messages import SearchDone, WorkFailed, WorkProgress, WorkspaceReady
+from aligner.tui.rows import Highlight
+from aligner.tui.search_panel import HistoryInput, SearchPanel
+from aligner.tui.status_bar import StatusBar
 
 SEARCH_K = 20
 
@@ -279,8 +279,8 @@ class AlignerApp(EditingApp):
         ws = self.workspace
         if ws is None or not ws.alignment.beads or len(self.screen_stack) > 1:
             return
-        from .glossary_screen import GlossaryScreen
-        from .term_picker import TermPicker
+        from aligner.tui.glossary_screen import GlossaryScreen
+        from aligner.tui.term_picker import TermPicker
 
         panel, highlight = self.search_panel, self.reader.highlight
         query = panel.input.value if panel.is_open else highlight.needle if highlight is not None else ""

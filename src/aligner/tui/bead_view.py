@@ -23,12 +23,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from aligner.model import Alignment, Bead
-
-from .rows import (
+from aligner.align.confidence import LOW_CONFIDENCE
+from aligner.core.values import Alignment, Bead
+from aligner.tui.rows import (
     DIVIDER,
     GUTTER,
-    LOW_CONFIDENCE,
     Columns,
     Highlight,
     Row,

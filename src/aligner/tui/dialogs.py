@@ -13,9 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from aligner.model import Alignment, Bead
-
-from .rows import display_text
+from aligner.core.values import Alignment, Bead
+from aligner.tui.rows import display_text
 
 
 def default_cut(bead: Bead) -> tuple[int, int]:

@@ -21,19 +21,18 @@ from textual.containers import Vertical
 from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
-from aligner import edit
-from aligner.errors import AlignerError
-from aligner.model import Bead
-from aligner.pipeline import Workspace
-
-from .bead_view import BeadView
-from .dialogs import PickSentenceDialog, SplitDialog
-from .export_screen import ExportScreen
-from .header import PaneHeader
-from .messages import RealignDone, WorkFailed, WorkProgress
-from .review_screen import ReviewScreen
-from .status_bar import StatusBar
-from .workbench import Workbench, review_order
+from aligner.core.errors import AlignerError
+from aligner.core.values import Bead
+from aligner.session import edits as edit
+from aligner.session.workbench import Workbench, review_order
+from aligner.session.workspace import Workspace
+from aligner.tui.bead_view import BeadView
+from aligner.tui.dialogs import PickSentenceDialog, SplitDialog
+from aligner.tui.export_screen import ExportScreen
+from aligner.tui.header import PaneHeader
+from aligner.tui.messages import RealignDone, WorkFailed, WorkProgress
+from aligner.tui.review_screen import ReviewScreen
+from aligner.tui.status_bar import StatusBar
 
 
 class WorkCancelled(BaseException):
@@ -384,7 +383,7 @@ class EditingApp(App[int]):
         """Open the glossary (learned term pairs); a search match, if shown, is the starting term."""
         if self.workspace is None:
             return
-        from .glossary_screen import GlossaryScreen
+        from aligner.tui.glossary_screen import GlossaryScreen
 
         highlight = self.reader.highlight
         term = highlight.needle if highlight is not None else None

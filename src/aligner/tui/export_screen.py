@@ -13,9 +13,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from aligner.errors import AlignerError
-from aligner.export import EXTENSIONS, FORMATS, export, write_export
-from aligner.model import Alignment
+from aligner.core.errors import AlignerError
+from aligner.core.values import Alignment
+from aligner.export.formats import EXTENSIONS, FORMATS, export, write_export
 
 FORMAT_NAMES = {"tmx": "TMX 1.4", "tsv": "TSV", "jsonl": "JSON Lines", "md": "Markdown", "beads": "bead ids"}
 UI_FORMATS = ("tmx", "tsv", "jsonl", "md", "beads")

@@ -25,10 +25,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from aligner.concordance import ConcordanceLine, concordance, term_lang
-from aligner.glossary import TermPair, build_glossary
-from aligner.model import Alignment, Lang
-from aligner.pipeline import Workspace
+from aligner.core.values import Alignment, Lang
+from aligner.glossary.build import TermPair, build_glossary
+from aligner.glossary.concordance import ConcordanceLine, concordance, term_lang
+from aligner.session.workspace import Workspace
 
 KWIC_WIDTH = 34
 TERM_STYLE = "bold reverse"

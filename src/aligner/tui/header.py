@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
 
-from .rows import DIVIDER, GUTTER, Columns
+from aligner.tui.rows import DIVIDER, GUTTER, Columns
 
 
 class PaneHeader(Widget):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from textual.message import Message
 
-from aligner.model import Bead
-from aligner.pipeline import Workspace
-from aligner.search import SearchHit
+from aligner.core.values import Bead
+from aligner.search.searcher import SearchHit
+from aligner.session.workspace import Workspace
 
 
 class WorkProgress(Message):

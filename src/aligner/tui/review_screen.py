@@ -14,9 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from aligner.model import Alignment
-
-from .rows import display_text, is_suspicious
+from aligner.core.values import Alignment
+from aligner.session.review import is_suspicious
+from aligner.tui.rows import display_text
 
 
 def review_prompt(alignment: Alignment, index: int, threshold: float) -> Text:
@@ -42,7 +42,7 @@ def review_prompt(alignment: Alignment, index: int, threshold: float) -> Text:
 
 
 class ReviewScreen(ModalScreen[int | None]):
-    """Unconfirmed beads, most suspicious first (``aligner.review``); Enter jumps to one."""
+    """Unconfirmed beads, most suspicious first (``aligner.session.review``); Enter jumps to one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "cancel", "Close review"),

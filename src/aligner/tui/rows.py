@@ -16,14 +16,11 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from aligner.model import Alignment, Bead, Document
+from aligner.core.values import Alignment, Bead, Document
 
 GUTTER = 2
 DIVIDER = " │ "
 ABSENT = "— no counterpart —"
-LOW_CONFIDENCE = 0.5
-"""Beads below this confidence (and not confirmed) are flagged as suspicious."""
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
 
@@ -196,7 +193,3 @@ def layout_rows(
         top += row.height
     return rows
 
-
-def is_suspicious(bead: Bead, threshold: float = LOW_CONFIDENCE) -> bool:
-    """Unconfirmed and either an omission or below the confidence threshold."""
-    return not bead.confirmed and (not bead.src or not bead.tgt or bead.confidence < threshold)

@@ -20,10 +20,9 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from aligner.model import Lang
-from aligner.search import SearchHit
-
-from .rows import display_text
+from aligner.core.values import Lang
+from aligner.search.searcher import SearchHit
+from aligner.tui.rows import display_text
 
 DEBOUNCE_S = 0.025
 """Wait this long after a keystroke before searching (a search itself takes a few ms)."""

@@ -1,7 +1,7 @@
 """The term picker: look up any word or phrase of the selected pair in the glossary.
 
 ``pair_terms(alignment, bead)`` lists the candidate terms of one aligned pair:
-Korean noun compounds and English noun phrases from ``aligner.terms`` (each
+Korean noun compounds and English noun phrases from ``aligner.glossary.candidates`` (each
 sub-compound too) and the single content words of both sides (Korean verbs
 and adjectives as their dictionary form, "빠르다") — Korean first, each side in
 text order, a phrase before the words inside it, each spelling once.
@@ -28,12 +28,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from aligner.glossary import term_lang
-from aligner.model import Alignment, Lang
-from aligner.terms import EN_STOPWORDS, KO_STOP_NOUNS, english_mentions, english_words, korean_mentions, korean_tokens
-
-from .glossary_screen import cached_glossary
-from .rows import display_text
+from aligner.core.values import Alignment, Lang
+from aligner.glossary.build import term_lang
+from aligner.glossary.candidates import (
+    EN_STOPWORDS,
+    KO_STOP_NOUNS,
+    english_mentions,
+    english_words,
+    korean_mentions,
+    korean_tokens,
+)
+from aligner.tui.glossary_screen import cached_glossary
+from aligner.tui.rows import display_text
 
 LANG_STYLES = {Lang.KO: "cyan", Lang.EN: "green"}
 _KO_WORD_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})

@@ -1,0 +1,302 @@
+"""Per-sentence arrays the aligner works on, built from Documents and an encoder.
+
+Everything here is array-valued and positional: row ``i`` describes sentence
+``i`` of one side. Concatenation ("span") embeddings of 2-4 consecutive
+sentences are not computed up front: :class:`SpanVectors` embeds only the
+spans the second alignment pass asks for and approximates the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from aligner.core.values import Document, Lang, Progress
+from aligner.embed.encoders import Encoder
+
+ANCHOR_DIM = 128
+"""Width of the hashed bag of anchor tokens (numbers, Latin words, chapters)."""
+
+
+@dataclass(frozen=True, eq=False)
+class SideArrays:
+    """One document side as arrays (all of length N)."""
+
+    vecs: np.ndarray  # (N, d) float32, L2-normalised sentence embeddings
+    lengths: np.ndarray  # (N,) float64, characters without whitespace (>= 1)
+    paragraph: np.ndarray  # (N,) int64 paragraph number
+    heading: np.ndarray  # (N,) bool
+    anchors: np.ndarray  # (N, ANCHOR_DIM) float32 hashed anchor-token counts
+
+    def __len__(self) -> int:
+        return int(self.vecs.shape[0])
+
+
+# --- anchors -----------------------------------------------------------------
+
+_MONTHS = {
+    m: i + 1
+    for i, ms in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in ms
+}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9&+\-]*[A-Za-z0-9+]|[A-Z]")
+_EN_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
+_KO_MONTH = re.compile(r"(\d{1,2})\s*월")
+_SMALL_WORDS = frozenset(
+    "a an the of in on at to for and or by with from as is are was be this that it its".split()
+)
+
+
+def _number_token(raw: str) -> str:
+    digits = raw.replace(",", "")
+    if "." in digits:
+        digits = digits.rstrip("0").rstrip(".") or "0"
+    return "#" + digits
+
+
+def anchor_tokens(text: str, lang: Lang) -> frozenset[str]:
+    """Language-neutral tokens that survive translation: numbers, Latin words.
+
+    Korean "제3장", "2017년 11월" and English "Chapter 3", "November 2017" give
+    the same tokens (``#3``; ``#2017``, ``#11``). Only Latin words written in
+    the Korean text are useful to match; on the English side every word is
+    Latin, so the caller intersects implicitly by hashing both into one space
+    and scoring shared mass.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    tokens: set[str] = set()
+    if lang is Lang.EN:
+        for m in _EN_MONTH.finditer(text):
+            word = m.group(1).lower()
+            if word != "may" or m.group(1)[0] == "M":
+                tokens.add(f"#{_MONTHS[word]}")
+    for m in _NUMBER.finditer(text):
+        tokens.add(_number_token(m.group()))
+    for m in _LATIN.finditer(text):
+        word = m.group().lower()
+        if word not in _SMALL_WORDS and len(word) > 1:
+            tokens.add(word)
+    return frozenset(tokens)
+
+
+def _hash_token(token: str) -> int:
+    return zlib.crc32(token.encode("utf-8")) % ANCHOR_DIM
+
+
+def anchor_matrix(texts: Sequence[str], lang: Lang, keep: frozenset[str] | None = None) -> np.ndarray:
+    """(N, ANCHOR_DIM) hashed token counts; ``keep`` restricts to given tokens."""
+    out = np.zeros((len(texts), ANCHOR_DIM), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for tok in anchor_tokens(text, lang):
+            if keep is None or tok in keep:
+                out[i, _hash_token(tok)] += 1.0
+    return out
+
+
+def shared_anchor_vocab(src: Sequence[str], tgt: Sequence[str]) -> frozenset[str]:
+    """Tokens seen on both sides (the only ones that can anchor anything)."""
+    a = set().union(*(anchor_tokens(t, Lang.KO) for t in src)) if src else set()
+    b = set().union(*(anchor_tokens(t, Lang.EN) for t in tgt)) if tgt else set()
+    return frozenset(a & b)
+
+
+# --- sides -------------------------------------------------------------------
+
+
+def char_lengths(texts: Sequence[str]) -> np.ndarray:
+    return np.array([max(1, len("".join(t.split()))) for t in texts], dtype=np.float64)
+
+
+def side_arrays(
+    doc: Document,
+    vecs: np.ndarray,
+    anchors: np.ndarray | None = None,
+) -> SideArrays:
+    n = len(doc)
+    if vecs.shape[0] != n:
+        raise ValueError(f"{vecs.shape[0]} vectors for {n} sentences")
+    return SideArrays(
+        vecs=np.ascontiguousarray(vecs, dtype=np.float32),
+        lengths=char_lengths(doc.texts),
+        paragraph=np.array([s.paragraph for s in doc.sentences], dtype=np.int64),
+        heading=np.array([s.heading for s in doc.sentences], dtype=bool),
+        anchors=anchors if anchors is not None else np.zeros((n, ANCHOR_DIM), dtype=np.float32),
+    )
+
+
+def pair_arrays(
+    src: Document, tgt: Document, encoder: Encoder, progress: Progress | None = None
+) -> tuple[SideArrays, SideArrays]:
+    """Embed both documents' sentences and build their arrays."""
+    texts = src.texts + tgt.texts
+    vecs = encoder.encode(texts, progress) if texts else np.zeros((0, encoder.dim), np.float32)
+    vocab = shared_anchor_vocab(src.texts, tgt.texts)
+    return (
+        side_arrays(src, vecs[: len(src)], anchor_matrix(src.texts, src.lang, vocab)),
+        side_arrays(tgt, vecs[len(src) :], anchor_matrix(tgt.texts, tgt.lang, vocab)),
+    )
+
+
+def synthetic_side(vecs: np.ndarray, lengths: np.ndarray | None = None) -> SideArrays:
+    """Arrays for a side known only by its embeddings (tests, benchmarks)."""
+    n = vecs.shape[0]
+    return SideArrays(
+        vecs=np.ascontiguousarray(vecs, dtype=np.float32),
+        lengths=np.ones(n) * 100.0 if lengths is None else np.asarray(lengths, dtype=np.float64),
+        paragraph=np.zeros(n, dtype=np.int64),
+        heading=np.zeros(n, dtype=bool),
+        anchors=np.zeros((n, ANCHOR_DIM), dtype=np.float32),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class DocStats:
+    """Per-document calibration shared by both alignment passes."""
+
+    r_src: np.ndarray  # (N,) mean cosine of each source sentence to its k nearest targets
+    r_tgt: np.ndarray  # (M,)
+    r_mean: float  # mean of r_src and r_tgt together
+    threshold: float  # score at which a match is as good as skipping
+    scale: float  # typical best match minus typical unrelated pair
+    log_ratio: float  # median log(src chars / tgt chars) of confident matches
+    log_sd: float  # its robust spread
+    noise_mean: float = 0.0  # median cosine of (mostly unrelated) pairs in the band
+    noise_sd: float = 0.1  # their robust spread
+
+
+def _span_sum(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
+    c = np.concatenate([[0.0], np.cumsum(x, dtype=np.float64)])
+    return np.asarray(c[starts + k] - c[starts])
+
+
+@dataclass(frozen=True, eq=False)
+class BeadFeatures:
+    """Raw evidence for a batch of beads of one shape ``a``-``b`` (all arrays (K,))."""
+
+    a: int
+    b: int
+    cos: np.ndarray  # cosine of the span embeddings
+    norm: np.ndarray  # mean neighbourhood similarity of the bead's sentences
+    log_len: np.ndarray  # log length ratio minus the document's own ratio
+    anchors_shared: np.ndarray  # anchor tokens found on both sides
+    anchors_alone: np.ndarray  # anchor tokens of the shared vocabulary found on one side only
+    para_breaks: np.ndarray  # paragraph boundaries crossed inside the bead
+    heading_mismatch: np.ndarray  # heading aligned with a non-heading (1-1 only)
+
+
+def bead_features(
+    si: np.ndarray,
+    tj: np.ndarray,
+    a: int,
+    b: int,
+    src: SideArrays,
+    tgt: SideArrays,
+    src_spans: SpanVectors,
+    tgt_spans: SpanVectors,
+    stats: DocStats,
+) -> BeadFeatures:
+    """Features of the beads ``src[si:si+a]`` <-> ``tgt[tj:tj+b]`` (a, b >= 1)."""
+    sv = src_spans.get(si, a)
+    tv = tgt_spans.get(tj, b)
+    cos = np.einsum("ij,ij->i", sv, tv).astype(np.float64)
+    norm = 0.5 * (_span_sum(stats.r_src, si, a) / a + _span_sum(stats.r_tgt, tj, b) / b)
+    log_len = np.log(_span_sum(src.lengths, si, a) / _span_sum(tgt.lengths, tj, b)) - stats.log_ratio
+    sanch = src.anchors[si].copy()
+    for d in range(1, a):
+        sanch += src.anchors[si + d]
+    tanch = tgt.anchors[tj].copy()
+    for d in range(1, b):
+        tanch += tgt.anchors[tj + d]
+    inter = np.minimum(sanch, tanch).sum(axis=1).astype(np.float64)
+    union = np.maximum(sanch, tanch).sum(axis=1).astype(np.float64)
+    breaks = np.zeros(si.shape[0])
+    for d in range(1, a):
+        breaks += src.paragraph[si + d] != src.paragraph[si + d - 1]
+    for d in range(1, b):
+        breaks += tgt.paragraph[tj + d] != tgt.paragraph[tj + d - 1]
+    if a == 1 and b == 1:
+        mismatch = (src.heading[si] != tgt.heading[tj]).astype(np.float64)
+    else:  # a heading merged with other sentences
+        mismatch = np.zeros(si.shape[0])
+        if a > 1:
+            mismatch += _span_sum(src.heading.astype(np.float64), si, a)
+        if b > 1:
+            mismatch += _span_sum(tgt.heading.astype(np.float64), tj, b)
+    return BeadFeatures(a, b, cos, norm, log_len, inter, union - inter, breaks, mismatch)
+
+
+# --- span (concatenation) embeddings -------------------------------------------
+
+
+class SpanVectors:
+    """Embeddings of spans ``[start, start + k)`` of consecutive sentences.
+
+    ``fetch`` embeds the requested spans with the encoder (when one was given)
+    and returns the normalised mean of the sentence vectors for anything it
+    cannot embed, so the aligner also runs on bare arrays.
+    """
+
+    def __init__(
+        self, vecs: np.ndarray, texts: Sequence[str] | None = None, encoder: Encoder | None = None, joiner: str = " "
+    ) -> None:
+        self._vecs = vecs
+        self._texts = list(texts) if texts is not None else None
+        self._encoder = encoder
+        self._joiner = joiner
+        self._cache: dict[tuple[int, int], np.ndarray] = {}
+        cums = np.zeros((vecs.shape[0] + 1, vecs.shape[1]), dtype=np.float64)
+        np.cumsum(vecs, axis=0, out=cums[1:])
+        self._cums = cums
+
+    @property
+    def can_embed(self) -> bool:
+        return self._encoder is not None and self._texts is not None
+
+    def mean(self, starts: np.ndarray, k: int) -> np.ndarray:
+        """Normalised mean vectors of spans (vectorised approximation)."""
+        s = self._cums[starts + k] - self._cums[starts]
+        norms = np.linalg.norm(s, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return (s / norms).astype(np.float32)
+
+    def embed(self, spans: Sequence[tuple[int, int]], progress: Progress | None = None) -> None:
+        """Embed (start, k) spans not yet embedded (no-op without an encoder)."""
+        if not self.can_embed:
+            return
+        assert self._texts is not None and self._encoder is not None
+        todo = sorted({sp for sp in spans if sp not in self._cache and sp[1] > 1})
+        if not todo:
+            return
+        texts = [self._joiner.join(self._texts[s : s + k]) for s, k in todo]
+        vecs = self._encoder.encode(texts, progress)
+        for sp, v in zip(todo, vecs, strict=False):
+            self._cache[sp] = v
+
+    def get(self, starts: np.ndarray, k: int) -> np.ndarray:
+        """Vectors of spans (start, k) for each start: embedded where known.
+
+        A band repeats each start many times: spans are built once per distinct start.
+        """
+        if k == 1:
+            return self._vecs[starts]
+        unique, inverse = np.unique(starts, return_inverse=True)
+        out = self.mean(unique, k)
+        if self._cache:
+            for row, s in enumerate(unique.tolist()):
+                v = self._cache.get((s, k))
+                if v is not None:
+                    out[row] = v
+        return out[inverse.reshape(-1)]

@@ -1,0 +1,112 @@
+"""Per-document calibration: neighbourhood normalisers, skip threshold and length model.
+
+The skip (1-0/0-1) threshold is calibrated per document between the typical
+unrelated pair and the typical best match, inside the same diagonal band the
+first alignment pass searches; everything works in row blocks of that band, so
+memory stays linear in document length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from aligner.align.arrays import DocStats, SideArrays
+from aligner.align.costs import BLOCK, DEFAULT_PARAMS, Params
+
+
+def diagonal_band(n: int, m: int, half: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows 0..n of a band of half width ``half`` around the diagonal of an n x m grid."""
+    i = np.arange(n + 1, dtype=np.float64)
+    centre = np.round(i * (m / n if n else 0.0)).astype(np.int64)
+    lo = np.clip(centre - half, 0, m)
+    hi = np.clip(centre + half, 0, m)
+    lo[0] = 0
+    hi[-1] = m
+    # rows must connect: a 1-1 step from row i-1 has to land inside row i
+    lo[1:] = np.minimum(lo[1:], hi[:-1] + 1)
+    return lo, hi
+
+
+def _sentence_band(n: int, m: int, half: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each source sentence, the inclusive range of target sentences near the diagonal."""
+    lo, hi = diagonal_band(n, m, half)
+    slo = np.minimum(lo[:-1], m - 1)
+    shi = np.maximum(np.minimum(hi[1:], m) - 1, slo)
+    return slo, shi
+
+
+def _band_blocks(
+    a: np.ndarray, b: np.ndarray, slo: np.ndarray, shi: np.ndarray
+) -> Iterator[tuple[int, int, int, np.ndarray, np.ndarray]]:
+    """Row blocks (r0, r1, c0, sims, mask) of the band; sims is a dense block, mask marks band cells."""
+    for r0 in range(0, a.shape[0], BLOCK):
+        r1 = min(a.shape[0], r0 + BLOCK)
+        c0 = int(slo[r0:r1].min())
+        c1 = int(shi[r0:r1].max()) + 1
+        sims = a[r0:r1] @ b[c0:c1].T
+        cols = np.arange(c0, c1)
+        mask = (cols[None, :] >= slo[r0:r1, None]) & (cols[None, :] <= shi[r0:r1, None])
+        yield r0, r1, c0, sims, mask
+
+
+def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS) -> DocStats:
+    """Neighbourhood normalisers, skip threshold and length model of one pair.
+
+    Works in row blocks of a diagonal band, so memory stays linear in length.
+    """
+    n, m = len(src), len(tgt)
+    if not n or not m:
+        return DocStats(np.zeros(n), np.zeros(m), 0.0, 0.5, 0.3, 0.0, 0.5)
+    k = params.knn
+    half = params.first_half_width(n, m)
+    slo, shi = _sentence_band(n, m, half)
+    r_src = np.zeros(n)
+    col_top = np.full((m, k), -np.inf)
+    for r0, r1, c0, sims, mask in _band_blocks(src.vecs, tgt.vecs, slo, shi):
+        x = np.where(mask, sims, -np.inf)
+        kk = min(k, x.shape[1])
+        top = np.partition(x, x.shape[1] - kk, axis=1)[:, x.shape[1] - kk :]
+        fin = np.isfinite(top)
+        r_src[r0:r1] = np.where(fin, top, 0.0).sum(axis=1) / np.maximum(fin.sum(axis=1), 1)
+        c1 = c0 + x.shape[1]
+        both = np.concatenate([col_top[c0:c1], x.T], axis=1)
+        col_top[c0:c1] = np.partition(both, both.shape[1] - k, axis=1)[:, both.shape[1] - k :]
+    finite = np.isfinite(col_top)
+    r_tgt = np.where(finite, col_top, 0.0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
+    r_mean = float(np.concatenate([r_src, r_tgt]).mean())
+
+    best_src = np.full(n, -np.inf)
+    arg_src = np.zeros(n, dtype=np.int64)
+    best_tgt = np.full(m, -np.inf)
+    sample: list[np.ndarray] = []
+    raw: list[np.ndarray] = []
+    stride = max(1, int(n * (2 * half + 1) // 200_000))
+    for r0, r1, c0, sims, mask in _band_blocks(src.vecs, tgt.vecs, slo, shi):
+        c1 = c0 + sims.shape[1]
+        marg = sims - params.margin_weight * (0.5 * (r_src[r0:r1, None] + r_tgt[None, c0:c1]) - r_mean)
+        marg = np.where(mask, marg, -np.inf)
+        arg_src[r0:r1] = c0 + np.argmax(marg, axis=1)
+        best_src[r0:r1] = marg.max(axis=1)
+        best_tgt[c0:c1] = np.maximum(best_tgt[c0:c1], marg.max(axis=0))
+        sample.append(marg[mask][::stride].copy())  # a copy: a strided view would keep every cell alive
+        raw.append(sims[mask][::stride].copy())
+    best = np.concatenate([best_src, best_tgt[np.isfinite(best_tgt)]])
+    mu0 = float(np.median(np.concatenate(sample)))
+    mu1 = float(np.quantile(best, params.best_quantile))
+    scale = max(mu1 - mu0, 0.05)
+    threshold = mu0 + params.skip_alpha * scale
+
+    # length model: each source sentence's best match, when it clears the threshold
+    good = best_src > threshold
+    log_ratio = float(np.log(src.lengths.sum() / tgt.lengths.sum()))
+    log_sd = 0.5
+    if good.sum() >= 5:
+        lr = np.log(src.lengths[good] / tgt.lengths[arg_src[good]])
+        log_ratio = float(np.median(lr))
+        log_sd = float(np.clip(1.4826 * np.median(np.abs(lr - log_ratio)), 0.2, 0.8))
+    noise = np.concatenate(raw)
+    noise_mean = float(np.median(noise))
+    noise_sd = max(1e-3, float(1.4826 * np.median(np.abs(noise - noise_mean))))
+    return DocStats(r_src, r_tgt, r_mean, threshold, scale, log_ratio, log_sd, noise_mean, noise_sd)

@@ -1,0 +1,86 @@
+"""Calibrated confidence of alignment beads.
+
+The evidence for a bead is its *gap* -- how much lower (in the aligner's score
+units) the best alignment that does not contain the bead scores -- and, for a
+match, *z*: its cosine in standard deviations above the document's typical
+(unrelated) sentence pair. A logistic map per bead kind turns them into the
+probability that the bead is right.
+The constants below were fitted by ``bench/fit_confidence.py`` (see there).
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+
+from aligner.core.values import Bead
+
+LOW_CONFIDENCE = 0.5
+"""Below this a match is not a confident pair: unconfirmed ones are flagged as suspicious."""
+HIGH_CONFIDENCE = 0.8
+"""At or above this a match is very likely right (calibrated: >= 97% on the dev gold)."""
+
+
+class ConfidenceBand(StrEnum):
+    """How far a bead's confidence can be trusted, as the reader and the review show it."""
+
+    LOW = "low"
+    UNSURE = "unsure"
+    HIGH = "high"
+
+    @classmethod
+    def of(cls, confidence: float) -> ConfidenceBand:
+        if confidence < LOW_CONFIDENCE:
+            return cls.LOW
+        return cls.HIGH if confidence >= HIGH_CONFIDENCE else cls.UNSURE
+
+# (intercept, slope) of the logistic map per bead kind; fitted, see module doc
+COEF: dict[str, tuple[float, ...]] = {
+    "1-1": (-2.06, 1.54, 0.32, 1.842),
+    "m-n": (-2.91, 1.159, -0.132, 2.331),
+    "skip": (3.83, 0.54),
+}
+GAP_CAP = 2.0
+Z_MIN, Z_MAX = -5.0, 15.0
+
+
+def bead_kind(bead: Bead) -> str:
+    if not bead.src or not bead.tgt:
+        return "skip"
+    return "1-1" if len(bead.src) == 1 and len(bead.tgt) == 1 else "m-n"
+
+
+def features(bead: Bead, gap: float, z: float, zm: float) -> tuple[float, ...]:
+    """Inputs of the logistic map: bias, capped gap, and for matches z and zm (clipped)."""
+    g = min(max(gap, 0.0), GAP_CAP)
+    if not bead.src or not bead.tgt:
+        return 1.0, g
+    return 1.0, g, min(max(z, Z_MIN), Z_MAX), min(max(zm, Z_MIN), Z_MAX)
+
+
+def confidence(bead: Bead, gap: float, z: float = 0.0, zm: float = 0.0) -> float:
+    """Probability that ``bead`` is right from its score gap and, for a match,
+    its cosine ``z`` and neighbourhood margin ``zm`` (both in noise SDs)."""
+    x = features(bead, gap, z, zm)
+    logit = sum(c * v for c, v in zip(COEF[bead_kind(bead)], x, strict=False))
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+RELATED_MARGIN = 0.3
+RELATED_SLOPE = 4.0
+
+
+def relatedness(match_z: list[float], candidates: int) -> float:
+    """How likely the two documents are translations at all, from their matches' cosines.
+
+    Between unrelated documents every sentence still has a best partner, whose
+    cosine is the maximum of its ``candidates`` noise draws (the sentences the
+    aligner's band lets it reach): at most about ``sqrt(2 ln candidates)`` noise
+    SDs.  Translations put the typical (median) match well above that; when
+    they do not, no bead deserves a confident score, however clear its gap.
+    """
+    if not match_z:
+        return 0.0
+    noise_max = math.sqrt(2.0 * math.log(max(candidates, 2)))
+    excess = float(sorted(match_z)[len(match_z) // 2]) - noise_max - RELATED_MARGIN
+    return 1.0 / (1.0 + math.exp(-RELATED_SLOPE * excess))

@@ -1,0 +1,173 @@
+"""Bead scores: how well a span of Korean sentences matches a span of English ones.
+
+A bead's score combines the margin-normalised cosine of the spans' embeddings
+(relative to the per-document calibration, ``aligner.align.calibration``), a length
+prior, shared anchor tokens, paragraph and heading structure; a skip bead
+scores 0. ``Params`` holds the constants of both alignment passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from aligner.align.arrays import BeadFeatures, DocStats, SideArrays, SpanVectors, bead_features
+from aligner.align.dp import band_cells
+from aligner.core.values import Bead
+
+BLOCK = 256  # rows per blocked matrix product
+CHUNK = 16384  # band cells scored at a time
+
+
+@dataclass(frozen=True)
+class Params:
+    """Scoring constants (tuned on the dev gold plus synthetic perturbations of it)."""
+
+    knn: int = 8  # neighbours for the neighbourhood (hubness) normaliser
+    margin_weight: float = 0.75  # weight of that correction
+    first_band: int = 120  # minimum half width of the pass-1 band (sentences)
+    first_band_frac: float = 0.08  # ... or this fraction of the longer side
+    first_band_max: int = 1000  # ... but never wider: the band's cells, time and memory stay linear in length
+    window: int = 4  # pass-2 half window around the pass-1 path
+    best_quantile: float = 0.65  # quantile of best-match scores taken as "typical match"
+    skip_alpha: float = 0.4  # skip threshold: 0 = typical unrelated pair, 1 = typical match
+    len_weight: float = 0.0
+    len_clip: float = 4.5
+    anchor_shared: float = 0.3
+    anchor_alone: float = 0.0
+    para_penalty: float = 0.05
+    heading_penalty: float = 0.3
+    merge_penalty: float = 0.0  # per extra sentence in a bead
+    prune_slack: float = 0.05  # embed spans whose beads come this close to the best path
+    swap_penalty: float = 0.1  # a swapped pair scored as 2-2 costs this much
+
+    def first_half_width(self, n: int, m: int) -> int:
+        """Half width of the pass-1 band (also the calibration band) for n x m sentences."""
+        return max(self.first_band, min(int(self.first_band_frac * max(n, m)), self.first_band_max))
+
+
+DEFAULT_PARAMS = Params()
+
+
+def combine(f: BeadFeatures, stats: DocStats, params: Params = DEFAULT_PARAMS) -> np.ndarray:
+    """Score of each bead (higher is better; a skip bead scores 0)."""
+    sem = (f.cos - params.margin_weight * (f.norm - stats.r_mean) - stats.threshold) / stats.scale
+    length = np.maximum(-0.5 * (f.log_len / stats.log_sd) ** 2, -params.len_clip)
+    return np.asarray(
+        sem
+        + params.len_weight * length
+        + params.anchor_shared * np.minimum(f.anchors_shared, 3.0)
+        - params.anchor_alone * np.minimum(f.anchors_alone, 3.0)
+        - params.para_penalty * f.para_breaks
+        - params.heading_penalty * f.heading_mismatch
+        - params.merge_penalty * (f.a + f.b - 2)
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """Everything the scorer needs for one document pair."""
+
+    src: SideArrays
+    tgt: SideArrays
+    src_spans: SpanVectors
+    tgt_spans: SpanVectors
+    stats: DocStats
+    params: Params
+    skip_src: np.ndarray  # per-sentence skip scores (FORCE for confirmed omissions)
+    skip_tgt: np.ndarray
+
+
+def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) -> np.ndarray:
+    f = bead_features(si, tj, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
+    scores = combine(f, prob.stats, prob.params)
+    if (a, b) == (2, 2):
+        # two adjacent sentences translated in swapped order: score the 2-2 bead
+        # as its two crossed 1-1 pairs when both are good matches
+        x1 = _pair_scores(prob, si, tj + 1, 1, 1)
+        x2 = _pair_scores(prob, si + 1, tj, 1, 1)
+        crossed = np.where((x1 > 0) & (x2 > 0), x1 + x2 - prob.params.swap_penalty, -np.inf)
+        scores = np.maximum(scores, crossed)
+    return scores
+
+
+def bead_scores(
+    prob: Problem, types: np.ndarray, lo: np.ndarray, hi: np.ndarray, i0: int = 0, j0: int = 0
+) -> np.ndarray:
+    """scores[k, cell] of the k-th match type ending at each band cell (grid offset i0, j0).
+
+    Computed in chunks of rows so temporary memory stays bounded.
+    """
+    match = [(a, b) for a, b in types.tolist() if a and b]
+    n_cells = int((hi - lo + 1).sum())
+    scores = np.full((len(match), n_cells), -1e9, dtype=np.float32)
+    widths = hi - lo + 1
+    r0 = pos = 0
+    while r0 < lo.shape[0]:
+        r1 = r0 + 1
+        cells = int(widths[r0])
+        while r1 < lo.shape[0] and cells + widths[r1] <= CHUNK:
+            cells += int(widths[r1])
+            r1 += 1
+        rows, cols = band_cells(lo, hi, r0, r1)
+        for k, (a, b) in enumerate(match):
+            ok = np.nonzero((rows >= a) & (cols >= b))[0]
+            if ok.size:
+                scores[k, pos + ok] = _pair_scores(prob, rows[ok] - a + i0, cols[ok] - b + j0, a, b)
+        pos += cells
+        r0 = r1
+    return scores
+
+
+def first_pass_scores(prob: Problem, lo: np.ndarray, hi: np.ndarray, i0: int, j0: int) -> np.ndarray:
+    """1-1 scores of the pass-1 band from similarities alone (blocked matrix products)."""
+    st, params = prob.stats, prob.params
+    n = lo.shape[0] - 1
+    scores = np.full((1, int((hi - lo + 1).sum())), -1e9, dtype=np.float32)
+    start = np.concatenate([[0], np.cumsum(hi - lo + 1)[:-1]])
+    for r0 in range(1, n + 1, BLOCK):
+        r1 = min(n + 1, r0 + BLOCK)
+        c0 = max(1, int(lo[r0:r1].min()))
+        c1 = int(hi[r0:r1].max()) + 1
+        if c1 <= c0:
+            continue
+        sims = prob.src.vecs[i0 + r0 - 1 : i0 + r1 - 1] @ prob.tgt.vecs[j0 + c0 - 1 : j0 + c1 - 1].T
+        norm = 0.5 * (st.r_src[i0 + r0 - 1 : i0 + r1 - 1, None] + st.r_tgt[None, j0 + c0 - 1 : j0 + c1 - 1])
+        block = (sims - params.margin_weight * (norm - st.r_mean) - st.threshold) / st.scale
+        for r in range(r0, r1):
+            a, b = max(int(lo[r]), 1), int(hi[r])
+            if b >= a:
+                scores[0, start[r] + a - lo[r] : start[r] + b - lo[r] + 1] = block[r - r0, a - c0 : b - c0 + 1]
+    return scores
+
+
+def match_z(prob: Problem, beads: Sequence[Bead]) -> np.ndarray:
+    """(K, 2): each match bead's cosine, and its margin over its sentences' nearest
+    neighbours, in noise standard deviations (zeros for skips)."""
+    out = np.zeros((len(beads), 2))
+    shapes: dict[tuple[int, int], list[int]] = {}
+    for k, bead in enumerate(beads):
+        if bead.src and bead.tgt:
+            shapes.setdefault((len(bead.src), len(bead.tgt)), []).append(k)
+    for (a, b), ks in shapes.items():
+        si = np.array([beads[k].src[0] for k in ks])
+        tj = np.array([beads[k].tgt[0] for k in ks])
+        cos = np.einsum("ij,ij->i", prob.src_spans.get(si, a), prob.tgt_spans.get(tj, b))
+        f = bead_features(si, tj, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
+        out[ks, 0] = (cos - prob.stats.noise_mean) / prob.stats.noise_sd
+        out[ks, 1] = (cos - f.norm) / prob.stats.noise_sd
+    return out
+
+
+def score_beads(prob: Problem, beads: Sequence[Bead]) -> tuple[np.ndarray, list[BeadFeatures | None]]:
+    """Score and features of given beads (skip beads: score 0, features None)."""
+    out = np.zeros(len(beads))
+    feats: list[BeadFeatures | None] = [None] * len(beads)
+    for k, bead in enumerate(beads):
+        if bead.src and bead.tgt:
+            si, tj, a, b = np.array([bead.src[0]]), np.array([bead.tgt[0]]), len(bead.src), len(bead.tgt)
+            feats[k] = bead_features(si, tj, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
+            out[k] = float(_pair_scores(prob, si, tj, a, b)[0])
+    return out, feats

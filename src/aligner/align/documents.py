@@ -1,0 +1,267 @@
+"""Two-pass sentence alignment of a Korean document with its English translation.
+
+Pass 1 finds a coarse monotone path of 1-1 matches (plus skips) inside a wide
+diagonal band from sentence-embedding similarities. Pass 2 re-aligns inside a
+narrow window around that path with every bead shape up to 4-1/1-4 (and 2-2,
+2-3, 3-2, 3-3), scoring spans by the embedding of the concatenated sentences
+(embedded only for the spans the window needs), a length prior fitted to this
+pair's own character ratio, shared anchor tokens (numbers, Latin words),
+paragraph and heading structure. The skip (1-0/0-1) threshold is calibrated per
+document between the typical unrelated pair and the typical best match.
+
+``align_arrays`` is array-in/array-out; ``align_documents`` embeds, aligns and
+attaches a calibrated confidence to every bead. The per-document calibration is
+``aligner.align.calibration``, the bead scores ``aligner.align.costs``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays
+from aligner.align.calibration import diagonal_band, doc_stats
+from aligner.align.confidence import confidence, relatedness
+from aligner.align.costs import DEFAULT_PARAMS, Params, Problem, bead_scores, first_pass_scores, match_z
+from aligner.align.dp import band_cells, banded_dp, max_marginals, path_gaps
+from aligner.core.values import Bead, Document, Progress, check_beads
+
+FIRST_TYPES = np.array([[1, 1], [1, 0], [0, 1]], dtype=np.int64)
+SECOND_TYPES = np.array(
+    [[1, 1], [1, 0], [0, 1], [1, 2], [2, 1], [1, 3], [3, 1], [2, 2], [1, 4], [4, 1], [2, 3], [3, 2], [3, 3]],
+    dtype=np.int64,
+)
+MAX_SPAN = 4
+PROGRESS_STEPS_FROM = 2000  # segments of this many sentences report progress between their steps
+FORCE = 1e6  # skip score that forces a user-confirmed omission
+
+
+# --- bands ----------------------------------------------------------------------------
+
+
+def path_band(path: np.ndarray, n: int, m: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows around a monotone path of cells, widened by ``w`` rows and columns."""
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for (i0, j0), (i1, j1) in zip(path[:-1].tolist(), path[1:].tolist(), strict=False):
+        lo[i0 : i1 + 1] = np.minimum(lo[i0 : i1 + 1], j0)
+        hi[i0 : i1 + 1] = np.maximum(hi[i0 : i1 + 1], j1)
+    idx = np.arange(n + 1)
+    lo_w = np.clip(lo[np.clip(idx - w, 0, n)] - w, 0, m)
+    hi_w = np.clip(hi[np.clip(idx + w, 0, n)] + w, 0, m)
+    return lo_w, hi_w
+
+
+# --- passes ----------------------------------------------------------------------------------
+
+
+def _path_to_beads(path: np.ndarray, i0: int, j0: int) -> list[Bead]:
+    pts = path.tolist()
+    return [
+        Bead(tuple(range(i0 + a0, i0 + a1)), tuple(range(j0 + b0, j0 + b1)))
+        for (a0, b0), (a1, b1) in itertools.pairwise(pts)
+    ]
+
+
+def _candidate_spans(
+    prob: Problem, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray, i0: int, j0: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Multi-sentence spans worth embedding exactly.
+
+    A span matters only if some bead using it could lie on the best path once
+    its approximate (mean-vector) score is replaced by the real one: its
+    max-marginal (best total through it) is within ``prune_slack`` of the best.
+    """
+    n, m = lo.shape[0] - 1, int(hi[-1])
+    marg, best = max_marginals(lo, hi, SECOND_TYPES, scores, prob.skip_src[i0 : i0 + n], prob.skip_tgt[j0 : j0 + m])
+    rows, cols = band_cells(lo, hi)
+    src: set[tuple[int, int]] = set()
+    tgt: set[tuple[int, int]] = set()
+    for k, (a, b) in enumerate(x for x in SECOND_TYPES.tolist() if x[0] and x[1]):
+        if a + b <= 2:
+            continue
+        hit = np.nonzero(marg[k] >= best - prob.params.prune_slack)[0]
+        for cell in hit.tolist():
+            if a > 1:
+                src.add((i0 + int(rows[cell]) - a, a))
+            if b > 1:
+                tgt.add((j0 + int(cols[cell]) - b, b))
+    return sorted(src), sorted(tgt)
+
+
+def align_segment(
+    prob: Problem, i0: int, i1: int, j0: int, j1: int, tick: Callable[[float], None] | None = None
+) -> tuple[list[Bead], np.ndarray]:
+    """Align src[i0:i1] with tgt[j0:j1] (both passes); also each bead's score gap.
+
+    The gap of a bead is how much lower the best alignment avoiding it scores:
+    the raw evidence behind its confidence.  ``tick(fraction)`` is called
+    between the steps (a progress report, and the point where a cancelled
+    caller's callback can stop the work).
+    """
+    n, m = i1 - i0, j1 - j0
+    if n == 0 or m == 0:
+        beads = [Bead((i,), ()) for i in range(i0, i1)] + [Bead((), (j,)) for j in range(j0, j1)]
+        return beads, np.full(len(beads), 1e9)
+    params = prob.params
+    half = params.first_half_width(n, m)
+    lo, hi = diagonal_band(n, m, half)
+    skip_src, skip_tgt = prob.skip_src[i0:i1], prob.skip_tgt[j0:j1]
+    first = first_pass_scores(prob, lo, hi, i0, j0)
+    if tick is not None:
+        tick(0.1)
+    path = banded_dp(lo, hi, FIRST_TYPES, first, skip_src, skip_tgt)
+    del first
+    if tick is not None:
+        tick(0.4)
+    lo2, hi2 = path_band(path, n, m, params.window)
+    scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
+    if tick is not None:
+        tick(0.7)
+    if prob.src_spans.can_embed or prob.tgt_spans.can_embed:
+        src_need, tgt_need = _candidate_spans(prob, lo2, hi2, scores, i0, j0)
+        prob.src_spans.embed(src_need)
+        prob.tgt_spans.embed(tgt_need)
+        if src_need or tgt_need:
+            scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
+    path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
+    gaps = path_gaps(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt, path2)
+    return _path_to_beads(path2, i0, j0), gaps
+
+
+def _free_segments(constraints: Sequence[Bead], n: int, m: int) -> list[tuple[int, int, int, int, Bead | None]]:
+    """Rectangles between constraint matches: (i0, i1, j0, j1, constraint after it)."""
+    fixed = sorted((b for b in constraints if b.src and b.tgt), key=lambda b: b.src[0])
+    out: list[tuple[int, int, int, int, Bead | None]] = []
+    i = j = 0
+    for c in fixed:
+        ci, cj = c.src[0], c.tgt[0]
+        if ci < i or cj < j or c.src != tuple(range(ci, ci + len(c.src))) or c.tgt != tuple(range(cj, cj + len(c.tgt))):
+            raise ValueError(f"constraint {c.vecalign()} overlaps another or is not contiguous")
+        out.append((i, ci, j, cj, c))
+        i, j = ci + len(c.src), cj + len(c.tgt)
+    if i > n or j > m:
+        raise ValueError("constraints run past the end of a document")
+    out.append((i, n, j, m, None))
+    return out
+
+
+def _forced_skips(constraints: Sequence[Bead], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Skip scores: 0, or a prize that forces a confirmed 1-0/0-1 bead."""
+    skip_src, skip_tgt = np.zeros(n), np.zeros(m)
+    for c in constraints:
+        side, ids = (skip_tgt, c.tgt) if not c.src else (skip_src, c.src) if not c.tgt else (None, ())
+        for k in ids:
+            if side is None or not 0 <= k < side.shape[0]:
+                raise ValueError(f"constraint {c.vecalign()} is outside the documents")
+            side[k] = FORCE
+    return skip_src, skip_tgt
+
+
+def align_arrays(
+    src: SideArrays,
+    tgt: SideArrays,
+    *,
+    constraints: Sequence[Bead] = (),
+    src_spans: SpanVectors | None = None,
+    tgt_spans: SpanVectors | None = None,
+    params: Params = DEFAULT_PARAMS,
+    progress: Progress | None = None,
+) -> tuple[list[Bead], Problem]:
+    """Align two sides given as arrays; constraint beads are kept verbatim (confirmed).
+
+    Returns the beads (each with its calibrated confidence) and the scoring
+    problem, which ``aligner.align.costs.score_beads`` can reuse.  ``progress``
+    hears ``("aligning", sentences done, n + m)`` between the steps.
+    """
+    n, m = len(src), len(tgt)
+    segments = _free_segments(constraints, n, m)
+    skip_src, skip_tgt = _forced_skips(constraints, n, m)
+    total = n + m
+    if progress is not None:
+        progress("aligning", 0, total)
+    prob = Problem(
+        src, tgt, src_spans or SpanVectors(src.vecs), tgt_spans or SpanVectors(tgt.vecs),
+        doc_stats(src, tgt, params), params, skip_src, skip_tgt,
+    )
+    beads: list[Bead] = []
+    zs: list[float] = []
+    done = 0
+    for i0, i1, j0, j1, c in segments:
+        size = i1 - i0 + j1 - j0
+        tick = None
+        if progress is not None and size >= PROGRESS_STEPS_FROM:
+            tick = _ticker(progress, done, size, total)
+        seg, gaps = align_segment(prob, i0, i1, j0, j1, tick)
+        z = match_z(prob, seg)
+        for b, g, zz in zip(seg, gaps.tolist(), z.tolist(), strict=False):
+            forced = (not b.tgt and skip_src[b.src[0]] >= FORCE) or (not b.src and skip_tgt[b.tgt[0]] >= FORCE)
+            if forced:
+                beads.append(replace(b, confidence=1.0, confirmed=True))
+            else:
+                beads.append(replace(b, confidence=confidence(b, g, zz[0], zz[1])))
+                if b.src and b.tgt:
+                    zs.append(zz[0])
+        if c is not None:
+            beads.append(replace(c, confidence=1.0, confirmed=True))
+        done += size + (len(c.src) + len(c.tgt) if c is not None else 0)
+        if progress is not None and (size >= PROGRESS_STEPS_FROM or c is None):
+            progress("aligning", done, total)
+    related = relatedness(zs, min(max(n, m), 2 * params.first_half_width(n, m) + 1))
+    if related < 0.5:  # unrelated documents: no pair is confidently a translation
+        beads = [
+            replace(b, confidence=b.confidence * related) if b.src and b.tgt and not b.confirmed else b for b in beads
+        ]
+    return _regroup_omissions(beads, constraints), prob
+
+
+def _ticker(progress: Progress, done: int, size: int, total: int) -> Callable[[float], None]:
+    def tick(fraction: float) -> None:
+        progress("aligning", done + int(fraction * size), total)
+
+    return tick
+
+
+def _regroup_omissions(beads: list[Bead], constraints: Sequence[Bead]) -> list[Bead]:
+    """Put confirmed multi-sentence omissions back together as one bead each."""
+    owner: dict[tuple[str, int], Bead] = {}
+    for c in constraints:
+        if not c.src or not c.tgt:
+            for k in c.src:
+                owner["s", k] = c
+            for k in c.tgt:
+                owner["t", k] = c
+    if not owner:
+        return beads
+    out: list[Bead] = []
+    done: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+    for b in beads:
+        key = ("s", b.src[0]) if b.src and not b.tgt else ("t", b.tgt[0]) if b.tgt and not b.src else None
+        mine = owner.get(key) if key else None
+        if mine is None:
+            out.append(b)
+        elif (mine.src, mine.tgt) not in done:
+            done.add((mine.src, mine.tgt))
+            out.append(replace(mine, confidence=1.0, confirmed=True))
+    return out
+
+
+def align_documents(
+    src: Document,
+    tgt: Document,
+    encoder: Encoder,
+    *,
+    constraints: Sequence[Bead] = (),
+    progress: Progress | None = None,
+) -> tuple[Bead, ...]:
+    """Align Korean ``src`` with English ``tgt``; every bead gets a confidence."""
+    s_arr, t_arr = pair_arrays(src, tgt, encoder, progress)
+    ss = SpanVectors(s_arr.vecs, src.texts, encoder)
+    ts = SpanVectors(t_arr.vecs, tgt.texts, encoder)
+    beads, _ = align_arrays(s_arr, t_arr, constraints=constraints, src_spans=ss, tgt_spans=ts, progress=progress)
+    out = tuple(beads)
+    check_beads(out, len(src), len(tgt))
+    return out

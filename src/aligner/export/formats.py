@@ -1,0 +1,207 @@
+"""Export an alignment as TSV, JSON Lines, Markdown, TMX or Vecalign bead lines.
+
+Every format lists beads in document order.  ``min_confidence`` and
+``confirmed_only`` drop beads; a bead the user confirmed always passes
+``min_confidence``.  TMX skips omission beads (a translation unit needs both
+languages); the other formats keep them with an empty side.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aligner.core.atomic import atomic_write_text
+from aligner.core.errors import AlignerError
+from aligner.core.values import Alignment, Bead, BeadKind, Document
+from aligner.export.tmx import TmxUnit, build_tmx, clean_xml_text
+
+FORMATS: tuple[str, ...] = ("tsv", "jsonl", "md", "tmx", "beads")
+"""Export format names accepted by :func:`export`."""
+
+EXTENSIONS: dict[str, str] = {
+    "tsv": ".tsv",
+    "jsonl": ".jsonl",
+    "md": ".md",
+    "tmx": ".tmx",
+    "beads": ".align",
+}
+"""Conventional file extension for each format."""
+
+TSV_HEADER = "ko\ten\tko_ids\ten_ids\ttype\tconfidence\tconfirmed"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_LINE_BREAKS = re.compile(r"\s*[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One bead ready for export: its position, the bead and both sides' text."""
+
+    position: int
+    bead: Bead
+    ko: str
+    en: str
+
+    @property
+    def bead_type(self) -> str:
+        return self.bead.shape
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def side_text(document: Document, ids: Sequence[int]) -> str:
+    """The text of sentences ``ids`` of ``document``, joined with single spaces.
+
+    Lone surrogates (undecodable bytes) become U+FFFD so every format can be encoded.
+    """
+    return _SURROGATE.sub("\ufffd", " ".join(document.sentences[i].text for i in ids))
+
+
+def select_beads(
+    alignment: Alignment,
+    *,
+    min_confidence: float | None = None,
+    confirmed_only: bool = False,
+) -> list[ExportRow]:
+    """The beads that pass the filters, with their text, in document order."""
+    rows: list[ExportRow] = []
+    for position, bead in enumerate(alignment.beads):
+        if confirmed_only and not bead.confirmed:
+            continue
+        if min_confidence is not None and not bead.confirmed and bead.confidence < min_confidence:
+            continue
+        rows.append(
+            ExportRow(
+                position,
+                bead,
+                side_text(alignment.source, bead.src),
+                side_text(alignment.target, bead.tgt),
+            )
+        )
+    return rows
+
+
+def one_line(text: str) -> str:
+    """Collapse tabs and line breaks (and the spaces around them) into one space; drop
+    other control characters."""
+    return _LINE_BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def _ids(ids: Sequence[int]) -> str:
+    return ",".join(map(str, ids))
+
+
+def to_tsv(rows: Sequence[ExportRow]) -> str:
+    lines = [TSV_HEADER]
+    for row in rows:
+        b = row.bead
+        fields = [
+            one_line(row.ko),
+            one_line(row.en),
+            _ids(b.src),
+            _ids(b.tgt),
+            b.shape,
+            f"{b.confidence:.4f}",
+            "yes" if b.confirmed else "no",
+        ]
+        lines.append("\t".join(fields))
+    return "\n".join(lines) + "\n"
+
+
+def to_jsonl(rows: Sequence[ExportRow]) -> str:
+    out = []
+    for row in rows:
+        b = row.bead
+        record = {
+            "bead": row.position,
+            "ko_ids": list(b.src),
+            "en_ids": list(b.tgt),
+            "ko": row.ko,
+            "en": row.en,
+            "type": b.shape,
+            "confidence": round(b.confidence, 4),
+            "confirmed": b.confirmed,
+        }
+        out.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(out)
+
+
+def markdown_cell(text: str) -> str:
+    """Make ``text`` safe inside a GitHub-flavoured Markdown table cell."""
+    text = one_line(text)
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_markdown(rows: Sequence[ExportRow]) -> str:
+    lines = ["| Korean | English |", "| --- | --- |"]
+    for row in rows:
+        lines.append(f"| {markdown_cell(row.ko)} | {markdown_cell(row.en)} |")
+    return "\n".join(lines) + "\n"
+
+
+def to_tmx(rows: Sequence[ExportRow]) -> str:
+    units = [
+        TmxUnit(
+            source=clean_xml_text(row.ko),
+            target=clean_xml_text(row.en),
+            bead_type=row.bead.shape,
+            confidence=row.bead.confidence,
+            confirmed=row.bead.confirmed,
+            tuid=str(row.position),
+        )
+        for row in rows
+        if row.bead.kind is BeadKind.MATCH
+    ]
+    return build_tmx(units)
+
+
+def to_beads(rows: Sequence[ExportRow]) -> str:
+    return "".join(row.bead.vecalign() + "\n" for row in rows)
+
+
+def export(
+    alignment: Alignment,
+    fmt: str,
+    *,
+    min_confidence: float | None = None,
+    confirmed_only: bool = False,
+) -> str:
+    """Render ``alignment`` in format ``fmt`` (one of :data:`FORMATS`)."""
+    writers = {
+        "tsv": to_tsv,
+        "jsonl": to_jsonl,
+        "md": to_markdown,
+        "tmx": to_tmx,
+        "beads": to_beads,
+    }
+    writer = writers.get(fmt.lower())
+    if writer is None:
+        raise AlignerError(f"unknown export format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    rows = select_beads(alignment, min_confidence=min_confidence, confirmed_only=confirmed_only)
+    return writer(rows)
+
+
+def format_for_path(path: str | os.PathLike[str]) -> str:
+    """Guess the export format from a file name's extension."""
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    for fmt, ext in EXTENSIONS.items():
+        if suffix == ext:
+            return fmt
+    if suffix in (".json", ".ndjson"):
+        return "jsonl"
+    if suffix in (".markdown",):
+        return "md"
+    if suffix in (".txt", ".vecalign"):
+        return "beads"
+    raise AlignerError(f"cannot tell the export format from {os.fspath(path)!r}; give it explicitly")
+
+
+def write_export(path: str | os.PathLike[str], text: str) -> None:
+    """Write exported ``text`` to ``path`` atomically as UTF-8."""
+    atomic_write_text(path, text)

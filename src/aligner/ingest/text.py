@@ -1,0 +1,295 @@
+"""Reading documents from disk: decoding, refusing non-text, language guess, and
+character normalisation that keeps a map back to the decoded ``source``.
+
+Everything downstream (paragraph repair, sentence splitting) works on a
+:class:`MappedText`, whose every character remembers the span of ``source`` it
+came from, so sentence offsets always refer to the text as read from disk.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from aligner.core.errors import InputError
+from aligner.core.values import Lang
+
+IndexArray = npt.NDArray[np.int64]
+
+_HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+)
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF file; extract its text first"),
+    (b"PK\x03\x04", "a ZIP/Office file; save it as plain text first"),
+    (b"\xd0\xcf\x11\xe0", "an old Office/HWP file; save it as plain text first"),
+    (b"\x89PNG", "an image, not text"),
+    (b"\xff\xd8\xff", "an image, not text"),
+)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_document_text(path: str | Path) -> tuple[str, str]:
+    """Read and decode a text file; return ``(text, encoding)``.
+
+    Accepts UTF-8 (with or without BOM), UTF-16/32 with BOM, BOM-less UTF-16 of
+    mostly-ASCII text, CP949/EUC-KR Korean and (as a last resort) CP1252 text that is
+    nearly all ASCII.  Raises :class:`InputError` (one line, naming the file) for
+    missing, binary, undecodable or empty files.
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a text file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read file ({exc.strerror or exc})") from None
+    return decode_bytes(data, name)
+
+
+def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:
+    """Decode raw bytes as :func:`read_document_text` does (``name`` is for messages)."""
+    if not data.strip():
+        raise InputError(f"{name} is empty")
+    text, encoding = _decode(data, name)
+    if "\x00" in text or len(_CONTROL_RE.findall(text)) > max(2, len(text) // 100):
+        raise InputError(f"{name}: looks like a binary file, not text")
+    if not has_content(text):
+        raise InputError(f"{name} is empty")
+    return text, encoding
+
+
+def has_content(text: str) -> bool:
+    """True if ``text`` contains anything besides whitespace, zero-width and control chars."""
+    return _INVISIBLE_RE.sub("", text).strip() != ""
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec), label
+            except UnicodeDecodeError:
+                raise InputError(f"{name}: invalid {label.upper()} text (bad byte sequence)") from None
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"{name}: looks like {what}")
+    if b"\x00" in data:
+        utf16 = _bomless_utf16(data)
+        if utf16 is not None:
+            return utf16
+        raise InputError(f"{name}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    korean = _try_cp949(data)
+    if korean is not None:
+        return korean, "cp949"
+    western = _try_cp1252(data)
+    if western is not None:
+        return western, "cp1252"
+    raise InputError(f"{name}: cannot decode text (not UTF-8, UTF-16 or CP949/EUC-KR)")
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.3 * len(zeros) and other.count(0) == 0:
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _try_cp949(data: bytes) -> str | None:
+    try:
+        text = data.decode("cp949")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [c for c in text if ord(c) > 127]
+    hangul = [c for c in non_ascii if _HANGUL_RE.match(c)]
+    if not hangul or len(hangul) < 0.6 * len(non_ascii):
+        return None
+    # Genuine Korean text uses mostly the 2,350 common (KS X 1001) syllables; a
+    # Western single-byte file mis-read as CP949 lands in the extension block.
+    common = sum(1 for c in hangul if _in_ksx1001(c))
+    return text if common >= 0.9 * len(hangul) else None
+
+
+def _in_ksx1001(char: str) -> bool:
+    try:
+        char.encode("euc_kr")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _try_cp1252(data: bytes) -> str | None:
+    high = sum(1 for b in data if b > 127)
+    if high > 0.2 * len(data):
+        return None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+# --------------------------------------------------------------------------- language
+
+
+def letter_counts(text: str) -> tuple[int, int]:
+    """(Hangul letters, Latin letters) in ``text``."""
+    return len(_HANGUL_RE.findall(text)), len(_LATIN_RE.findall(text))
+
+
+def detect_lang(text: str) -> Lang | None:
+    """Guess Korean vs English by Hangul vs Latin letter share; None if no letters.
+
+    A Hangul syllable carries about as much as 2–3 Latin letters, so Korean text
+    full of English acronyms still comes out Korean.
+    """
+    hangul, latin = letter_counts(text)
+    if hangul == 0 and latin == 0:
+        return None
+    return Lang.KO if hangul * 3 >= latin else Lang.EN
+
+
+# --------------------------------------------------------------------------- mapped text
+
+
+@dataclass(frozen=True)
+class MappedText:
+    """Text whose character ``i`` came from ``source[starts[i]:ends[i]]``."""
+
+    text: str
+    starts: IndexArray
+    ends: IndexArray
+
+    @staticmethod
+    def identity(text: str) -> MappedText:
+        idx = np.arange(len(text), dtype=np.int64)
+        return MappedText(text, idx, idx + 1)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """Source span of ``self.text[a:b]`` (``b > a``)."""
+        return int(self.starts[a]), int(self.ends[b - 1])
+
+    def rewrite(self, edits: Iterable[tuple[int, int, str]]) -> MappedText:
+        """Replace each ``text[s:e]`` by ``repl`` (edits sorted, non-overlapping)."""
+        pieces: list[str] = []
+        first: list[IndexArray] = []
+        last: list[IndexArray] = []
+        pos = 0
+        for s, e, repl in edits:
+            if s > pos:
+                pieces.append(self.text[pos:s])
+                run = np.arange(pos, s, dtype=np.int64)
+                first.append(run)
+                last.append(run)
+            if repl:
+                pieces.append(repl)
+                lo, hi = (s, e - 1) if e > s else (max(s - 1, 0), max(s - 1, 0))
+                first.append(np.full(len(repl), lo, dtype=np.int64))
+                last.append(np.full(len(repl), hi, dtype=np.int64))
+            pos = e
+        if pos == 0 and not pieces:
+            return self
+        if pos < len(self.text):
+            pieces.append(self.text[pos:])
+            run = np.arange(pos, len(self.text), dtype=np.int64)
+            first.append(run)
+            last.append(run)
+        f = np.concatenate(first) if first else np.zeros(0, dtype=np.int64)
+        g = np.concatenate(last) if last else np.zeros(0, dtype=np.int64)
+        return MappedText("".join(pieces), self.starts[f], self.ends[g])
+
+    def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None]) -> MappedText:
+        """Regex substitution keeping the map; ``repl`` returning None keeps the match."""
+        edits = []
+        for m in pattern.finditer(self.text):
+            r = repl(m)
+            if r is not None and r != m.group(0):
+                edits.append((m.start(), m.end(), r))
+        return self.rewrite(edits) if edits else self
+
+    def join(self, spans: list[tuple[int, int]], sep: str = " ") -> MappedText:
+        """Concatenate ``text[a:b]`` for each span, separated by ``sep``.
+
+        Each separator maps to the last character of the span before it.
+        """
+        pieces: list[str] = []
+        idx: list[IndexArray] = []
+        for k, (a, b) in enumerate(spans):
+            if k and sep:
+                pieces.append(sep)
+                idx.append(np.full(len(sep), max(spans[k - 1][1] - 1, 0), dtype=np.int64))
+            pieces.append(self.text[a:b])
+            idx.append(np.arange(a, b, dtype=np.int64))
+        i = np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
+        return MappedText("".join(pieces), self.starts[i], self.ends[i])
+
+
+# --------------------------------------------------------------------------- normalisation
+
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}\\x00-\\x08\\x0e-\\x1f\\x7f]")
+_CHAR_RE = re.compile(
+    f"\\r\\n?|[\\x0b\\x0c\\u2028\\u2029\\x85]|[{_SPACES}]|[{_INVISIBLE}]"
+    "|[\\x00-\\x08\\x0e-\\x1f\\x7f]|[\\uff01-\\uff5e]"
+)
+
+
+def _char_repl(m: re.Match[str]) -> str:
+    c = m.group(0)
+    if c[0] in "\r\x0b\x0c\u2028\u2029\x85":
+        return "\n"
+    if c in _SPACES:
+        return " "
+    if "\uff01" <= c <= "\uff5e":
+        return chr(ord(c) - 0xFEE0)
+    return ""  # zero-width, soft hyphen, stray control characters
+
+
+def normalize_chars(source: str) -> MappedText:
+    """CRLF/CR → LF, exotic spaces → space, zero-width and control chars removed,
+    full-width ASCII forms → ASCII; the result maps back to ``source``."""
+    return MappedText.identity(source).sub(_CHAR_RE, _char_repl)
+
+
+_MD_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_MD_BOLD_RE = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*")
+
+
+def repair_markdown(text: MappedText) -> MappedText:
+    """Undo markdown escapes (``\\$`` → ``$``) and ``**bold**`` markers."""
+    text = text.sub(_MD_ESCAPE_RE, lambda m: m.group(1))
+    edits: list[tuple[int, int, str]] = []
+    for m in _MD_BOLD_RE.finditer(text.text):
+        edits.append((m.start(), m.start() + 2, ""))
+        edits.append((m.end() - 2, m.end(), ""))
+    return text.rewrite(edits) if edits else text

@@ -1,0 +1,156 @@
+"""Cross-lingual search over an aligned pair: semantic, literal and morpheme-aware.
+
+``Searcher.search`` merges three kinds of match into one ranked list of
+sentence hits, each labelled with the kinds that found it:
+
+- semantic: faiss over both sides' embeddings, query in either language;
+- literal: case-insensitive substring;
+- morpheme: every content lemma of the query (kiwipiepy) occurs among the
+  sentence's lemmas, so "추진하다" finds "추진 중이다" and "추진하고".
+
+Results are pairs (beads): each appears once, represented by its best-matching
+sentence, so a Korean query surfaces the English of the pairs it finds.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from aligner.core.values import Alignment, Lang
+from aligner.embed.encoders import Encoder
+from aligner.search.index import SentenceIndex
+from aligner.segment.kiwi import lemmas
+
+LITERAL_BONUS = 0.5
+MORPHEME_BONUS = 0.35
+MIN_SEMANTIC = 0.25
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    lang: Lang
+    sentence: int
+    bead: int
+    score: float
+    semantic: float
+    kinds: tuple[str, ...]
+    text: str
+    ko: str = ""
+    """The whole pair's Korean side (the hit's bead)."""
+    en: str = ""
+    """The whole pair's English side."""
+
+    @property
+    def label(self) -> str:
+        return "+".join(self.kinds)
+
+
+class Searcher:
+    def __init__(self, alignment: Alignment, encoder: Encoder, ko_vecs: np.ndarray, en_vecs: np.ndarray):
+        self.alignment = alignment
+        self.encoder = encoder
+        self.index = SentenceIndex(ko_vecs, en_vecs)
+        self._texts = {Lang.KO: alignment.source.texts, Lang.EN: alignment.target.texts}
+        self._lower = {lang: [t.casefold() for t in texts] for lang, texts in self._texts.items()}
+        self._ko_lemmas: list[frozenset[str]] | None = None
+        self._map_beads()
+
+    def with_alignment(self, alignment: Alignment) -> Searcher:
+        """A searcher for edited beads over the same texts: index and lemmas are reused."""
+        if alignment.source.texts != self._texts[Lang.KO] or alignment.target.texts != self._texts[Lang.EN]:
+            raise ValueError("with_alignment needs the same documents")
+        clone = copy.copy(self)
+        clone.alignment = alignment
+        clone._map_beads()
+        return clone
+
+    def _map_beads(self) -> None:
+        self.bead_of: dict[Lang, dict[int, int]] = {Lang.KO: {}, Lang.EN: {}}
+        for b, bead in enumerate(self.alignment.beads):
+            for i in bead.src:
+                self.bead_of[Lang.KO][i] = b
+            for j in bead.tgt:
+                self.bead_of[Lang.EN][j] = b
+
+    def _korean_lemmas(self) -> list[frozenset[str]]:
+        if self._ko_lemmas is None:
+            self._ko_lemmas = [frozenset(lemmas(t)) for t in self._texts[Lang.KO]]
+        return self._ko_lemmas
+
+    def _encode_query(self, query: str) -> np.ndarray:
+        by_query = getattr(self.encoder, "encode_query", None)
+        if by_query is not None:
+            return np.asarray(by_query(query))
+        return self.encoder.encode([query])[0]
+
+    def prepare(self) -> None:
+        """Do the one-off work (Korean lemmas) before the first keystroke."""
+        self._korean_lemmas()
+
+    def search(self, query: str, k: int = 10) -> list[SearchHit]:
+        query = query.strip()
+        if not query:
+            return []
+        qvec = self._encode_query(query)
+        sem = dict(zip((Lang.KO, Lang.EN), self.index.scores(qvec), strict=True))
+        needle = query.casefold()
+        qlemmas = set(lemmas(query)) if _HANGUL.search(query) else set()
+        ko_lemmas = self._korean_lemmas() if qlemmas else []
+        hits: list[SearchHit] = []
+        for lang in (Lang.KO, Lang.EN):
+            scores = sem[lang]
+            bonus = np.zeros(len(scores), dtype=np.float32)
+            literal = [i for i, low in enumerate(self._lower[lang]) if needle in low]
+            bonus[literal] += LITERAL_BONUS
+            morph: list[int] = []
+            if lang is Lang.KO and qlemmas:
+                morph = [i for i, lem in enumerate(ko_lemmas) if qlemmas <= lem]
+                bonus[morph] += MORPHEME_BONUS
+            total = scores + bonus
+            # Only the best few can make the list: every literal/morpheme match plus
+            # the top semantic ones (linear in document length, no full sort).
+            top = min(len(total), 4 * k + 8)
+            shortlist = np.argpartition(-total, top - 1)[:top] if top else np.zeros(0, dtype=np.int64)
+            literal_set, morph_set = set(literal), set(morph)
+            for i in map(int, shortlist):
+                kinds = [
+                    kind
+                    for kind, hit in (
+                        ("semantic", scores[i] >= MIN_SEMANTIC),
+                        ("literal", i in literal_set),
+                        ("morpheme", i in morph_set),
+                    )
+                    if hit
+                ]
+                if kinds:
+                    hits.append(SearchHit(lang, i, self.bead_of[lang].get(i, -1), float(total[i]),
+                                          float(scores[i]), tuple(kinds), self._texts[lang][i]))
+        return [self._with_pair(h) for h in self._best_per_bead(hits)[:k]]
+
+    def _with_pair(self, hit: SearchHit) -> SearchHit:
+        if not 0 <= hit.bead < len(self.alignment.beads):
+            return hit
+        bead = self.alignment.beads[hit.bead]
+        ko = " ".join(self._texts[Lang.KO][i] for i in bead.src)
+        en = " ".join(self._texts[Lang.EN][j] for j in bead.tgt)
+        return replace(hit, ko=ko, en=en)
+
+    @staticmethod
+    def _best_per_bead(hits: list[SearchHit]) -> list[SearchHit]:
+        """One hit per pair: its best-scoring sentence, labelled with every kind that matched it."""
+        hits.sort(key=lambda h: -h.score)
+        best: dict[int, SearchHit] = {}
+        kinds: dict[int, list[str]] = {}
+        for h in hits:
+            best.setdefault(h.bead, h)
+            seen = kinds.setdefault(h.bead, [])
+            seen.extend(kind for kind in h.kinds if kind not in seen)
+        order = ("semantic", "literal", "morpheme")
+        return [
+            replace(h, kinds=tuple(sorted(kinds[b], key=order.index))) for b, h in best.items()
+        ]

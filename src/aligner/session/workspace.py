@@ -1,0 +1,209 @@
+"""The headless pipeline: read, segment, embed, align, index.
+
+The CLI and the TUI are thin shells over ``open_pair``/``Workspace``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from aligner.align.confidence import LOW_CONFIDENCE
+from aligner.core.errors import InputError
+from aligner.core.values import Alignment, Bead, Document, Lang, Progress
+from aligner.embed.vector_cache import CachedEncoder, cached_encoder
+from aligner.search.searcher import Searcher, SearchHit
+
+UNRELATED_COVERAGE = 0.3
+"""Below this share of sentences in confident beads, the pair is flagged as unrelated."""
+
+
+@dataclass
+class Workspace:
+    """Everything known about one aligned document pair."""
+
+    ko: Document
+    en: Document
+    alignment: Alignment
+    encoder: CachedEncoder
+    ko_vecs: np.ndarray
+    en_vecs: np.ndarray
+    notices: list[str] = field(default_factory=list)
+    project_path: Path | None = None
+    _searcher: Searcher | None = None
+
+    def save(self) -> Path:
+        """Save the corrections atomically to the project file (beside the documents)."""
+        from aligner.session.project_file import ProjectFile, default_project_path, save_project
+
+        if self.project_path is None:
+            self.project_path = default_project_path(self.ko.path or "ko.txt", self.en.path or "en.txt")
+        project = ProjectFile.from_documents(self.ko, self.en, self.alignment.beads, model=self.alignment.model)
+        save_project(self.project_path, project)
+        return self.project_path
+
+    @property
+    def searcher(self) -> Searcher:
+        if self._searcher is None or self._searcher.alignment is not self.alignment:
+            self._searcher = Searcher(self.alignment, self.encoder, self.ko_vecs, self.en_vecs)
+        return self._searcher
+
+    def search(self, query: str, k: int = 10) -> list[SearchHit]:
+        return self.searcher.search(query, k)
+
+    def with_beads(self, beads: Sequence[Bead]) -> Workspace:
+        """The same workspace with edited beads (validated)."""
+        alignment = replace(self.alignment, beads=tuple(beads))
+        alignment.check()
+        ws = replace(self, alignment=alignment)
+        ws._searcher = self._searcher.with_alignment(alignment) if self._searcher is not None else None
+        return ws
+
+    def realign(self, progress: Progress | None = None) -> Workspace:
+        """Align again, keeping every confirmed bead as a hard constraint."""
+        from aligner.align.documents import align_documents
+
+        constraints = [b for b in self.alignment.beads if b.confirmed]
+        beads = align_documents(self.ko, self.en, self.encoder, constraints=constraints, progress=progress)
+        return self.with_beads(beads)
+
+
+def load_pair(
+    ko_path: str | Path,
+    en_path: str | Path,
+    *,
+    presplit: bool = False,
+    progress: Progress | None = None,
+    notices: list[str] | None = None,
+) -> tuple[Document, Document]:
+    """Read and segment both documents, checking that each is in its language.
+
+    Two files given the wrong way round are swapped (with a notice in
+    ``notices``); two files in the same language are refused.
+    """
+    from aligner.ingest.text import detect_lang, read_document_text
+    from aligner.segment.cache import segment_cached
+
+    ko_path, en_path = Path(ko_path), Path(en_path)
+    ko_text, ko_enc = read_document_text(ko_path)
+    en_text, en_enc = read_document_text(en_path)
+    ko_lang, en_lang = detect_lang(ko_text), detect_lang(en_text)
+    if ko_lang is Lang.EN and en_lang is Lang.KO:
+        if notices is not None:
+            notices.append(f"{ko_path} is English and {en_path} is Korean: swapped them")
+        ko_path, en_path, ko_text, en_text, ko_enc, en_enc = en_path, ko_path, en_text, ko_text, en_enc, ko_enc
+    elif ko_lang is not None and ko_lang == en_lang:
+        name = "Korean" if ko_lang is Lang.KO else "English"
+        raise InputError(f"{ko_path} and {en_path} are both {name}; give one Korean and one English document")
+    elif ko_lang is Lang.EN:
+        raise InputError(f"{ko_path} does not look Korean (no Hangul); give the Korean document first")
+    elif en_lang is Lang.KO:
+        raise InputError(f"{en_path} looks Korean, not English; give the English document second")
+    for enc, path in ((ko_enc, ko_path), (en_enc, en_path)):
+        if enc not in ("utf-8", "utf-8-sig") and notices is not None:
+            notices.append(f"{path} was decoded as {enc}")
+    if progress:
+        progress("segmenting", 0, 2)
+    ko = segment_cached(ko_text, Lang.KO, presplit=presplit, path=ko_path, encoding=ko_enc, progress=progress)
+    if progress:
+        progress("segmenting", 1, 2)
+    en = segment_cached(en_text, Lang.EN, presplit=presplit, path=en_path, encoding=en_enc, progress=progress)
+    if progress:
+        progress("segmenting", 2, 2)
+    return ko, en
+
+
+def unrelated_warning(beads: Sequence[Bead]) -> tuple[str, ...]:
+    """A warning when the alignment looks like two unrelated documents.
+
+    Coverage is measured on the shorter side, so an excerpt aligned against
+    the whole document it comes from is not flagged.
+    """
+    confident = [b for b in beads if b.src and b.tgt and b.confidence >= LOW_CONFIDENCE]
+    n_src = sum(len(b.src) for b in beads)
+    n_tgt = sum(len(b.tgt) for b in beads)
+    if n_src == 0 or n_tgt == 0:
+        return ()
+    if n_src <= n_tgt:
+        share = sum(len(b.src) for b in confident) / n_src
+    else:
+        share = sum(len(b.tgt) for b in confident) / n_tgt
+    if share < UNRELATED_COVERAGE:
+        return (
+            f"low confidence: only {share:.0%} of the sentences found a confident counterpart; "
+            "these documents may not be translations of each other",
+        )
+    return ()
+
+
+def align_pair(
+    ko: Document,
+    en: Document,
+    *,
+    model: str | None = None,
+    constraints: Sequence[Bead] = (),
+    progress: Progress | None = None,
+) -> Workspace:
+    from aligner.align.documents import align_documents
+
+    encoder = cached_encoder(model)  # the model itself loads on the first cache miss
+    beads = align_documents(ko, en, encoder, constraints=constraints, progress=progress)
+    alignment = Alignment(ko, en, tuple(beads), model=encoder.name, warnings=unrelated_warning(beads))
+    alignment.check()
+    ko_vecs = encoder.encode(ko.texts)
+    en_vecs = encoder.encode(en.texts)
+    ws = Workspace(ko, en, alignment, encoder, ko_vecs, en_vecs)
+    ws.notices.extend(encoder.cache.take_notices())
+    return ws
+
+
+def open_pair(
+    ko_path: str | Path,
+    en_path: str | Path,
+    *,
+    model: str | None = None,
+    presplit: bool = False,
+    constraints: Sequence[Bead] = (),
+    progress: Progress | None = None,
+    use_project: bool = True,
+) -> Workspace:
+    """Read, segment, embed, align and index two documents.
+
+    With ``use_project``, corrections saved for this pair are restored: all of
+    them when the texts are unchanged, the confirmed beads that still fit when
+    a text changed (the rest is realigned around them; ``notices`` says what).
+    """
+    notices: list[str] = []
+    ko, en = load_pair(ko_path, en_path, presplit=presplit, progress=progress, notices=notices)
+    saved: tuple[Bead, ...] | None = None
+    project_path: Path | None = None
+    if use_project:
+        saved, constraints, project_path = _restore(ko, en, constraints, notices)
+    ws = align_pair(ko, en, model=model, constraints=constraints, progress=progress)
+    if saved is not None:
+        ws = ws.with_beads(saved)
+    ws.notices[:0] = notices
+    ws.project_path = project_path
+    return ws
+
+
+def _restore(
+    ko: Document, en: Document, constraints: Sequence[Bead], notices: list[str]
+) -> tuple[tuple[Bead, ...] | None, Sequence[Bead], Path | None]:
+    """Corrections saved for this pair: the saved beads, or the confirmed ones to keep."""
+    from aligner.session.project_file import LoadStatus, default_project_path, find_project, load_project
+
+    found = find_project(ko.path or "", en.path or "")
+    if found is None:
+        return None, constraints, default_project_path(ko.path or "", en.path or "")
+    loaded = load_project(found, ko, en)
+    if loaded.message:
+        notices.append(loaded.message)
+    if loaded.status is LoadStatus.UNCHANGED and loaded.beads is not None:
+        return tuple(loaded.beads), constraints, found
+    if loaded.status is LoadStatus.CHANGED:
+        return None, [*constraints, *loaded.constraints], found
+    return None, constraints, found
