@@ -31,9 +31,12 @@ def make_app(workspace: Workspace, tmp_path: Path, **kwargs: object) -> AlignerA
 
 
 async def settle(pilot: Pilot[object]) -> None:
-    """Let debounce timers fire, every worker finish and the screen refresh."""
+    """Let debounce timers fire, every worker finish, a pending autosave be written and the screen refresh."""
     await pilot.pause(0.1)
     await pilot.app.workers.wait_for_complete()
+    session = getattr(pilot.app, "session", None)
+    if session is not None:
+        session.flush()
     await pilot.pause()
 
 
@@ -333,6 +336,7 @@ async def test_merge_undo_redo_and_autosave(kiep_workspace: Workspace, tmp_path:
         assert len(beads) == len(original) - 1
         assert beads[0].src == original[0].src + original[1].src and beads[0].confirmed
         assert len(app.reader.rows) == len(beads)
+        await settle(pilot)  # the autosave is debounced and runs off the UI thread
         saved = json.loads((tmp_path / "pair.aligner.json").read_text("utf-8"))
         assert saved["payload"]["beads"][0]["src"] == list(beads[0].src)
         await pilot.press("u")

@@ -245,8 +245,3 @@ class EditHistory:
             raise AlignerError("nothing to redo")
         self._position += 1
         return self.current
-
-    def reset(self, beads: Sequence[Bead]) -> None:
-        """Start over from ``beads`` with an empty history."""
-        self._states = [tuple(beads)]
-        self._position = 0
