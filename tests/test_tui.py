@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, RadioButton, Static
 
 from aligner.align.confidence import LOW_CONFIDENCE
-from aligner.core.values import Bead
+from aligner.core.values import Bead, Lang
 from aligner.session.review import suspicion
 from aligner.session.workspace import Workspace, open_pair
 from aligner.tui.app import COMMANDS, AlignerApp, create_app
@@ -420,7 +420,7 @@ async def test_mark_no_counterpart_and_confirm(kiep_workspace: Workspace, tmp_pa
         await pilot.press("enter")
         side, sentence = choices[0]
         beads = app.workspace.alignment.beads  # type: ignore[union-attr]
-        alone = [b for b in beads if (b.src, b.tgt) == (((sentence,), ()) if side == "src" else ((), (sentence,)))]
+        alone = [b for b in beads if (b.src, b.tgt) == (((sentence,), ()) if side is Lang.KO else ((), (sentence,)))]
         assert alone and alone[0].confirmed
         assert len(beads) == len(original) + 1
         line = "\n".join(reader_lines(app))

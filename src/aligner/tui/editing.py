@@ -22,7 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from aligner.core.errors import AlignerError
-from aligner.core.values import Bead
+from aligner.core.values import Bead, Lang
 from aligner.session import edits as edit
 from aligner.session.autosave import SaveResult
 from aligner.session.pair_session import PairSession
@@ -348,7 +348,7 @@ class EditingApp(App[int]):
             return
         i = self.reader.cursor
 
-        def done(choice: tuple[str, int] | None) -> None:
+        def done(choice: tuple[Lang, int] | None) -> None:
             if choice is not None:
                 side, sentence = choice
                 self._edit(lambda b: edit.mark_no_counterpart(b, i, side, sentence), i)
