@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -30,7 +31,7 @@ def make_app(workspace: Workspace, tmp_path: Path, **kwargs: object) -> AlignerA
     return create_app(workspace=workspace, project_path=tmp_path / "pair.aligner.json", **kwargs)  # type: ignore[arg-type]
 
 
-async def settle(pilot: Pilot[object]) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """Let debounce timers fire, every worker finish, a pending autosave be written and the screen refresh."""
     await pilot.pause(0.1)
     await pilot.app.workers.wait_for_complete()
@@ -388,9 +389,9 @@ async def test_split_dialog(kiep_workspace: Workspace, tmp_path: Path) -> None:
         assert "first part" in preview and "second part" in preview
         await pilot.press("escape")
         assert not isinstance(app.screen, SplitDialog)
-        assert app.workspace.alignment.beads == original  # type: ignore[union-attr]
+        assert app.workspace.alignment.beads == original
         await pilot.press("s", "enter")
-        beads = app.workspace.alignment.beads  # type: ignore[union-attr]
+        beads = app.workspace.alignment.beads
         bead = original[multi]
         assert (beads[multi].src, beads[multi].tgt) == (bead.src[:src_cut], bead.tgt[:tgt_cut])
         assert (beads[multi + 1].src, beads[multi + 1].tgt) == (bead.src[src_cut:], bead.tgt[tgt_cut:])
@@ -404,7 +405,7 @@ async def test_split_dialog(kiep_workspace: Workspace, tmp_path: Path) -> None:
         await pilot.press("enter")
         assert app.screen is dialog
         await pilot.press("escape")
-        assert app.workspace.alignment.beads == original  # type: ignore[union-attr]
+        assert app.workspace.alignment.beads == original
 
 
 async def test_mark_no_counterpart_and_confirm(kiep_workspace: Workspace, tmp_path: Path) -> None:
@@ -619,7 +620,7 @@ async def test_help_lists_every_key_and_palette_has_every_action(kiep_workspace:
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert app.workspace.alignment.beads[0].confirmed  # type: ignore[union-attr]
+        assert app.workspace.alignment.beads[0].confirmed
 
 
 async def test_theme_toggle(kiep_workspace: Workspace, tmp_path: Path) -> None:
