@@ -289,8 +289,7 @@ def build_glossary(
             ko_zipf=parts_zipf(sc.ko.parts[ko_key], "ko"),
             zipf=zipf,
         )
-        nested = [ko_nested.get(ko_key, Nesting()), en_nested.get(en_key, Nesting())]
-        weight = termhood(kind, zipf, min(nested, key=lambda n: n.weight(kind)))
+        weight = termhood(kind, zipf, ko_nested.get(ko_key, Nesting()), en_nested.get(en_key, Nesting()))
         if weight <= 0:
             continue  # a fragment of a longer term
         out.append(

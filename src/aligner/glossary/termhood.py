@@ -11,8 +11,9 @@ A student learns most from the entries specific to the document: "시범사업" 
   part — "규제 완화" is much rarer than "규제";
 - nesting, C-value style (``nesting``): the share of a term's uses that
   lie inside a longer term of the glossary. A term used (almost) only inside
-  longer ones is a fragment and is left out ("테스트" in "테스트베드"); one
-  often nested counts less than one used on its own;
+  one or two longer ones (any longer ones for a general word) is a fragment
+  and is left out ("테스트" in "테스트베드"); one often nested counts less than
+  one used on its own;
 - kind (``kind_of``): proper names (kiwipiepy's NNP tags, or a Korean term that
   sounds like its capitalised English and is rare in general Korean:
   "알리바바" / "Alibaba") are ``TermKind.NAME``; entries as common as everyday
@@ -36,13 +37,14 @@ from aligner.glossary.inventory import Inventory
 from aligner.glossary.lexicon import ORGANISATION_HEADS
 
 ZIPF_SPECIFIC = 3.6  # general-language Zipf frequency at or below which an entry is fully term-like...
-ZIPF_COMMON = 6.0  # ...and at which it would weigh nothing (everyday words: "정부" 5.5, "the" 7.7)
+ZIPF_COMMON = 5.6  # ...and at which it would weigh nothing (everyday words: "정부" 5.5, "the" 7.7)
 TERMHOOD_FLOOR = 0.15  # the least weight an entry keeps
 GENERAL_ZIPF = 4.4  # an entry at least this common in general language is a general word
 NAME_FLOOR = 0.8  # names are specific to the document however common ("중국"): their least weight
 PHRASE_FACTOR = 10.0  # a compound is taken as this much rarer per extra part than its parts combined
 UNKNOWN_ZIPF = 1.0  # a part wordfreq does not list ("핑안", "iFLYTEK")
-NESTED_SHARE = 0.8  # a term with this share of its uses inside longer glossary terms is a fragment
+NESTED_SHARE = 0.8  # a term with this share of its uses inside longer glossary terms is a fragment...
+FRAGMENT_CONTAINERS = 2  # ...if they are at most this many different terms (any number for a general word)
 NESTED_WEIGHT = 0.5  # a term nested in longer ones half its uses keeps 1 - 0.5 * 0.5 of its weight
 NAME_SOUND = 0.8  # sound similarity ("핑안"/"Ping An") that, with a capital, marks a transliterated name
 
@@ -102,22 +104,21 @@ class Nesting:
     share: float = 0.0
     containers: int = 0
 
-    @property
-    def fragment(self) -> bool:
-        """(Almost) only ever used inside longer terms: not a term on its own ("건강" in
-        "국가위생건강위원회" and "건강의료")."""
-        return self.share >= NESTED_SHARE
+    def fragment(self, kind: TermKind) -> bool:
+        """(Almost) only ever used inside one or two longer terms ("테스트" in "테스트베드"), or
+        inside any longer ones for a general word ("건강" in "국가위생건강위원회" and
+        "건강의료"): not a term on its own. A term nested in many different longer terms
+        is one itself ("ICT" in "ICT 기업", "ICT 제조", "ICT 산업" …); a name inside longer
+        names is still a name ("항저우" in "항저우시", "베이징" in "베이징시")."""
+        if kind is TermKind.NAME or self.share < NESTED_SHARE:
+            return False
+        return kind is TermKind.GENERAL or self.containers <= FRAGMENT_CONTAINERS
 
     @property
     def soft_weight(self) -> float:
         """C-value style: the nested uses count against the term, shared among its containers
         (a term nested in many different longer ones is a term itself: "인공지능")."""
         return 1.0 - NESTED_WEIGHT * self.share / max(1, self.containers)
-
-    def weight(self, kind: TermKind) -> float:
-        """``soft_weight``, 0 for a fragment; a name inside longer names is still a name
-        ("항저우" in "항저우시", "베이징" in "베이징시")."""
-        return 0.0 if self.fragment and kind is not TermKind.NAME else self.soft_weight
 
 
 def nesting(inv: Inventory, keys: set[str]) -> dict[str, Nesting]:
@@ -170,9 +171,13 @@ def kind_of(*, proper_share: float, en: str, sound: float, ko_zipf: float, zipf:
     return TermKind.GENERAL if zipf >= GENERAL_ZIPF else TermKind.TERM
 
 
-def termhood(kind: TermKind, zipf: float, nested: Nesting) -> float:
-    """The weight of an entry in the ranking: specificity (names at least ``NAME_FLOOR``) times nesting."""
+def termhood(kind: TermKind, zipf: float, ko: Nesting, en: Nesting) -> float:
+    """The weight of an entry in the ranking: specificity (names at least ``NAME_FLOOR``) times
+    the nesting weight of its more nested side; 0 for a fragment on both sides ("테스트"/"test"
+    inside "테스트베드"/"test bed"; "ICT" alone is a term though "ICT" is always in a longer phrase)."""
+    if ko.fragment(kind) and en.fragment(kind):
+        return 0.0
     weight = specificity(zipf)
     if kind is TermKind.NAME:
         weight = max(weight, NAME_FLOOR)
-    return weight * nested.weight(kind)
+    return weight * min(ko.soft_weight, en.soft_weight)
