@@ -35,6 +35,7 @@ from functools import lru_cache
 
 from aligner.glossary.inventory import Inventory
 from aligner.glossary.lexicon import ORGANISATION_HEADS
+from aligner.segment.kiwi import korean_tokens
 
 ZIPF_SPECIFIC = 3.6  # general-language Zipf frequency at or below which an entry is fully term-like...
 ZIPF_COMMON = 5.6  # ...and at which it would weigh nothing (everyday words: "정부" 5.5, "the" 7.7)
@@ -47,6 +48,9 @@ NESTED_SHARE = 0.8  # a term with this share of its uses inside longer glossary 
 FRAGMENT_CONTAINERS = 2  # ...if they are at most this many different terms (any number for a general word)
 NESTED_WEIGHT = 0.5  # a term nested in longer ones half its uses keeps 1 - 0.5 * 0.5 of its weight
 NAME_SOUND = 0.8  # sound similarity ("핑안"/"Ping An") that, with a capital, marks a transliterated name
+
+
+_KO_SUFFIXES = frozenset({"XSN", "XSA", "XSV"})  # dropped for a lookup; a prefix (XPN: "신기술") is kept
 
 
 class TermKind(Enum):
@@ -68,6 +72,20 @@ def _zipf(freq: float) -> float:
     return math.log10(freq * 1e9) if freq > 0 else UNKNOWN_ZIPF
 
 
+def _lookup_words(part: str, lang: str, freqs: dict[str, float]) -> list[str]:
+    """The words wordfreq lists for one part of a term: the part itself, else (Korean) its
+    stem without affixes ("효과적" -> "효과", "경쟁력" -> "경쟁"), (English) its pieces
+    between hyphens ("long-term" -> "long", "term")."""
+    word = part.lower()
+    if word in freqs:
+        return [word]
+    if lang == "ko":
+        tokens = korean_tokens(part)
+        stems = [t.form for t in tokens if t.tag not in _KO_SUFFIXES]
+        return stems if len(stems) == 1 and len(tokens) > 1 else [word]
+    return [w for w in re.split(r"[-'’]", word) if w] or [word]
+
+
 def parts_zipf(parts: Sequence[str], lang: str) -> float:
     """The Zipf frequency of a term from its parts' (see the module docstring)."""
     freqs = _frequencies(lang)
@@ -78,11 +96,12 @@ def parts_zipf(parts: Sequence[str], lang: str) -> float:
     if whole in freqs:
         return _zipf(freqs[whole])
     inverse = 0.0
-    for w in known:
-        f = freqs.get(w) or freqs.get(re.sub(r"\d", "0", w))
-        if not f:
-            return UNKNOWN_ZIPF
-        inverse += 1.0 / f
+    for part in known:
+        for w in _lookup_words(part, lang, freqs):
+            f = freqs.get(w) or freqs.get(re.sub(r"\d", "0", w))
+            if not f:
+                return UNKNOWN_ZIPF
+            inverse += 1.0 / f
     return max(UNKNOWN_ZIPF, _zipf(1.0 / inverse) - math.log10(PHRASE_FACTOR) * (len(known) - 1))
 
 

@@ -35,6 +35,8 @@ from aligner.glossary.termhood import TermKind
 from aligner.session.workspace import Workspace
 
 KWIC_WIDTH = 34
+KO_WIDTH = 28  # term columns in cells: the rare longer term is cut ("…"); the concordance title shows it whole
+EN_WIDTH = 44
 TERM_STYLE = "bold reverse"
 COUNTERPART_STYLE = "bold underline"
 
@@ -168,6 +170,7 @@ class GlossaryScreen(Screen[int | None]):
         self.lines: list[ConcordanceLine] = []
         self.concordance_term: str | None = None
         self.ready = False
+        self.filter_value = self.initial_term  # the filter the table shows
         self.pinned_row: int | None = None  # the initial term's row: its concordance stays until the cursor moves
 
     # ------------------------------------------------------------------ layout
@@ -186,9 +189,9 @@ class GlossaryScreen(Screen[int | None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#glossary-table", DataTable)
-        table.add_column(Text("한국어"), key="ko")
-        table.add_column(Text("English"), key="en")
-        table.add_column(Text("kind"), key="kind")
+        table.add_column(Text("한국어"), key="ko", width=KO_WIDTH)
+        table.add_column(Text("English"), key="en", width=EN_WIDTH)
+        table.add_column(Text("kind"), key="kind", width=7)
         table.add_column(Text("freq"), key="freq")
         table.add_column(Text("conf"), key="conf")
         table.focus()
@@ -244,7 +247,7 @@ class GlossaryScreen(Screen[int | None]):
     # ------------------------------------------------------------------ table
 
     def refresh_table(self) -> None:
-        query = self.query_one("#glossary-filter", Input).value
+        query = self.filter_value = self.query_one("#glossary-filter", Input).value
         key = dict(SORTS)[self.sort_name]
         kinds = dict(KIND_FILTERS)[self.kind_name]
         self.shown = sorted((p for p in self.pairs if p.kind in kinds and matches(p, query)), key=key)
@@ -252,8 +255,8 @@ class GlossaryScreen(Screen[int | None]):
         table.clear()
         for i, p in enumerate(self.shown):
             table.add_row(
-                Text(p.ko),
-                Text(p.en),
+                Text(p.ko, no_wrap=True, overflow="ellipsis"),
+                Text(p.en, no_wrap=True, overflow="ellipsis"),
                 Text(KIND_LABELS[p.kind], style=KIND_STYLES[p.kind]),
                 Text(str(p.frequency), justify="right"),
                 Text(f"{p.confidence:.2f}", justify="right"),
@@ -280,8 +283,8 @@ class GlossaryScreen(Screen[int | None]):
         return False
 
     @on(Input.Changed, "#glossary-filter")
-    def _filter_changed(self, _event: Input.Changed) -> None:
-        if self.ready:
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self.ready and event.value != self.filter_value:  # not the initial term's own change event
             self.pinned_row = None
             self.refresh_table()
 
