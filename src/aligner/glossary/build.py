@@ -21,7 +21,13 @@ and not a mere extension of the first), a longer Korean term takes the
 English term from its sub-term when they share it as often ("규제 완화", not
 "규제", is "deregulation"), and an English term already taken is reused only
 by a variant of its owner ("베이징"/"베이징시" -> "Beijing"). Pairs below
-``MIN_CONFIDENCE`` are left out. Where a term occurs: ``aligner.glossary.concordance``.
+``MIN_CONFIDENCE`` are left out. Each chosen pair then gets its kind (term,
+proper name or general word) and its termhood — how specific it is to the
+document compared with general language, less where it is mostly nested in
+longer terms; fragments of longer terms are dropped (``aligner.glossary.termhood``).
+The glossary is ordered by ``TermPair.rank_score``, the one ranking the
+exports, the glossary pane and the term picker share. Where a term occurs:
+``aligner.glossary.concordance``; the terms of one pair: ``aligner.glossary.pair_terms``.
 """
 
 from __future__ import annotations
