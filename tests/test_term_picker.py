@@ -177,6 +177,26 @@ async def test_pick_a_term_of_the_pair_and_read_its_concordance(kiep_workspace: 
         assert app.focused is app.reader
 
 
+async def test_the_picker_learns_the_glossary_when_none_is_there(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    from aligner.tui import glossary_screen
+
+    alignment = kiep_workspace.alignment
+    glossary_screen._cache.clear()
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TermPicker) and picker.ready
+        learned = glossary_screen.cached_glossary(alignment)
+        assert learned is not None and len(learned) > 100  # learned once, shared with the glossary pane
+        assert picker.choices == pair_terms(alignment, picker.index, learned)
+        assert picker.choices and "terms and names of this pair" in str(
+            picker.query_one("#term-count", Static).render()
+        )
+
+
 async def test_the_picked_term_is_opened_not_a_longer_one(kiep_workspace: Workspace, tmp_path: Path) -> None:
     app = make_app(kiep_workspace, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
