@@ -46,7 +46,19 @@ def norm(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
+def _may_occur(sentences: Sequence[str], term: str, lang: Lang) -> bool:
+    """A cheap test before the morpheme-aware one: the spelling without spaces (Korean), the
+    first word's first letters (English: plurals and hyphens vary) occur at all."""
+    text = " ".join(sentences).casefold()
+    if lang is Lang.KO:
+        return norm(term) in "".join(text.split())
+    first = term.split()[0].casefold() if term.split() else ""
+    return first[:3] in text
+
+
 def _side_spans(sentences: Sequence[str], term: str, lang: Lang) -> list[Span]:
+    if not _may_occur(sentences, term, lang):
+        return []
     out: list[Span] = []
     offset = 0
     for text in sentences:
