@@ -9,8 +9,8 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from aligner.core.values import Lang
 from aligner.glossary.build import TermPair, concordance
 from aligner.glossary.termhood import TermKind
+from aligner.session.glossary_cache import GlossaryCache
 from aligner.session.workspace import Workspace
-from aligner.tui import glossary_screen
 from aligner.tui.glossary_screen import GlossaryScreen, kwic_text
 
 SIZE = (120, 40)
@@ -54,8 +54,7 @@ def concordance_texts(screen: GlossaryScreen) -> list[str]:
 
 
 async def test_open_filter_choose_a_term_and_read_its_concordance(kiep_workspace: Workspace) -> None:
-    glossary_screen._cache.clear()
-    screen = GlossaryScreen(kiep_workspace)
+    screen = GlossaryScreen(kiep_workspace)  # a fresh cache: the screen learns the glossary in a worker
     app = Host(screen)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -147,8 +146,9 @@ async def test_initial_term_shows_its_concordance_and_text_is_literal(kiep_works
     alignment = kiep_workspace.alignment
     odd = TermPair("[bold]스마트시티[/bold]", "[red]smart city[/red]", 1, 0.5, 0)
     real = TermPair("스마트시티", "smart city", 12, 0.9, 3)
-    glossary_screen._cache[id(alignment)] = (alignment, [odd, real])  # no worker: the cached glossary
-    screen = GlossaryScreen(kiep_workspace, initial_term="스마트시티")
+    known = GlossaryCache()
+    known.remember(alignment, [odd, real])  # no worker: the cached glossary
+    screen = GlossaryScreen(kiep_workspace, initial_term="스마트시티", glossary=known)
     app = Host(screen)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -159,7 +159,6 @@ async def test_initial_term_shows_its_concordance_and_text_is_literal(kiep_works
         texts = concordance_texts(screen)
         assert len(texts) == len(concordance(alignment, "스마트시티", Lang.KO)) > 10
         assert sum("smart cit" in t.lower() for t in texts) >= 8
-    glossary_screen._cache.clear()
 
 
 def test_kwic_text_aligns_wide_korean_by_cells() -> None:

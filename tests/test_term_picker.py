@@ -18,9 +18,10 @@ from aligner.core.values import Alignment, Lang
 from aligner.glossary.build import TermPair
 from aligner.glossary.concordance import spans_of
 from aligner.glossary.termhood import TermKind
+from aligner.session.glossary_cache import GlossaryCache
 from aligner.session.workspace import Workspace
 from aligner.tui.app import COMMANDS, AlignerApp, create_app
-from aligner.tui.glossary_screen import GlossaryScreen, glossary_of
+from aligner.tui.glossary_screen import GlossaryScreen
 from aligner.tui.help_screen import key_rows
 from aligner.tui.term_picker import TermPicker, filter_terms, norm, pair_terms
 
@@ -76,7 +77,7 @@ def rendered(widget: OptionList) -> str:
 
 @pytest.fixture(scope="module")
 def glossary(kiep_workspace: Workspace) -> list[TermPair]:
-    return glossary_of(kiep_workspace.alignment, kiep_workspace.encoder)
+    return GlossaryCache().learn(kiep_workspace.alignment, kiep_workspace.encoder)
 
 
 def test_pair_terms_lists_whole_terms_and_names_once_korean_first(
@@ -137,7 +138,7 @@ async def test_pick_a_term_of_the_pair_and_read_its_concordance(kiep_workspace: 
         assert isinstance(app.focused, Input) and app.focused.value == ""
         listing = picker.query_one("#term-list", OptionList)
         texts = option_texts(listing)
-        glossary = glossary_of(alignment, kiep_workspace.encoder)
+        glossary = GlossaryCache().learn(alignment, kiep_workspace.encoder)
         assert len(texts) == len(pair_terms(alignment, start, glossary)) >= 3
         assert any("스마트시티" in t and "smart city" in t for t in texts)  # the term with its translation
 
@@ -178,10 +179,7 @@ async def test_pick_a_term_of_the_pair_and_read_its_concordance(kiep_workspace: 
 
 
 async def test_the_picker_learns_the_glossary_when_none_is_there(kiep_workspace: Workspace, tmp_path: Path) -> None:
-    from aligner.tui import glossary_screen
-
     alignment = kiep_workspace.alignment
-    glossary_screen._cache.clear()
     app = make_app(kiep_workspace, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -189,7 +187,8 @@ async def test_the_picker_learns_the_glossary_when_none_is_there(kiep_workspace:
         await settle(pilot)
         picker = app.screen
         assert isinstance(picker, TermPicker) and picker.ready
-        learned = glossary_screen.cached_glossary(alignment)
+        assert app.session is not None
+        learned = app.session.glossary.cached(alignment)
         assert learned is not None and len(learned) > 100  # learned once, shared with the glossary pane
         assert picker.choices == pair_terms(alignment, picker.index, learned)
         assert picker.choices and "terms and names of this pair" in str(
@@ -202,7 +201,7 @@ async def test_the_picked_term_is_opened_not_a_longer_one(kiep_workspace: Worksp
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         alignment = alignment_of(app)
-        glossary = glossary_of(alignment, kiep_workspace.encoder)
+        glossary = GlossaryCache().learn(alignment, kiep_workspace.encoder)
         assert any(p.ko != "인공지능" and "인공지능" in p.ko for p in glossary)  # longer terms exist
         app.reader.move_cursor(min(beads_with_korean(alignment, "인공지능")))
         await pilot.press("l")

@@ -22,6 +22,7 @@ from aligner.core.values import Bead, Progress
 from aligner.session import review
 from aligner.session.autosave import AutoSaver, SaveResult
 from aligner.session.edits import EditHistory, EditOp
+from aligner.session.glossary_cache import GlossaryCache
 from aligner.session.project_file import ProjectFile, save_project
 from aligner.session.workspace import Workspace, open_pair
 
@@ -42,6 +43,8 @@ class PairSession:
         self.threshold = LOW_CONFIDENCE
         self.save_error: str | None = None
         """Why the last save failed (the corrections exist only in memory), or None."""
+        self.glossary = GlossaryCache()
+        """The glossary of the current pairs, shared by the glossary pane and the term picker."""
         self._save_lock = threading.Lock()
         self._saver = AutoSaver(self.save_result, on_saved)
 

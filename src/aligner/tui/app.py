@@ -286,10 +286,10 @@ class AlignerApp(EditingApp):
 
         def chosen(term: str | None) -> None:
             if term and self.workspace is not None:
-                self.push_screen(GlossaryScreen(self.workspace, initial_term=term), jump)
+                self.push_screen(GlossaryScreen(self.workspace, initial_term=term, glossary=self._glossary()), jump)
 
         index = min(self.reader.cursor, len(ws.alignment.beads) - 1)
-        self.push_screen(TermPicker(ws.alignment, index, query, encoder=ws.encoder), chosen)
+        self.push_screen(TermPicker(ws.alignment, index, query, encoder=ws.encoder, glossary=self._glossary()), chosen)
 
     # ------------------------------------------------------------------ app
 

@@ -25,6 +25,7 @@ from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, Lang
 from aligner.session import edits as edit
 from aligner.session.autosave import SaveResult
+from aligner.session.glossary_cache import GlossaryCache
 from aligner.session.pair_session import PairSession
 from aligner.session.workspace import Workspace
 from aligner.tui.bead_view import BeadView
@@ -205,6 +206,9 @@ class EditingApp(App[int]):
         if self.session is not None:
             self.session.flush()  # a pending autosave first, then the explicit save
             self.post_message(SaveDone(self.session.save_result(), explicit=True))
+
+    def _glossary(self) -> GlossaryCache | None:
+        return self.session.glossary if self.session is not None else None
 
     def on_unmount(self) -> None:
         if self.session is not None:
@@ -409,7 +413,7 @@ class EditingApp(App[int]):
                 self.reader.move_cursor(index, center=True)
                 self.reader.focus()
 
-        self.push_screen(GlossaryScreen(self.workspace, initial_term=term), done)
+        self.push_screen(GlossaryScreen(self.workspace, initial_term=term, glossary=self._glossary()), done)
 
     def action_realign(self) -> None:
         if self.workspace is None:

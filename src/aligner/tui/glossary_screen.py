@@ -27,11 +27,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from aligner.core.values import Alignment, Lang, Progress
-from aligner.embed.encoders import Encoder
-from aligner.glossary.build import TermPair, build_glossary
+from aligner.core.values import Lang
+from aligner.glossary.build import TermPair
 from aligner.glossary.concordance import ConcordanceLine, concordance, term_lang
 from aligner.glossary.termhood import TermKind
+from aligner.session.glossary_cache import GlossaryCache
 from aligner.session.workspace import Workspace
 
 KWIC_WIDTH = 34
@@ -56,24 +56,6 @@ KIND_FILTERS: tuple[tuple[str, frozenset[TermKind]], ...] = (
 )
 KIND_LABELS = {TermKind.TERM: "term", TermKind.NAME: "name", TermKind.GENERAL: "general"}
 KIND_STYLES = {TermKind.TERM: "", TermKind.NAME: "magenta", TermKind.GENERAL: "dim"}
-
-_cache: dict[int, tuple[Alignment, list[TermPair]]] = {}
-
-
-def cached_glossary(alignment: Alignment) -> list[TermPair] | None:
-    hit = _cache.get(id(alignment))
-    return hit[1] if hit is not None and hit[0] is alignment else None
-
-
-def glossary_of(alignment: Alignment, encoder: Encoder, progress: Progress | None = None) -> list[TermPair]:
-    """The glossary of ``alignment``, computed once per alignment (the screen and the term picker share it)."""
-    cached = cached_glossary(alignment)
-    if cached is not None:
-        return cached
-    pairs = build_glossary(alignment, encoder, progress=progress)
-    _cache[id(alignment)] = (alignment, pairs)
-    return pairs
-
 
 def _norm(text: str) -> str:
     return "".join(text.split()).casefold()
@@ -159,9 +141,12 @@ class GlossaryScreen(Screen[int | None]):
     GlossaryScreen #concordance { height: 3fr; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def __init__(self, workspace: Workspace, initial_term: str | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, initial_term: str | None = None, glossary: GlossaryCache | None = None
+    ) -> None:
         super().__init__()
         self.workspace = workspace
+        self.glossary = glossary if glossary is not None else GlossaryCache()
         self.initial_term = (initial_term or "").strip()
         self.pairs: list[TermPair] = []
         self.shown: list[TermPair] = []
@@ -197,7 +182,7 @@ class GlossaryScreen(Screen[int | None]):
         table.focus()
         if self.initial_term:
             self.show_concordance(self.initial_term)
-        cached = cached_glossary(self.workspace.alignment)
+        cached = self.glossary.cached(self.workspace.alignment)
         if cached is not None:
             self._glossary_ready(cached)
         else:
@@ -213,7 +198,7 @@ class GlossaryScreen(Screen[int | None]):
             self.app.call_from_thread(self._progress, stage, done, total)
 
         try:
-            pairs = glossary_of(alignment, self.workspace.encoder, progress)
+            pairs = self.glossary.learn(alignment, self.workspace.encoder, progress)
         except Exception as err:  # noqa: BLE001 — shown to the user, the screen stays usable
             message = " ".join(str(err).split()) or type(err).__name__
             self.app.call_from_thread(self._failed, message)

@@ -27,7 +27,7 @@ from aligner.embed.encoders import Encoder
 from aligner.glossary.build import term_lang
 from aligner.glossary.pair_terms import TermChoice, filter_terms, norm, pair_terms
 from aligner.glossary.termhood import TermKind
-from aligner.tui.glossary_screen import cached_glossary, glossary_of
+from aligner.session.glossary_cache import GlossaryCache
 from aligner.tui.rows import display_text
 
 __all__ = ["TermChoice", "TermPicker", "filter_terms", "norm", "pair_terms"]
@@ -67,8 +67,16 @@ class TermPicker(ModalScreen[str | None]):
         Binding("pageup", "move(-10)", "Ten terms up", show=False),
     ]
 
-    def __init__(self, alignment: Alignment, index: int, initial: str = "", encoder: Encoder | None = None) -> None:
+    def __init__(
+        self,
+        alignment: Alignment,
+        index: int,
+        initial: str = "",
+        encoder: Encoder | None = None,
+        glossary: GlossaryCache | None = None,
+    ) -> None:
         super().__init__()
+        self.glossary = glossary if glossary is not None else GlossaryCache()
         self.alignment = alignment
         self.index = index
         self.initial = " ".join(initial.split())
@@ -101,11 +109,11 @@ class TermPicker(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="term-picker", exit_on_error=False)
     def find_terms(self) -> None:
         try:
-            glossary = cached_glossary(self.alignment)
+            glossary = self.glossary.cached(self.alignment)
             if glossary is None:
                 if self.encoder is None:
                     raise RuntimeError("no glossary yet (open it with g first)")
-                glossary = glossary_of(self.alignment, self.encoder, self._report)
+                glossary = self.glossary.learn(self.alignment, self.encoder, self._report)
             choices = pair_terms(self.alignment, self.index, glossary)
         except Exception as err:  # noqa: BLE001 — typing a phrase still works
             message = " ".join(str(err).split()) or type(err).__name__
