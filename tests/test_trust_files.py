@@ -556,3 +556,20 @@ def test_lock_file_sits_beside_the_project_file_and_is_protected(tmp_path: Path)
     with pytest.raises(AlignerError, match="refusing"):
         check_output_path(lock, session.owned_files())
     session.close()
+
+
+def test_saving_never_replaces_a_linked_project_file_or_a_document(tmp_path: Path) -> None:
+    ko, en = write_pair(tmp_path)
+    kod, end = make_doc(Lang.KO, KO, str(ko)), make_doc(Lang.EN, EN, str(en))
+    elsewhere = tmp_path / "synced" / "corrections.aligner.json"
+    elsewhere.parent.mkdir()
+    link = tmp_path / "ko.en.aligner.json"
+    link.symlink_to(elsewhere)
+    save_project(link, ProjectFile.from_documents(kod, end, BEADS))
+    save_project(link, ProjectFile.from_documents(kod, end, BEADS, model="again"))
+    assert link.is_symlink() and read_project(elsewhere).project.model == "again"  # type: ignore[union-attr]
+    assert backup_path(elsewhere).exists()
+    before = ko.read_bytes()
+    with pytest.raises(AlignerError, match="is the document"):
+        save_project(ko, ProjectFile.from_documents(kod, end, BEADS))
+    assert ko.read_bytes() == before and not damaged_copies(tmp_path)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from aligner.core.atomic import AtomicWriteError, atomic_write_bytes, describe_os_error, fsync_directory
 from aligner.core.errors import AlignerError
+from aligner.core.output_guard import same_file
 from aligner.core.paths import BACKUP_SUFFIX, LOCK_SUFFIX, PROJECT_SUFFIX, user_projects_dir
 from aligner.core.paths import data_dir as bundled_data_dir
 from aligner.core.values import Document
@@ -339,6 +340,11 @@ def save_project(
     moved where is appended to ``notices``.
     """
     target = Path(path)
+    if target.is_symlink():  # keep the link (a project file kept elsewhere): write the file it points to
+        target = Path(os.path.realpath(target))
+    for side in (project.source, project.target):
+        if side.path is not None and same_file(target, side.path):
+            raise AlignerError(f"cannot save corrections to {target}: it is the document {side.path} itself")
     project.check()
     saved = replace(project, saved_at=datetime.now(UTC).isoformat(timespec="seconds"))
     data = saved.to_bytes()

@@ -65,7 +65,8 @@ class ProjectLock:
             os.close(fd)
             who = f"process {holder}" if holder else "another process"
             raise ProjectLocked(
-                f"read-only: another aligner session ({who}) is editing {what}; close it to edit here"
+                f"read-only: another aligner session ({who}) is editing {what}; "
+                "close it and open the pair again to edit here"
             ) from None
         try:
             os.ftruncate(fd, 0)
