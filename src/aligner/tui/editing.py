@@ -125,8 +125,8 @@ class EditingApp(App[int]):
             text.append(f" · #{i + 1} {b.shape} {b.confidence:.2f}")
             if b.confirmed:
                 text.append(" ✓", style="bold green")
-        if self.session is not None and self.session.read_only is not None:
-            text.append(" · read-only (open elsewhere)", style="bold yellow")
+        if self.session is not None and self.session.read_only is not None:  # first: never cut off
+            text = Text.assemble(("read-only (open elsewhere)", "bold yellow"), " · ", text)
         elif self.session is not None and self.session.save_error is not None:
             text.append(" · not saved", style="bold red")
         self.status.show(text)
