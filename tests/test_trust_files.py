@@ -32,7 +32,7 @@ from aligner.core.errors import AlignerError
 from aligner.core.output_guard import check_output_path, is_project_file_name, same_file, write_output_file
 from aligner.core.values import Bead, Lang
 from aligner.session.edits import merge_with_next
-from aligner.session.pair_session import open_session
+from aligner.session.pair_session import PairSession, open_session
 from aligner.session.project_file import (
     ProjectFile,
     backup_path,
@@ -45,6 +45,7 @@ from aligner.session.project_file import (
     save_project,
 )
 from aligner.session.reconcile import LoadStatus
+from aligner.session.workspace import Workspace, with_saved_corrections
 from aligner.tui.app import create_app
 from aligner.tui.export_screen import ExportScreen
 
@@ -350,7 +351,7 @@ HOLDER = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {src!r})
-    from aligner.session.pair_session import open_session
+    from aligner.session.pair_session import PairSession, open_session
     session = open_session(sys.argv[1], sys.argv[2])
     print("editable" if session.read_only is None else "read-only", flush=True)
     sys.stdin.readline()
@@ -573,3 +574,29 @@ def test_saving_never_replaces_a_linked_project_file_or_a_document(tmp_path: Pat
     with pytest.raises(AlignerError, match="is the document"):
         save_project(ko, ProjectFile.from_documents(kod, end, BEADS))
     assert ko.read_bytes() == before and not damaged_copies(tmp_path)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=st.binary(max_size=400), backup_junk=st.one_of(st.none(), st.binary(max_size=100)))
+def test_opening_a_pair_over_junk_never_raises_and_keeps_the_bytes(
+    tmp_path: Path, kiep_workspace: Workspace, junk: bytes, backup_junk: bytes | None
+) -> None:
+    """The real opening path (``with_saved_corrections``, then a session's save) over arbitrary bytes."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    path = folder / "pair.aligner.json"
+    path.write_bytes(junk)
+    if backup_junk is not None:
+        backup_path(path).write_bytes(backup_junk)
+    ws = with_saved_corrections(kiep_workspace, path)
+    assert ws.alignment.beads == kiep_workspace.alignment.beads  # nothing usable: the fresh alignment
+    kept = sorted(p.read_bytes() for p in damaged_copies(folder))
+    assert kept == sorted([junk] if backup_junk is None else [junk, backup_junk])
+    assert any("could not be read" in n for n in ws.notices)
+    session = PairSession(ws, path)
+    try:
+        assert session.apply(lambda beads: merge_with_next(beads, 0))
+        assert session.save() == path
+    finally:
+        session.close()
+    assert ProjectFile.from_json(path.read_bytes()).beads == session.beads
+    assert sorted(p.read_bytes() for p in damaged_copies(folder)) == kept

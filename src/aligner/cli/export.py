@@ -28,8 +28,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.min_confidence is not None and not 0.0 <= args.min_confidence <= 1.0:
         raise AlignerError("--min-confidence must be between 0 and 1")
-    fmt = args.format or (format_for_path(args.output) if args.output else "tmx")
     check_output(args)
+    fmt = args.format or (format_for_path(args.output) if args.output else "tmx")
     ws = open_workspace(args)
     text = export(ws.alignment, fmt, min_confidence=args.min_confidence, confirmed_only=args.confirmed_only)
     return write_output(text, args.output, fmt, workspace_owned(ws))
