@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aligner.core.atomic import AtomicWriteError, atomic_write_bytes, describe_os_error, fsync_directory
+from aligner.core.atomic import AtomicWriteError, atomic_write_bytes, describe_os_error, move_aside
 from aligner.core.errors import AlignerError
 from aligner.core.output_guard import same_file
 from aligner.core.paths import BACKUP_SUFFIX, LOCK_SUFFIX, PROJECT_SUFFIX, user_projects_dir
@@ -99,10 +99,8 @@ def _candidates(
             older.extend(sorted(folder.glob(pattern)))  # the folder moved: its hash changed
         except OSError:
             pass
-    seen: set[Path] = set()
-    own = [p for p in own if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
-    older = [p for p in older if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
-    return own, older
+    own = list(dict.fromkeys(own))
+    return own, [p for p in dict.fromkeys(older) if p not in own]
 
 
 def default_project_path(
@@ -204,37 +202,9 @@ def owned_files(
     return tuple(owned)
 
 
-def _utc_stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def set_aside(path: str | os.PathLike[str], kind: str = "damaged") -> Path:
-    """Move ``path`` to ``<name>.<kind>-<UTC time>.json`` beside it (never over another file);
-    returns the new path.  Raises AlignerError if it cannot be moved."""
-    source = Path(path)
-    stem = source.name[: -len(".json")] if source.name.endswith(".json") else source.name
-    stamp = _utc_stamp()
-    for n in range(1000):
-        dest = source.with_name(f"{stem}.{kind}-{stamp}{'' if n == 0 else f'-{n}'}.json")
-        try:
-            os.link(source, dest)  # fails rather than replace an existing file
-        except FileExistsError:
-            continue
-        except OSError:
-            if os.path.lexists(dest):
-                continue
-            try:
-                os.rename(source, dest)  # no hard links here: nothing exists at dest (checked)
-            except OSError as err:
-                raise AlignerError(f"cannot move {source} aside: {describe_os_error(err)}") from err
-        else:
-            try:
-                source.unlink()
-            except OSError as err:
-                raise AlignerError(f"cannot move {source} aside: {describe_os_error(err)}") from err
-        fsync_directory(source.parent)
-        return dest
-    raise AlignerError(f"cannot move {source} aside: too many copies already")
+    """Move ``path`` to ``<name>.<kind>-<UTC time>.json`` beside it, never over another file."""
+    return move_aside(path, kind)
 
 
 # ---------------------------------------------------------------- reading and saving
