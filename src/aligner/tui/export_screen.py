@@ -8,6 +8,7 @@ first).  Writing goes through ``aligner.core.output_guard``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,10 +27,13 @@ from aligner.export.formats import ExportFormat, export, write_export
 
 
 def default_export_path(alignment: Alignment, fmt: str) -> str:
-    """``<ko-stem>.<en-stem>.<ext>`` in the Korean document's folder, as a full path."""
+    """``<ko-stem>.<en-stem>.<ext>`` in the Korean document's folder (the current one when
+    that cannot be written to), as a full path."""
     stems = [Path(d.path).stem for d in (alignment.source, alignment.target) if d.path]
     name = ".".join(stems) if stems else "alignment"
     folder = Path(alignment.source.path).parent if alignment.source.path else Path.cwd()
+    if not os.access(folder, os.W_OK | os.X_OK):
+        folder = Path.cwd()
     return str(folder.absolute() / f"{name}{ExportFormat(fmt).extension}")
 
 
