@@ -80,9 +80,10 @@ def test_a_burst_of_autosave_requests_is_written_once_off_the_callers_thread() -
 
 
 def test_flush_writes_a_pending_save_at_once(pair: tuple[Path, Path]) -> None:
-    session = open_session(*pair, project_path=pair[0].parent / "p.aligner.json")
+    first = open_session(*pair, project_path=pair[0].parent / "p.aligner.json")
+    first.close()  # one session edits a pair at a time: the second would be read-only
     results: list[SaveResult] = []
-    session = PairSession(session.workspace, session.project_path, on_saved=results.append)
+    session = PairSession(first.workspace, first.project_path, on_saved=results.append)
     session.apply(lambda beads: merge_with_next(beads, 0))
     session.request_save()
     result = session.flush()

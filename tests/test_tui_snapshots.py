@@ -22,7 +22,7 @@ from textual.widgets import Input
 from aligner.core.values import Bead
 from aligner.session.workspace import Workspace
 from aligner.tui.app import AlignerApp, create_app
-from tests.conftest import GOLD
+from tests.conftest import DATA, GOLD
 
 Before = Callable[[Pilot[Any]], Awaitable[None]]
 
@@ -119,7 +119,15 @@ def test_split_dialog(snap_compare: Any, make_app: Callable[[], AlignerApp]) -> 
 
 
 def test_export_dialog(snap_compare: Any, make_app: Callable[[], AlignerApp]) -> None:
-    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=steps("e"))
+    async def run(pilot: Pilot[Any]) -> None:
+        await steps("e")(pilot)
+        # The dialog shows the full path of the documents' folder, which depends on the checkout.
+        path = pilot.app.screen.query_one("#export-path", Input)
+        assert Path(path.value).parent == Path(DATA).absolute()
+        path.value = "/documents/kiep_ko.kiep_en.tmx"
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)
 
 
 def test_edited_pairs(snap_compare: Any, make_app: Callable[[], AlignerApp]) -> None:

@@ -22,13 +22,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from aligner.cli.main import open_workspace, write_output
+    from aligner.cli.main import check_output, open_workspace, workspace_owned, write_output
     from aligner.core.errors import AlignerError
     from aligner.export.formats import export, format_for_path
 
     if args.min_confidence is not None and not 0.0 <= args.min_confidence <= 1.0:
         raise AlignerError("--min-confidence must be between 0 and 1")
+    check_output(args)
     fmt = args.format or (format_for_path(args.output) if args.output else "tmx")
     ws = open_workspace(args)
     text = export(ws.alignment, fmt, min_confidence=args.min_confidence, confirmed_only=args.confirmed_only)
-    return write_output(text, args.output, fmt)
+    return write_output(text, args.output, fmt, workspace_owned(ws))

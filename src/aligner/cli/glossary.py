@@ -43,7 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aligner.cli.main import open_workspace, progress_bar, write_output
+    from aligner.cli.main import check_output, open_workspace, progress_bar, workspace_owned, write_output
     from aligner.core.errors import AlignerError
     from aligner.export.tbx import render_glossary
     from aligner.glossary.build import build_glossary
@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if args.min_confidence is not None and not 0.0 <= args.min_confidence <= 1.0:
         raise AlignerError("--min-confidence must be between 0 and 1")
     fmt = args.format or (SUFFIX_FORMATS.get(args.output.suffix.lower(), "tsv") if args.output else "tsv")
+    check_output(args)
     ws = open_workspace(args)
     with progress_bar() as progress:
         pairs = build_glossary(ws.alignment, ws.encoder, progress=progress)
@@ -64,4 +65,4 @@ def run(args: argparse.Namespace) -> int:
         pairs = pairs[: args.limit]
     title = f"Glossary: {ws.ko.path or 'Korean'} / {ws.en.path or 'English'}"
     text = render_glossary(pairs, ws.alignment, fmt, header=args.header, tbx_version=args.tbx_version, title=title)
-    return write_output(text, args.output, f"{len(pairs)} term pairs ({fmt})")
+    return write_output(text, args.output, f"{len(pairs)} term pairs ({fmt})", workspace_owned(ws))

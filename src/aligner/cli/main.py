@@ -89,23 +89,52 @@ def open_workspace(args: argparse.Namespace, quiet: bool = False):  # type: igno
     return ws
 
 
-def write_output(text: str, output: Path | None, what: str) -> int:
-    """``text`` to ``output`` (atomically, with a note on stderr) or to stdout."""
+def owned_by(
+    ko: Path | str | None, en: Path | str | None, project: Path | None = None
+) -> tuple[tuple[Path, str], ...]:
+    """What ``-o`` must never replace: the documents, the pair's project file, its backup and lock."""
+    from aligner.session.project_file import owned_files
+
+    return owned_files(ko, en, project)
+
+
+def check_output(args: argparse.Namespace) -> None:
+    """Refuse a bad ``-o`` at once, before any slow work (``write_output`` checks again)."""
+    from aligner.core.output_guard import check_output_path
+
+    if getattr(args, "output", None) is not None:
+        check_output_path(args.output, owned_by(*resolve_pair(args)))
+
+
+def write_output(text: str, output: Path | None, what: str, owned: Sequence[tuple[Path, str]] = ()) -> int:
+    """``text`` to ``output`` (with a note on stderr) or to stdout.
+
+    ``output`` is never one of the ``owned`` files nor any project file; a
+    regular file is replaced atomically, a FIFO or device written through
+    (``aligner.core.output_guard``).
+    """
     from aligner.export.formats import write_export
 
     if output:
-        write_export(output, text)
+        write_export(output, text, owned)
         stderr.print(Text(f"wrote {what} to {output}"))
     else:
         sys.stdout.write(text)
     return 0
 
 
+def workspace_owned(ws) -> tuple[tuple[Path, str], ...]:  # type: ignore[no-untyped-def]
+    """``owned_by`` for an open workspace (its documents, after any swap, and its project file)."""
+    return owned_by(ws.ko.path, ws.en.path, ws.project_path)
+
+
 def cmd_align(args: argparse.Namespace) -> int:
     from aligner.export.formats import export
 
+    check_output(args)
     ws = open_workspace(args)
-    return write_output(export(ws.alignment, args.format), args.output, f"{len(ws.alignment.beads)} beads")
+    text = export(ws.alignment, args.format)
+    return write_output(text, args.output, f"{len(ws.alignment.beads)} beads", workspace_owned(ws))
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ The data goes to a temporary file in the destination directory (same file
 system, so the final rename is atomic), is flushed and fsync'ed, renamed over
 the destination, and the directory is fsync'ed so the rename itself survives
 a power cut.  Failures raise :class:`AlignerError` and leave the destination
-untouched.
+untouched.  ``move_aside`` renames a file out of the way without ever replacing another.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import errno
 import os
 import secrets
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aligner.core.errors import AlignerError
@@ -127,3 +128,32 @@ def _remove_quietly(path: Path) -> None:
         path.unlink()
     except OSError:
         pass
+
+
+def move_aside(path: str | os.PathLike[str], kind: str) -> Path:
+    """Move ``path`` to ``<name>.<kind>-<UTC time>.json`` beside it (``<name>`` without ``.json``),
+    never over an existing file; returns the new path.  Raises AlignerError if it cannot."""
+    source = Path(path)
+    stem = source.name[: -len(".json")] if source.name.endswith(".json") else source.name
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1000):
+        dest = source.with_name(f"{stem}.{kind}-{stamp}{'' if n == 0 else f'-{n}'}.json")
+        try:
+            os.link(source, dest)  # fails rather than replace an existing file
+        except FileExistsError:
+            continue
+        except OSError:
+            if os.path.lexists(dest):
+                continue
+            try:
+                os.rename(source, dest)  # no hard links on this file system; nothing is at dest
+            except OSError as err:
+                raise AlignerError(f"cannot move {source} aside: {describe_os_error(err)}") from err
+        else:
+            try:
+                source.unlink()
+            except OSError as err:
+                raise AlignerError(f"cannot move {source} aside: {describe_os_error(err)}") from err
+        fsync_directory(source.parent)
+        return dest
+    raise AlignerError(f"cannot move {source} aside: too many copies already")

@@ -13,6 +13,15 @@ CACHE_ENV = "ALIGNER_CACHE_DIR"
 PROJECT_DIR_ENV = "ALIGNER_PROJECT_DIR"
 SAMPLE_FILES = ("kiep_ko.txt", "kiep_en.txt")
 
+PROJECT_SUFFIX = ".aligner.json"
+"""A corrections project file's name ends so; ``<name>.bak`` is its backup."""
+BACKUP_SUFFIX = ".bak"
+LOCK_SUFFIX = ".lock"
+"""``.<project name>.lock`` beside a project file: held by the session editing it."""
+SET_ASIDE_KINDS = ("damaged", "conflict")
+"""``<name>.damaged-<UTC time>.json``: an unreadable project file moved aside;
+``<name>.conflict-<UTC time>.json``: another program's version moved aside before a save."""
+
 
 def cache_dir() -> Path:
     """The user cache (embeddings, segmentation, unpacked weights); ``$ALIGNER_CACHE_DIR`` overrides it."""

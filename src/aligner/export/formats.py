@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aligner.core.atomic import atomic_write_text
 from aligner.core.errors import AlignerError
+from aligner.core.output_guard import Protected, write_output_file
 from aligner.core.values import Alignment, Bead, BeadKind, Document
 from aligner.export.tmx import TmxUnit, build_tmx, clean_xml_text
 
@@ -232,6 +232,7 @@ def format_for_path(path: str | os.PathLike[str]) -> ExportFormat:
     raise AlignerError(f"cannot tell the export format from {os.fspath(path)!r}; give it explicitly")
 
 
-def write_export(path: str | os.PathLike[str], text: str) -> None:
-    """Write exported ``text`` to ``path`` atomically as UTF-8."""
-    atomic_write_text(path, text)
+def write_export(path: str | os.PathLike[str], text: str, protected: Protected = ()) -> None:
+    """Write exported ``text`` to ``path`` as UTF-8, atomically, never over a ``protected`` file
+    or a project file (``aligner.core.output_guard``); characters UTF-8 cannot hold become U+FFFD."""
+    write_output_file(path, text.encode("utf-8", errors="replace"), protected)

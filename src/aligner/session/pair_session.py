@@ -6,10 +6,17 @@ states and the corrections project file.  Every edit is applied through
 ``aligner.session.edits`` and validated; saving is atomic
 (``aligner.session.project_file``) and, with ``request_save``, debounced and
 done off the caller's thread by :class:`~aligner.session.autosave.AutoSaver`.
+
+A session with a project file holds its lock (``aligner.session.project_lock``)
+until ``close``: a second session on the same pair is read-only
+(``read_only`` says why; edits and saves are refused with that line), so two
+readers never silently overwrite each other's corrections.  Saving also refuses
+to replace a version of the file it did not read: that version is kept aside.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -23,7 +30,14 @@ from aligner.session import review
 from aligner.session.autosave import AutoSaver, SaveResult
 from aligner.session.edits import EditHistory, EditOp
 from aligner.session.glossary_cache import GlossaryCache
-from aligner.session.project_file import ProjectFile, save_project
+from aligner.session.project_file import (
+    ProjectFile,
+    file_sha256,
+    lock_path,
+    owned_files,
+    save_project,
+)
+from aligner.session.project_lock import ProjectLock, ProjectLocked
 from aligner.session.workspace import Workspace, open_pair
 
 
@@ -45,8 +59,37 @@ class PairSession:
         """Why the last save failed (the corrections exist only in memory), or None."""
         self.glossary = GlossaryCache()
         """The glossary of the current pairs, shared by the glossary pane and the term picker."""
+        self.read_only: str | None = None
+        """Why this session may not edit (another session holds the pair), or None."""
+        self.notices: list[str] = []
+        """What saving had to move aside, for the user; taken by the shell with ``take_notices``."""
+        self._lock: ProjectLock | None = None
+        self._disk_sha: str | None = None
+        if self.project_path is not None:
+            try:
+                self._lock = ProjectLock.acquire(lock_path(self.project_path), f"the corrections of {self._names()}")
+            except ProjectLocked as err:
+                self.read_only = str(err)
+            self._disk_sha = file_sha256(self.project_path)
         self._save_lock = threading.Lock()
         self._saver = AutoSaver(self.save_result, on_saved)
+
+    def _names(self) -> str:
+        ws = self.workspace
+        return " + ".join(Path(d.path).name if d.path else "(text)" for d in (ws.ko, ws.en))
+
+    def _check_writable(self) -> None:
+        if self.read_only is not None:
+            raise AlignerError(self.read_only)
+
+    def owned_files(self) -> tuple[tuple[Path, str], ...]:
+        """The files an export must never replace: both documents, the project file and its backup."""
+        ws = self.workspace
+        return owned_files(ws.ko.path, ws.en.path, self.project_path)
+
+    def take_notices(self) -> list[str]:
+        notices, self.notices = self.notices, []
+        return notices
 
     @property
     def beads(self) -> tuple[Bead, ...]:
@@ -59,6 +102,7 @@ class PairSession:
 
     def apply(self, op: EditOp) -> bool:
         """Run an edit; False if it changed nothing.  Raises AlignerError (one line) if refused."""
+        self._check_writable()
         before = self.beads
         after = self.history.apply(op)
         if after == before:
@@ -67,9 +111,11 @@ class PairSession:
         return True
 
     def undo(self) -> None:
+        self._check_writable()
         self._set(self.history.undo())
 
     def redo(self) -> None:
+        self._check_writable()
         self._set(self.history.redo())
 
     def replace_beads(self, beads: Sequence[Bead]) -> bool:
@@ -98,17 +144,21 @@ class PairSession:
     # ------------------------------------------------------------------ saving
 
     def save(self) -> Path | None:
-        """Save the corrections now, atomically; raises AlignerError (one line) if it cannot."""
-        if self.project_path is None:
+        """Save the corrections now, atomically; raises AlignerError (one line) if it cannot.
+
+        A read-only session has nothing of its own to save: it writes nothing and returns None.
+        """
+        if self.project_path is None or self.read_only is not None:
             return None
         with self._save_lock:  # the autosaver's thread and an explicit save never interleave
             ws = self.workspace
             project = ProjectFile.from_documents(ws.ko, ws.en, ws.alignment.beads, ws.alignment.model)
             try:
-                save_project(self.project_path, project)
+                saved = save_project(self.project_path, project, expected_sha256=self._disk_sha, notices=self.notices)
             except AlignerError as err:
                 self.save_error = str(err)
                 raise
+            self._disk_sha = hashlib.sha256(saved.to_bytes()).hexdigest()
             self.save_error = None
             return self.project_path
 
@@ -129,8 +179,12 @@ class PairSession:
         return self._saver.flush()
 
     def close(self) -> None:
-        """Flush any pending save and stop the autosaver."""
-        self._saver.close()
+        """Flush any pending save, stop the autosaver and let another session edit the pair."""
+        try:
+            self._saver.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
 
     # ------------------------------------------------------------------ review
 

@@ -199,6 +199,7 @@ class AlignerApp(EditingApp):
         self.status.idle()
         self.reader.show_alignment(message.workspace.alignment, cursor=0)
         self.refresh_status()
+        self.announce_session()
         for notice in message.notices:
             self.notify(notice.splitlines()[0] if notice else notice, severity="warning", timeout=8)
         self.refresh_bindings()

@@ -126,7 +126,9 @@ class EditingApp(App[int]):
             text.append(f" · #{i + 1} {b.shape} {b.confidence:.2f}")
             if b.confirmed:
                 text.append(" ✓", style="bold green")
-        if self.session is not None and self.session.save_error is not None:
+        if self.session is not None and self.session.read_only is not None:  # first: never cut off
+            text = Text.assemble(("read-only (open elsewhere)", "bold yellow"), " · ", text)
+        elif self.session is not None and self.session.save_error is not None:
             text.append(" · not saved", style="bold red")
         self.status.show(text)
 
@@ -186,6 +188,18 @@ class EditingApp(App[int]):
             self.session.request_save()  # debounced, written on the session's timer thread
         self.prepare_search(self.workspace)
 
+    def announce_session(self) -> None:
+        """Tell the user once when the pair opened read-only (another session is editing it)."""
+        if self.session is not None and self.session.read_only is not None:
+            self.notify(self.session.read_only, title="read-only", severity="warning", timeout=12)
+
+    def _refused_read_only(self) -> bool:
+        """True (and the one-line reason shown) when this session may not edit."""
+        if self.session is not None and self.session.read_only is not None:
+            self.notify(self.session.read_only, severity="error", timeout=6)
+            return True
+        return False
+
     def saved_in_background(self, result: SaveResult) -> None:
         """The session's autosaver finished (called on its thread)."""
         self.post_message(SaveDone(result))
@@ -193,6 +207,8 @@ class EditingApp(App[int]):
     def on_save_done(self, message: SaveDone) -> None:
         """Say what a save did; on failure the corrections stay in memory (the file is untouched)."""
         result = message.result
+        for notice in self.session.take_notices() if self.session is not None else ():
+            self.notify(notice, severity="warning", timeout=12)  # a file moved aside: say where
         if result.error is not None:
             self.notify(f"corrections not saved: {result.error}", severity="error", timeout=10)
         else:
@@ -216,7 +232,7 @@ class EditingApp(App[int]):
 
     def action_save(self) -> None:
         """Save now: after a failed autosave, retry once the disk or folder is fixed."""
-        if self.session is None:
+        if self.session is None or self._refused_read_only():
             return
         if self.session.project_path is None:
             self.notify("nothing to save to: this pair has no project file (export it instead)", timeout=6)
@@ -304,7 +320,7 @@ class EditingApp(App[int]):
             self.notify("pair confirmed" if value else "pair unconfirmed", timeout=2)
 
     def action_confirm_high(self) -> None:
-        if self.session is None:
+        if self.session is None or self._refused_read_only():
             return
         count = self.session.confirm_high()
         if count:
@@ -332,7 +348,7 @@ class EditingApp(App[int]):
 
     def action_split(self) -> None:
         ws = self.workspace
-        if ws is None or not ws.alignment.beads:
+        if ws is None or not ws.alignment.beads or self._refused_read_only():
             return
         i = self.reader.cursor
         bead = ws.alignment.beads[i]
@@ -348,7 +364,7 @@ class EditingApp(App[int]):
 
     def action_no_counterpart(self) -> None:
         ws = self.workspace
-        if ws is None or not ws.alignment.beads:
+        if ws is None or not ws.alignment.beads or self._refused_read_only():
             return
         i = self.reader.cursor
 
@@ -397,7 +413,8 @@ class EditingApp(App[int]):
             if message:
                 self.notify(message, timeout=6)
 
-        self.push_screen(ExportScreen(ws.alignment), done)
+        owned = self.session.owned_files() if self.session is not None else ()
+        self.push_screen(ExportScreen(ws.alignment, owned=owned), done)
 
     def action_glossary(self) -> None:
         """Open the glossary (learned term pairs); a search match, if shown, is the starting term."""
@@ -416,7 +433,7 @@ class EditingApp(App[int]):
         self.push_screen(GlossaryScreen(self.workspace, initial_term=term, glossary=self._glossary()), done)
 
     def action_realign(self) -> None:
-        if self.workspace is None:
+        if self.workspace is None or self._refused_read_only():
             return
         self.status.progress("realigning", 0, 0)
         self.run_realign(self.workspace)

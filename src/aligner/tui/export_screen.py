@@ -1,7 +1,14 @@
-"""Export dialog: pick a format and a path; failures show as one line in the dialog."""
+"""Export dialog: pick a format and a path; failures show as one line in the dialog.
+
+The path starts in the documents' folder and is shown in full.  The input
+documents, the project file and its backup are refused; any other existing
+file is replaced only after a second press of Export (the dialog says so
+first).  Writing goes through ``aligner.core.output_guard``.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,24 +21,30 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from aligner.core.errors import AlignerError
+from aligner.core.output_guard import Protected, check_output_path
 from aligner.core.values import Alignment
 from aligner.export.formats import ExportFormat, export, write_export
 
 
 def default_export_path(alignment: Alignment, fmt: str) -> str:
+    """``<ko-stem>.<en-stem>.<ext>`` in the Korean document's folder (the current one when
+    that cannot be written to), as a full path."""
     stems = [Path(d.path).stem for d in (alignment.source, alignment.target) if d.path]
     name = ".".join(stems) if stems else "alignment"
-    return f"{name}{ExportFormat(fmt).extension}"
+    folder = Path(alignment.source.path).parent if alignment.source.path else Path.cwd()
+    if not os.access(folder, os.W_OK | os.X_OK):
+        folder = Path.cwd()
+    return str(folder.absolute() / f"{name}{ExportFormat(fmt).extension}")
 
 
-def export_to(alignment: Alignment, fmt: str, path: str) -> str:
+def export_to(alignment: Alignment, fmt: str, path: str, owned: Protected = ()) -> str:
     """Write the export; returns a one-line success message, raises AlignerError with a one-line reason."""
     if not path.strip():
         raise AlignerError("give a file name to export to")
     target = Path(path).expanduser()
     text = export(alignment, fmt)
     try:
-        write_export(target, text)
+        write_export(target, text, owned)
     except AlignerError:
         raise
     except OSError as err:
@@ -47,10 +60,12 @@ class ExportScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel export")]
 
-    def __init__(self, alignment: Alignment, fmt: str = "tmx") -> None:
+    def __init__(self, alignment: Alignment, fmt: str = "tmx", owned: Protected = ()) -> None:
         super().__init__()
         self.alignment = alignment
         self.fmt = fmt if fmt in set(ExportFormat) else ExportFormat.TMX.value
+        self.owned = tuple(owned)
+        self._replace: Path | None = None  # the existing file the user agreed to replace
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -77,14 +92,31 @@ class ExportScreen(ModalScreen[str | None]):
         if path.value.endswith(ExportFormat(old).extension):
             path.value = path.value[: -len(ExportFormat(old).extension)] + ExportFormat(self.fmt).extension
 
+    def _say(self, message: str) -> None:
+        self.query_one("#export-error", Static).update(Text(message.splitlines()[0] if message else "failed"))
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self) -> None:
+        if self._replace is not None:
+            self._replace = None
+            self.query_one("#export-ok", Button).label = "Export"
+            self._say(" ")
+
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-ok")
     def action_export(self) -> None:
         path = self.query_one("#export-path", Input).value
         try:
-            message = export_to(self.alignment, self.fmt, path)
+            if path.strip():
+                target = check_output_path(Path(path).expanduser(), self.owned)
+                if target.exists and not target.stream and self._replace != target.path:
+                    self._replace = target.path
+                    self.query_one("#export-ok", Button).label = "Replace"
+                    self._say(f"{target.path} already exists: press Replace (or Enter) to replace it")
+                    return
+            message = export_to(self.alignment, self.fmt, path, self.owned)
         except AlignerError as err:
-            self.query_one("#export-error", Static).update(Text(str(err).splitlines()[0] if str(err) else "failed"))
+            self._say(str(err))
             return
         self.dismiss(message)
 
