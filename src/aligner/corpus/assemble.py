@@ -9,6 +9,7 @@ realignment; a bead the user confirmed always passes ``min_confidence``.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,10 +75,15 @@ class DocReport:
         ]
 
 
+def _relative(corpus: Corpus, message: str) -> str:
+    """Messages name files relative to the corpus root, so reports do not depend on where it lies."""
+    return message.replace(f"{corpus.root}{os.sep}", "") if corpus.root is not None else message
+
+
 def report_for(entry: CorpusEntry, corpus: Corpus, result: dict[str, Any], kept: Sequence[dict[str, Any]]) -> DocReport:
     ko, en = corpus.display(entry.ko), corpus.display(entry.en)
     if result.get("status") != "ok":
-        return DocReport(entry.id, ko, en, "failed", warnings=(str(result.get("error", "failed")),))
+        return DocReport(entry.id, ko, en, "failed", warnings=(_relative(corpus, str(result.get("error", "failed"))),))
     units = result["units"]
     matches = [u["confidence"] for u in units if u["kind"] == BeadKind.MATCH.value]
     return DocReport(
@@ -90,7 +96,7 @@ def report_for(entry: CorpusEntry, corpus: Corpus, result: dict[str, Any], kept:
         mean_confidence=sum(matches) / len(matches) if matches else None,
         units=len(kept),
         tm_units=sum(1 for u in kept if u["kind"] == BeadKind.MATCH.value),
-        warnings=tuple(result.get("warnings", ())),
+        warnings=tuple(_relative(corpus, w) for w in result.get("warnings", ())),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, BeadKind, Document
 
 RESULT_FORMAT = 1
+_PLAIN_RESTORE = re.compile(r"restored \d+ beads \(\d+ confirmed\)")
+"""The project file's note for a clean restore: no news (the report counts confirmed beads),
+and left out so a pair restored from its own project file reports as when it was aligned."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def run_job(job: DocJob) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         ws = open_pair(job.ko, job.en, model=job.model, presplit=job.presplit, use_project=True)
-        warnings = [*ws.notices, *ws.alignment.warnings]
+        warnings = [n for n in ws.notices if not _PLAIN_RESTORE.fullmatch(n)] + list(ws.alignment.warnings)
         path = ws.project_path
         if job.write_project and (path is None or not path.exists()):
             try:
