@@ -10,6 +10,9 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from aligner.core.values import Bead
 from tests.conftest import GOLD, TMX_DTD
@@ -74,7 +77,7 @@ def report_rows(out: Path) -> list[dict[str, str]]:
     return [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
 
 
-def jsonl(out: Path) -> list[dict[str, object]]:
+def jsonl(out: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
@@ -104,8 +107,8 @@ def check_units(out: Path) -> list[dict[str, str]]:
         mine = [u for u in units if u["doc"] == r["id"]]
         assert len(mine) == int(r["units"])
         if r["status"] == "ok" and int(r["units"]) == int(r["beads"]):
-            assert [i for u in mine for i in u["ko_ids"]] == list(range(int(r["ko_sentences"])))  # type: ignore[attr-defined]
-            assert [j for u in mine for j in u["en_ids"]] == list(range(int(r["en_sentences"])))  # type: ignore[attr-defined]
+            assert [i for u in mine for i in u["ko_ids"]] == list(range(int(r["ko_sentences"])))
+            assert [j for u in mine for j in u["en_ids"]] == list(range(int(r["en_sentences"])))
     assert assert_valid_tmx(out / "corpus.tmx") == sum(int(r["tm_units"]) for r in rows)
     return rows
 
@@ -144,7 +147,7 @@ def test_folder_corpus_tmx_jsonl_report_unpaired_and_failure(tmp_path: Path) -> 
     filtered = check_units(out)
     units = jsonl(out)
     assert units and all(u["type"] not in ("1-0", "0-1") for u in units)
-    assert all(u["confidence"] >= 0.9 or u["confirmed"] for u in units)  # type: ignore[operator]
+    assert all(u["confidence"] >= 0.9 or u["confirmed"] for u in units)
     assert sum(int(r["units"]) for r in filtered) < sum(int(r["units"]) for r in rows)
 
 
@@ -188,9 +191,10 @@ def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_output(tmp_path: Path
     check_units(out)
 
 
-def test_manifest_confirmed_beads_in_project_files_are_respected(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_manifest_and_confirmed_beads_in_project_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dataclasses import replace
 
+    from aligner.session.project_file import ProjectFile, save_project
     from aligner.session.workspace import open_pair
 
     docs = tmp_path / "docs"
@@ -215,9 +219,10 @@ def test_manifest_confirmed_beads_in_project_files_are_respected(tmp_path: Path,
     # the user corrects the first pair in the reader: confirms bead 0, which the project file keeps
     monkeypatch.setenv("ALIGNER_CACHE_DIR", str(cache))
     ws = open_pair(docs / "doc000.ko.txt", docs / "doc000.en.txt")
+    assert ws.project_path is not None and ws.project_path.exists()  # the one the corpus run wrote
     beads = list(ws.alignment.beads)
     beads[0] = replace(beads[0], confirmed=True, confidence=1.0)
-    ws.with_beads(beads).save()
+    save_project(ws.project_path, ProjectFile.from_documents(ws.ko, ws.en, beads, model=ws.alignment.model))
 
     res = run_corpus(str(manifest), "-o", str(out), "-q", cache=cache)
     assert res.returncode == 3, res.stderr

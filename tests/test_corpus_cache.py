@@ -40,7 +40,7 @@ def test_a_cache_locked_by_another_process_is_waited_for_not_rebuilt(tmp_path: P
     assert rows == [("kept",), ("theirs",)]  # nothing deleted
 
 
-def _hammer(path: str, worker: int, rounds: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _hammer(path: str, worker: int, rounds: int, queue: multiprocessing.Queue) -> None:
     cache = EmbeddingCache(Path(path), DIM)
     wrong = 0
     for r in range(rounds):

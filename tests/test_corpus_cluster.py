@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,7 +80,7 @@ def test_cluster_run_matches_the_local_run(tmp_path: Path, dask_cluster: str) ->
     assert outputs(tmp_path / "out-cluster") == outputs(tmp_path / "out-local")
     check_units(tmp_path / "out-cluster")
 
-    def state(dask_worker) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
+    def state(dask_worker: Any) -> tuple[int, bool]:
         from aligner.embed import encoders
 
         return dask_worker.state.executed_count, bool(encoders._loaded)

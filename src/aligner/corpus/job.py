@@ -15,10 +15,13 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, BeadKind, Document
+
+if TYPE_CHECKING:
+    from aligner.session.workspace import Workspace
 
 RESULT_FORMAT = 1
 _PLAIN_RESTORE = re.compile(r"restored \d+ beads \(\d+ confirmed\)")
@@ -87,6 +90,15 @@ def _unit(position: int, bead: Bead, ko: Document, en: Document) -> dict[str, An
     return unit
 
 
+def save_new_project(ws: Workspace) -> Path:
+    """The pair's project file, where the reader looks for it (never over an existing one)."""
+    from aligner.session.project_file import ProjectFile, default_project_path, save_project
+
+    path = ws.project_path or default_project_path(ws.ko.path or "ko.txt", ws.en.path or "en.txt")
+    save_project(path, ProjectFile.from_documents(ws.ko, ws.en, ws.alignment.beads, model=ws.alignment.model))
+    return path
+
+
 def run_job(job: DocJob) -> dict[str, Any]:
     """Align one pair; a dict with the units, counts and warnings, or the failure."""
     from aligner.session.workspace import open_pair
@@ -95,10 +107,9 @@ def run_job(job: DocJob) -> dict[str, Any]:
     try:
         ws = open_pair(job.ko, job.en, model=job.model, presplit=job.presplit, use_project=True)
         warnings = [n for n in ws.notices if not _PLAIN_RESTORE.fullmatch(n)] + list(ws.alignment.warnings)
-        path = ws.project_path
-        if job.write_project and (path is None or not path.exists()):
+        if job.write_project and (ws.project_path is None or not ws.project_path.exists()):
             try:
-                ws.save()
+                save_new_project(ws)
             except AlignerError as err:
                 warnings.append(f"could not write the project file: {err}")
         beads = ws.alignment.beads
