@@ -65,6 +65,7 @@ def _stages(corpus: Path, work: Path) -> dict[str, float]:
     """One pass over the corpus in this process, cold caches: where a document's time goes."""
     os.environ["ALIGNER_CACHE_DIR"] = str(work / "cache-stages")
     from aligner.align.documents import align_documents
+    from aligner.corpus.manifest import load_corpus
     from aligner.embed.vector_cache import cached_encoder
     from aligner.session.workspace import load_pair
 
@@ -72,9 +73,9 @@ def _stages(corpus: Path, work: Path) -> dict[str, float]:
     encoder = cached_encoder()
     encoder.load()
     out = {"model load": time.perf_counter() - t, "read + segment": 0.0, "embed": 0.0, "align": 0.0}
-    for ko_path in sorted(corpus.glob("*.ko.txt")):
+    for entry in load_corpus(corpus).entries:
         t = time.perf_counter()
-        ko, en = load_pair(ko_path, ko_path.with_name(ko_path.name.replace(".ko.", ".en.")))
+        ko, en = load_pair(entry.ko, entry.en)
         out["read + segment"] += time.perf_counter() - t
         t = time.perf_counter()
         encoder.encode(ko.texts)
@@ -107,7 +108,8 @@ def main() -> int:
     lines = [
         "## Corpus mode",
         "",
-        f"{int(first['docs'])} document pairs cut from the KIEP gold ({int(first['sentences'])} sentences, "
+        f"{int(first['docs'])} document pairs (Korean .txt, English alternately .txt and .md) cut from the "
+        f"KIEP gold ({int(first['sentences'])} sentences, "
         f"{int(first['pairs'])} TM units), `aligner corpus` end to end in a fresh process and cache "
         f"(start-up, model load per worker and, for Dask, starting the cluster included). "
         f"Identical TMX from every configuration: {'yes' if same else 'NO'}.",

@@ -25,8 +25,9 @@ def gold_beads() -> list[Bead]:
     return [Bead.parse(line) for line in (GOLD / "gold.align").read_text(encoding="utf-8").splitlines() if line]
 
 
-def make_corpus(folder: Path, n_docs: int, beads_per_doc: int, stride: int | None = None) -> list[str]:
-    """Pairs ``docNN.ko.txt``/``docNN.en.txt`` cut from the KIEP gold at bead boundaries.
+def make_corpus(folder: Path, n_docs: int, beads_per_doc: int, stride: int | None = None,
+                en_formats: Sequence[str] = ("txt", "md")) -> list[str]:
+    """Pairs ``docNNN.ko.txt``/``docNNN.en.{txt,md}`` cut from the KIEP gold at bead boundaries.
 
     Each document holds ``beads_per_doc`` consecutive gold beads (windows start every
     ``stride`` beads, wrapping around), written as paragraphs of three beads, so the
@@ -48,8 +49,11 @@ def make_corpus(folder: Path, n_docs: int, beads_per_doc: int, stride: int | Non
                 if text:
                     paragraphs[lang].append(text)
         name = f"doc{d:03d}"
+        ext = {"ko": "txt", "en": en_formats[d % len(en_formats)]}
+        if ext["en"] == "md":
+            paragraphs["en"].insert(0, f"# Summary, part {d + 1}")
         for lang in ("ko", "en"):
-            (folder / f"{name}.{lang}.txt").write_text("\n\n".join(paragraphs[lang]) + "\n", encoding="utf-8")
+            (folder / f"{name}.{lang}.{ext[lang]}").write_text("\n\n".join(paragraphs[lang]) + "\n", encoding="utf-8")
         ids.append(name)
     return ids
 
@@ -138,7 +142,9 @@ def test_folder_corpus_tmx_jsonl_report_unpaired_and_failure(tmp_path: Path) -> 
     # project files where the reader finds them, one per aligned pair
     from aligner.session.project_file import find_project
 
-    assert all(find_project(src / f"{i}.ko.txt", src / f"{i}.en.txt") is not None for i in ids)
+    en_files = sorted(p for p in src.glob("doc*.en.*") if not p.name.endswith(".aligner.json"))
+    assert {p.suffix for p in en_files} == {".txt", ".md"}
+    assert all(find_project(src / f"{p.name.split('.')[0]}.ko.txt", p) is not None for p in en_files)
 
     # filters apply at assembly: the rerun reuses every aligned document
     res = run_corpus(str(src), "-o", str(out), "--min-confidence", "0.9", "--drop-omissions", cache=tmp_path / "cache")
@@ -203,7 +209,7 @@ def test_manifest_and_confirmed_beads_in_project_files(tmp_path: Path, monkeypat
     manifest.write_text(
         "ko\ten\tid\n# two reports and one whose English file is missing\n"
         "docs/doc000.ko.txt\tdocs/doc000.en.txt\tfirst\n"
-        "docs/doc001.ko.txt\tdocs/doc001.en.txt\n"
+        "docs/doc001.ko.txt\tdocs/doc001.en.md\n"
         "docs/doc001.ko.txt\tdocs/missing.en.txt\tbroken\n",
         encoding="utf-8",
     )
@@ -218,7 +224,7 @@ def test_manifest_and_confirmed_beads_in_project_files(tmp_path: Path, monkeypat
 
     # the user corrects the first pair in the reader: confirms bead 0, which the project file keeps
     monkeypatch.setenv("ALIGNER_CACHE_DIR", str(cache))
-    ws = open_pair(docs / "doc000.ko.txt", docs / "doc000.en.txt")
+    ws = open_pair(docs / "doc000.ko.txt", docs / "doc000.en.txt")  # as the reader opens it
     assert ws.project_path is not None and ws.project_path.exists()  # the one the corpus run wrote
     beads = list(ws.alignment.beads)
     beads[0] = replace(beads[0], confirmed=True, confidence=1.0)
