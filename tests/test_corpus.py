@@ -255,3 +255,18 @@ def test_refuses_an_output_that_is_an_input_or_holds_other_files(tmp_path: Path)
     assert {p: p.read_bytes() for p in src.iterdir()} == before
     assert manifest.read_text(encoding="utf-8").startswith("in/doc000")
     assert [p.name for p in other.iterdir()] == ["thesis.docx"]
+
+
+def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(tmp_path: Path) -> None:
+    import fcntl
+
+    src = tmp_path / "in"
+    make_corpus(src, 1, 6)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "aligner-corpus.json").write_text("{}\n", encoding="utf-8")  # an earlier run's folder
+    with (out / ".aligner-corpus.lock").open("a+b") as held:  # the first run holds the lock
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        res = run_corpus(str(src), "-o", str(out), cache=tmp_path / "cache")
+    assert res.returncode == 1 and "another aligner corpus run is writing to" in res.stderr, res.stderr
+    assert not (out / "parts").exists() or not any((out / "parts").iterdir())

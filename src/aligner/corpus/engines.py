@@ -63,25 +63,25 @@ class LocalEngine:
         if not jobs:
             return
         workers = max(1, min(self.workers, len(jobs)))
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=get_context("spawn"),  # no fork of a process with live threads
             initializer=init_worker,
             initargs=(self.model, os.getpid()),
-        ) as pool:
+        )
+        try:
             futures: dict[Future[dict[str, Any]], DocJob] = {pool.submit(run_job, job): job for job in jobs}
-            try:
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        result = _lost("a worker process died (out of memory?); run again to retry this document")
-                    on_result(job, result)
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    result = _lost("a worker process died (out of memory?); run again to retry this document")
+                on_result(job, result)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: stop now, the parts so far are kept
+            raise
+        pool.shutdown(wait=True)
 
 
 @dataclass(frozen=True)

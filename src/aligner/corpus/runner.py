@@ -7,7 +7,10 @@ the documents that were in flight and never duplicates or loses a unit.
 
 from __future__ import annotations
 
+import fcntl
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,6 +23,7 @@ from aligner.corpus.job import DocJob
 from aligner.corpus.manifest import Corpus, CorpusEntry, load_corpus
 from aligner.corpus.parts import PARTS_DIR, Part, fingerprint, reusable, write_part
 
+LOCK = ".aligner-corpus.lock"
 MARKER = "aligner-corpus.json"
 """Marks a folder as a corpus output (so a rerun may replace its files)."""
 
@@ -84,14 +88,30 @@ def _job(entry: CorpusEntry, options: CorpusOptions) -> DocJob:
                   options.model, options.presplit, options.write_projects)
 
 
+@contextmanager
+def _only_run(out: Path) -> Iterator[None]:
+    """One run per output folder at a time (the lock goes with the process, kill -9 included)."""
+    with (out / LOCK).open("a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise InputError(f"another aligner corpus run is writing to {out}; wait for it or stop it") from None
+        yield
+
+
 def run_corpus(options: CorpusOptions, events: Events | None = None) -> CorpusRun:
-    events = events or NoEvents()
     out = options.out.absolute()
     corpus = load_corpus(options.input, exclude=out)
     check_output(out, corpus, options.input)
-    (out / PARTS_DIR).mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     marker = {"format": 1, "input": str(options.input.absolute()), "model": options.model}
-    atomic_write_text(out / MARKER, json.dumps(marker, ensure_ascii=False, indent=1) + "\n")
+    atomic_write_text(out / MARKER, json.dumps(marker, ensure_ascii=False, indent=1) + "\n")  # first: ours now
+    with _only_run(out):
+        (out / PARTS_DIR).mkdir(exist_ok=True)
+        return _run(options, corpus, out, events or NoEvents())
+
+
+def _run(options: CorpusOptions, corpus: Corpus, out: Path, events: Events) -> CorpusRun:
 
     jobs = [_job(e, options) for e in corpus.entries]
     prints = {job.id: fingerprint(job) for job in jobs}
