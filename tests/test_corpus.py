@@ -124,6 +124,11 @@ def test_folder_corpus_tmx_jsonl_report_unpaired_and_failure(tmp_path: Path) -> 
     (src / "lonely.ko.txt").write_text("짝이 없는 문서입니다.\n", encoding="utf-8")
     (src / "empty.ko.txt").write_text(" \n\n", encoding="utf-8")
     (src / "empty.en.txt").write_text("An English text whose Korean side is empty.\n", encoding="utf-8")
+    legacy = src / "doc001.ko.txt"  # a Korean file saved in the old Windows code page
+    legacy.write_bytes(legacy.read_text(encoding="utf-8").encode("cp949", errors="replace"))
+    (src / "mismatch.ko.txt").write_bytes((src / "doc000.ko.txt").read_bytes())  # not translations
+    (src / "mismatch.en.txt").write_bytes((src / "doc004.en.txt").read_bytes())
+    ids.append("mismatch")
     out = tmp_path / "tm"
     res = run_corpus(str(src), "-o", str(out), cache=tmp_path / "cache")
     assert res.returncode == 3, res.stderr  # done, with a failed document
@@ -132,7 +137,10 @@ def test_folder_corpus_tmx_jsonl_report_unpaired_and_failure(tmp_path: Path) -> 
     failed = [r for r in rows if r["status"] != "ok"]
     assert [r["id"] for r in failed] == ["empty"] and "empty" in failed[0]["warnings"]
     ok = [r for r in rows if r["status"] == "ok"]
-    assert all(int(r["beads"]) > 0 and float(r["mean_confidence"]) > 0.5 for r in ok)
+    assert all(int(r["beads"]) > 0 for r in ok)
+    warned = {r["id"]: r["warnings"] for r in ok if r["warnings"]}
+    assert set(warned) == {"doc001", "mismatch"}, warned
+    assert "decoded as cp949" in warned["doc001"] and "not be translations" in warned["mismatch"]
     assert sum(int(r["omissions"]) for r in ok) > 0  # the gold has Korean sentences the summary leaves out
     unpaired = (out / "unpaired.tsv").read_text(encoding="utf-8")
     assert "notes.txt\t" in unpaired and "lonely.ko.txt\t" in unpaired and "doc000" not in unpaired
@@ -149,7 +157,7 @@ def test_folder_corpus_tmx_jsonl_report_unpaired_and_failure(tmp_path: Path) -> 
     # filters apply at assembly: the rerun reuses every aligned document
     res = run_corpus(str(src), "-o", str(out), "--min-confidence", "0.9", "--drop-omissions", cache=tmp_path / "cache")
     assert res.returncode == 3, res.stderr
-    assert "6 documents reused" in res.stderr
+    assert f"{len(ids)} documents reused" in res.stderr
     filtered = check_units(out)
     units = jsonl(out)
     assert units and all(u["type"] not in ("1-0", "0-1") for u in units)
