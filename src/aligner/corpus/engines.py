@@ -22,7 +22,7 @@ from multiprocessing import get_context
 from typing import Any, Protocol
 
 from aligner.core.errors import AlignerError
-from aligner.corpus.job import DocJob, init_worker, run_job, warm
+from aligner.corpus.job import RESULT_FORMAT, DocJob, init_worker, run_job, warm
 
 OnResult = Callable[[DocJob, dict[str, Any]], None]
 ENGINES = ("local", "dask")
@@ -40,7 +40,7 @@ class Engine(Protocol):
 
 
 def _lost(error: str) -> dict[str, Any]:
-    return {"format": 1, "status": "failed", "error": error, "project": None, "seconds": 0.0}
+    return {"format": RESULT_FORMAT, "status": "failed", "error": error, "project": None, "seconds": 0.0}
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,13 @@ class DaskEngine:
         except OSError as err:
             raise AlignerError(f"cannot reach the Dask scheduler at {self.address}: {err}") from None
         try:
-            client.run(warm, self.model)  # every worker loads the encoder now, once
+            try:
+                client.run(warm, self.model)  # every worker loads the encoder now, once
+            except Exception as err:  # noqa: BLE001 - whatever the workers lack, say so in one line
+                raise AlignerError(
+                    f"the Dask workers cannot load aligner and its model ({type(err).__name__}: {err}); "
+                    "install aligner on every worker"
+                ) from None
             futures = {client.submit(run_job, job, pure=False): job for job in jobs}
             for future in dask_completed(list(futures)):
                 job = futures[future]

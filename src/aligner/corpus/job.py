@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aligner.core.errors import AlignerError
-from aligner.core.values import Bead, BeadKind, Document
+from aligner.core.values import Bead, Document
 
 if TYPE_CHECKING:
     from aligner.session.workspace import Workspace
@@ -139,10 +139,6 @@ def _failed(job: DocJob, error: str, started: float) -> dict[str, Any]:
         "project": project_digest(job.ko, job.en),
         "seconds": time.perf_counter() - started,
     }
-
-
-def omissions(units: list[dict[str, Any]]) -> int:
-    return sum(1 for u in units if u["kind"] != BeadKind.MATCH.value)
 
 
 # ---------------------------------------------------------------- worker set-up
