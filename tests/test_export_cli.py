@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from aligner.session.edits import confirm, merge_with_next
@@ -13,6 +14,8 @@ from aligner.session.workspace import open_pair
 
 from .conftest import DATA, TMX_DTD
 from .test_cli import run
+
+pytestmark = pytest.mark.slow  # real subprocesses / large inputs: `make test-fast` leaves them out
 
 
 def test_tmx_export_of_the_sample_is_valid_and_readable(tmp_path: Path) -> None:
