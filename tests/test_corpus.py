@@ -17,6 +17,8 @@ import pytest
 from aligner.core.values import Bead
 from tests.conftest import GOLD, TMX_DTD
 
+pytestmark = pytest.mark.slow  # real CLI subprocesses with the real model (and a kill -9)
+
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUTS = ("corpus.tmx", "corpus.jsonl", "report.tsv", "unpaired.tsv")
 

@@ -9,6 +9,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from aligner.embed.vector_cache import EmbeddingCache
 
@@ -20,6 +21,7 @@ def _vec(key: str) -> np.ndarray:
     return rng.standard_normal(DIM).astype(np.float32)
 
 
+@pytest.mark.slow  # holds the lock for 6 s
 def test_a_cache_locked_by_another_process_is_waited_for_not_rebuilt(tmp_path: Path) -> None:
     path = tmp_path / "model.sqlite"
     cache = EmbeddingCache(path, DIM)
