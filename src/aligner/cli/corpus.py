@@ -99,10 +99,12 @@ def summary_table(reports: tuple[DocReport, ...]) -> Table:
         str(sum(r.beads for r in ok)), str(sum(r.omissions for r in ok)),
         f"{sum(confs) / len(confs):.3f}" if confs else "", str(sum(r.units for r in ok)), "",
     )
-    for name, total in zip(("document", "status", "ko", "en", "beads", "omissions", "mean conf", "units", "warnings"),
+    for name, total in zip(("document", "status", "ko", "en", "beads", "omitted", "conf", "units", "warnings"),
                            totals, strict=True):
-        justify = "right" if name not in ("document", "status", "warnings") else "left"
-        table.add_column(name, footer=total, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        if name in ("document", "warnings"):
+            table.add_column(name, footer=total, overflow="fold", ratio=1 if name == "document" else 2)
+        else:
+            table.add_column(name, footer=total, justify="left" if name == "status" else "right", no_wrap=True)
     for r in shown:
         conf = "" if r.mean_confidence is None else f"{r.mean_confidence:.3f}"
         style = "red" if r.status != "ok" else ("yellow" if r.warnings else "")
