@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from aligner.core.values import Lang
 from aligner.glossary.build import TermPair, concordance
+from aligner.glossary.termhood import TermKind
 from aligner.session.workspace import Workspace
 from aligner.tui import glossary_screen
 from aligner.tui.glossary_screen import GlossaryScreen, kwic_text
@@ -37,9 +38,14 @@ def table_rows(screen: GlossaryScreen) -> list[tuple[str, str, int]]:
     table = screen.query_one("#glossary-table", DataTable)
     rows = []
     for i in range(table.row_count):
-        ko, en, freq, _conf = table.get_row_at(i)
+        ko, en, _kind, freq, _conf = table.get_row_at(i)
         rows.append((str(ko), str(en), int(str(freq))))
     return rows
+
+
+def table_kinds(screen: GlossaryScreen) -> list[str]:
+    table = screen.query_one("#glossary-table", DataTable)
+    return [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
 
 
 def concordance_texts(screen: GlossaryScreen) -> list[str]:
@@ -110,6 +116,31 @@ async def test_sorting_and_escape(kiep_workspace: Workspace) -> None:
         await pilot.pause()
         assert app.results == [None]
         assert not isinstance(app.screen, GlossaryScreen)
+
+
+async def test_the_kind_filter_lists_terms_names_or_general_words(kiep_workspace: Workspace) -> None:
+    screen = GlossaryScreen(kiep_workspace)
+    app = Host(screen)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        everything = table_rows(screen)
+        assert [(p.ko, p.en) for p in screen.pairs] == [(ko, en) for ko, en, _ in everything]  # the one ranking
+        assert set(table_kinds(screen)) == {"term", "name", "general"}
+        seen = []
+        for kind in ("term", "name", "general"):
+            await pilot.press("k")
+            await pilot.pause()
+            assert set(table_kinds(screen)) == {kind}
+            rows = table_rows(screen)
+            expected = [(p.ko, p.en) for p in screen.pairs if p.kind is TermKind(kind)]
+            assert [(ko, en) for ko, en, _ in rows] == expected  # same order, only that kind
+            title = str(screen.query_one("#glossary-title", Static).render())
+            assert f"{len(rows)} of {len(screen.pairs)} term pairs (" in title
+            seen += rows
+        assert sorted(seen) == sorted(everything)
+        await pilot.press("k")  # back to all
+        await pilot.pause()
+        assert table_rows(screen) == everything
 
 
 async def test_initial_term_shows_its_concordance_and_text_is_literal(kiep_workspace: Workspace) -> None:

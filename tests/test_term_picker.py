@@ -1,4 +1,4 @@
-"""The term picker ("l"): a word of the selected pair, or any typed phrase, opens its concordance.
+"""The term picker ("l"): a whole term or name of the selected pair, or any typed phrase, opens its concordance.
 
 Driven with Textual Pilot over the real pipeline on the bundled sample (real
 kiwipiepy term extraction, the real glossary and concordance).
@@ -10,14 +10,17 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
-from aligner.core.values import Alignment
-from aligner.glossary.candidates import english_mentions, korean_mentions
+from aligner.core.values import Alignment, Lang
+from aligner.glossary.build import TermPair
+from aligner.glossary.concordance import spans_of
+from aligner.glossary.termhood import TermKind
 from aligner.session.workspace import Workspace
 from aligner.tui.app import COMMANDS, AlignerApp, create_app
-from aligner.tui.glossary_screen import GlossaryScreen
+from aligner.tui.glossary_screen import GlossaryScreen, glossary_of
 from aligner.tui.help_screen import key_rows
 from aligner.tui.term_picker import TermPicker, filter_terms, norm, pair_terms
 
@@ -71,25 +74,48 @@ def rendered(widget: OptionList) -> str:
 # ---------------------------------------------------------------------- the candidates
 
 
-def test_pair_terms_lists_both_sides_once_korean_first(kiep_workspace: Workspace) -> None:
+@pytest.fixture(scope="module")
+def glossary(kiep_workspace: Workspace) -> list[TermPair]:
+    return glossary_of(kiep_workspace.alignment, kiep_workspace.encoder)
+
+
+def test_pair_terms_lists_whole_terms_and_names_once_korean_first(
+    kiep_workspace: Workspace, glossary: list[TermPair]
+) -> None:
     alignment = kiep_workspace.alignment
     index = min(beads_with_korean(alignment, "스마트시티"))
-    choices = pair_terms(alignment, index)
+    choices = pair_terms(alignment, index, glossary)
     texts = [c.text for c in choices]
-    keys = [norm(t) for t in texts]
-    assert len(keys) == len(set(keys))  # each spelling once
+    assert len({(c.lang, norm(c.text)) for c in choices}) == len(choices)  # each entry once
+    entries = {(p.ko, p.en): p for p in glossary}
     bead = alignment.beads[index]
-    for i in bead.src:  # every Korean compound (and part) the term extractor finds
-        assert {norm(m.surface) for m in korean_mentions(alignment.source.sentences[i].text)} <= set(keys)
-    for j in bead.tgt:  # every English noun phrase
-        assert {norm(m.surface) for m in english_mentions(alignment.target.sentences[j].text)} <= set(keys)
-    assert "스마트시티" in texts and "smart city" in texts
-    assert any(c.phrase for c in choices) and any(not c.phrase for c in choices)
-    hangul = [i for i, t in enumerate(texts) if re.search("[가-힣]", t)]
-    assert max(hangul) < texts.index("smart city")  # the Korean side comes first
-    assert [c.text for c in filter_terms(choices, "스마트 시티")] == ["스마트시티"]
-    assert filter_terms(choices, "smart")[0].text == "smart"  # the exact match first
-    assert all("smart" in c.text.lower() for c in filter_terms(choices, "SMART"))
+    ko = " ".join(alignment.source.sentences[i].text for i in bead.src)
+    en = " ".join(alignment.target.sentences[j].text for j in bead.tgt)
+    for c in choices:  # a glossary term or name, found on its side of this pair
+        pair = entries[(c.text, c.counterpart) if c.lang is Lang.KO else (c.counterpart, c.text)]
+        assert pair.kind in (TermKind.TERM, TermKind.NAME)
+        assert spans_of(ko if c.lang is Lang.KO else en, c.text, c.lang)
+    assert "스마트시티" in texts
+    assert not any(c.kind is TermKind.GENERAL for c in choices)
+    hangul = [i for i, c in enumerate(choices) if c.lang is Lang.KO]
+    assert hangul == list(range(len(hangul)))  # the Korean side comes first
+    # whole terms only: every offered Korean term occurs in the pair outside the longer ones offered
+    for c in choices:
+        for d in choices:
+            if c.lang is d.lang is Lang.KO and norm(c.text) != norm(d.text) and norm(c.text) in norm(d.text):
+                assert ko.replace(" ", "").count(norm(c.text)) > ko.replace(" ", "").count(norm(d.text))
+    assert filter_terms(choices, "스마트 시티")[0].text == "스마트시티"
+    assert filter_terms(choices, "smart city")[0].text == "스마트시티"  # the translation matches too
+
+
+def test_no_fragments_or_predicates_are_offered(kiep_workspace: Workspace, glossary: list[TermPair]) -> None:
+    """The pair that offered "대 중점" and "대하다" offers glossary terms only."""
+    alignment = kiep_workspace.alignment
+    index = min(beads_with_korean(alignment, "11대 중점"))
+    texts = [c.text for c in pair_terms(alignment, index, glossary)]
+    assert texts and not any(t.endswith("다") or t.startswith("대 ") for t in texts), texts
+    keys = {norm(p.ko) for p in glossary} | {norm(p.en) for p in glossary}
+    assert all(norm(t) in keys for t in texts)
 
 
 # ---------------------------------------------------------------------- in the reader
@@ -111,12 +137,13 @@ async def test_pick_a_term_of_the_pair_and_read_its_concordance(kiep_workspace: 
         assert isinstance(app.focused, Input) and app.focused.value == ""
         listing = picker.query_one("#term-list", OptionList)
         texts = option_texts(listing)
-        assert len(texts) == len(pair_terms(alignment, start)) > 20
-        assert any("스마트시티" in t for t in texts) and any("smart city" in t for t in texts)
+        glossary = glossary_of(alignment, kiep_workspace.encoder)
+        assert len(texts) == len(pair_terms(alignment, start, glossary)) >= 3
+        assert any("스마트시티" in t and "smart city" in t for t in texts)  # the term with its translation
 
-        await pilot.press(*"스마트시티")  # the filter narrows the list to the term itself
+        await pilot.press(*"스마트시티")  # the filter narrows the list to the term (first) and longer ones
         await pilot.pause()
-        assert picker.shown == ["스마트시티"]
+        assert picker.shown[0] == "스마트시티" and all("스마트시티" in t for t in picker.shown)
         assert listing.highlighted == 0
         await pilot.press("enter")
         await settle(pilot)
@@ -148,6 +175,61 @@ async def test_pick_a_term_of_the_pair_and_read_its_concordance(kiep_workspace: 
         await pilot.pause()
         assert len(app.screen_stack) == 1
         assert app.focused is app.reader
+
+
+async def test_the_picker_learns_the_glossary_when_none_is_there(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    from aligner.tui import glossary_screen
+
+    alignment = kiep_workspace.alignment
+    glossary_screen._cache.clear()
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TermPicker) and picker.ready
+        learned = glossary_screen.cached_glossary(alignment)
+        assert learned is not None and len(learned) > 100  # learned once, shared with the glossary pane
+        assert picker.choices == pair_terms(alignment, picker.index, learned)
+        assert picker.choices and "terms and names of this pair" in str(
+            picker.query_one("#term-count", Static).render()
+        )
+
+
+async def test_the_picked_term_is_opened_not_a_longer_one(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        alignment = alignment_of(app)
+        glossary = glossary_of(alignment, kiep_workspace.encoder)
+        assert any(p.ko != "인공지능" and "인공지능" in p.ko for p in glossary)  # longer terms exist
+        app.reader.move_cursor(min(beads_with_korean(alignment, "인공지능")))
+        await pilot.press("l")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, TermPicker)
+        await pilot.press(*"인공지능", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GlossaryScreen)
+        assert screen.concordance_term == "ko:인공지능:artificial intelligence"
+        table = screen.query_one("#glossary-table", DataTable)
+        assert screen.shown[table.cursor_row].ko == "인공지능"
+        assert {line.bead for line in screen.lines} == beads_with_korean(alignment, "인공지능")
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("l")  # a word that is no entry ("테스트" is part of "테스트베드"): that word
+        await settle(pilot)
+        await pilot.press(*"테스트", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GlossaryScreen)
+        assert screen.concordance_term == "ko:테스트:None"
+        assert {line.bead for line in screen.lines} == beads_with_korean(alignment, "테스트")
+        title = str(screen.query_one("#concordance-title", Static).render())
+        assert "테스트베드" not in title and "⇄" not in title
 
 
 async def test_a_typed_phrase_is_looked_up_as_typed(kiep_workspace: Workspace, tmp_path: Path) -> None:

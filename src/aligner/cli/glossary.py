@@ -15,7 +15,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "glossary",
         help="learn a Korean–English glossary from the aligned pairs (TSV, CSV, TBX or Anki)",
         description="Pair Korean noun compounds with the English noun phrases used for them, scored by "
-        "how consistently they occur in the same aligned pairs and by their embedding similarity.",
+        "how consistently they occur in the same aligned pairs and by their embedding similarity, and "
+        "ranked by how term-like they are (specific to the document rather than everyday words; whole "
+        "terms rather than their parts). Each entry is a term, a proper name or a general word (the "
+        "kind column).",
     )
     add_pair_args(p, optional=True)
     p.add_argument(
@@ -28,6 +31,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--header", action="store_true", help="TSV/CSV: start with a header line")
     p.add_argument(
         "--min-confidence", type=float, default=None, metavar="X", help="leave out pairs below confidence X (0-1)"
+    )
+    p.add_argument(
+        "--kind",
+        action="append",
+        choices=["term", "name", "general"],
+        help="only entries of this kind (repeatable; default: all — terms, proper names and general words)",
     )
     p.add_argument("--tbx-version", type=int, choices=[2, 3], default=2, help="TBX-Basic v2 (martif) or v3")
     p.set_defaults(func=run)
@@ -49,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         pairs = build_glossary(ws.alignment, ws.encoder, progress=progress)
     if args.min_confidence is not None:
         pairs = [p for p in pairs if p.confidence >= args.min_confidence]
+    if args.kind:
+        pairs = [p for p in pairs if p.kind.value in args.kind]
     if args.limit is not None:
         pairs = pairs[: args.limit]
     title = f"Glossary: {ws.ko.path or 'Korean'} / {ws.en.path or 'English'}"

@@ -8,8 +8,11 @@ TBX comes in two flavours:
 - version 3: TBX-Basic in the ISO 30042:2019 DCA style — ``<tbx>`` with
   ``<conceptEntry>``/``<langSec>``/``<termSec>``.
 
-Each entry carries the part of speech (noun), the example sentence as context,
-and a note with the bead frequency and confidence.
+Each entry carries the part of speech (TBX-Basic's ``noun``, ``properNoun``
+for a name), the example sentence as context, and a note with the entry's
+kind (term, name or general word — ``aligner.glossary.termhood``), the bead
+frequency and the confidence.
+TSV and CSV have a ``kind`` column; Anki cards carry the kind as a tag.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from aligner.core.errors import AlignerError
 from aligner.core.values import Alignment
 from aligner.export.tmx import clean_xml_text, escape_text
 from aligner.glossary.build import TermPair, bead_texts
+from aligner.glossary.termhood import TermKind
 
 FORMATS = ("tsv", "csv", "tbx", "anki")
+COLUMNS = ("ko", "en", "kind", "frequency", "confidence", "example_ko", "example_en")
 TBX3_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
 TBX3_SCHEMA = (
     "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/"
@@ -41,6 +46,7 @@ class GlossaryRow:
     confidence: float
     example_ko: str
     example_en: str
+    kind: str = TermKind.TERM.value
 
 
 def glossary_rows(pairs: Sequence[TermPair], alignment: Alignment) -> list[GlossaryRow]:
@@ -48,7 +54,7 @@ def glossary_rows(pairs: Sequence[TermPair], alignment: Alignment) -> list[Gloss
     rows = []
     for p in pairs:
         ko, en = bead_texts(alignment, p.example) if 0 <= p.example < len(alignment.beads) else ("", "")
-        rows.append(GlossaryRow(p.ko, p.en, p.frequency, p.confidence, ko, en))
+        rows.append(GlossaryRow(p.ko, p.en, p.frequency, p.confidence, ko, en, p.kind.value))
     return rows
 
 
@@ -57,10 +63,10 @@ def _cell(text: str) -> str:
 
 
 def to_tsv(rows: Sequence[GlossaryRow], header: bool = False) -> str:
-    """One pair a line: Korean, English, frequency, confidence, example ko, example en."""
-    lines = ["ko\ten\tfrequency\tconfidence\texample_ko\texample_en"] if header else []
+    """One pair a line: Korean, English, kind, frequency, confidence, example ko, example en."""
+    lines = ["\t".join(COLUMNS)] if header else []
     for r in rows:
-        cells = [r.ko, r.en, str(r.frequency), f"{r.confidence:.3f}", r.example_ko, r.example_en]
+        cells = [r.ko, r.en, r.kind, str(r.frequency), f"{r.confidence:.3f}", r.example_ko, r.example_en]
         lines.append("\t".join(_cell(c) for c in cells))
     return "".join(line + "\n" for line in lines)
 
@@ -70,25 +76,26 @@ def to_csv(rows: Sequence[GlossaryRow], header: bool = False) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     if header:
-        writer.writerow(["ko", "en", "frequency", "confidence", "example_ko", "example_en"])
+        writer.writerow(COLUMNS)
     for r in rows:
-        cells = [r.ko, r.en, r.frequency, f"{r.confidence:.3f}", _cell(r.example_ko), _cell(r.example_en)]
+        cells = [r.ko, r.en, r.kind, r.frequency, f"{r.confidence:.3f}", _cell(r.example_ko), _cell(r.example_en)]
         writer.writerow(cells)
     return out.getvalue()
 
 
 def to_anki(rows: Sequence[GlossaryRow]) -> str:
     """An Anki text import (File > Import): front the Korean term, back the English
-    term, a blank line, then the example pair. Anki's header lines set comma
-    separation and plain text (Anki escapes it and keeps the line breaks)."""
+    term, a blank line, then the example pair; the third column is the entry's kind
+    as a tag. Anki's header lines set comma separation, plain text (Anki escapes
+    it and keeps the line breaks) and the tags column."""
     out = io.StringIO()
-    out.write("#separator:comma\n#html:false\n#columns:Front,Back\n")
+    out.write("#separator:comma\n#html:false\n#columns:Front,Back,Tags\n#tags column:3\n")
     writer = csv.writer(out, lineterminator="\n")
     for r in rows:
         back = r.en
         if r.example_ko or r.example_en:
             back += "\n\n" + _cell(r.example_ko) + "\n" + _cell(r.example_en)
-        writer.writerow([r.ko, back.strip()])
+        writer.writerow([r.ko, back.strip(), r.kind])
     return out.getvalue()
 
 
@@ -96,11 +103,12 @@ def _x(text: str) -> str:
     return escape_text(clean_xml_text(text))
 
 
-def _lang_block(version: int, lang: str, term: str, context: str, indent: str) -> list[str]:
+def _lang_block(version: int, lang: str, term: str, context: str, indent: str, kind: str) -> list[str]:
     inner = indent + "    "
+    pos = "properNoun" if kind == TermKind.NAME.value else "noun"
     body = [
         f"{inner}  <term>{_x(term)}</term>",
-        f'{inner}  <termNote type="partOfSpeech">noun</termNote>',
+        f'{inner}  <termNote type="partOfSpeech">{pos}</termNote>',
     ]
     if context:
         body.append(f'{inner}  <descrip type="context">{_x(_cell(context))}</descrip>')
@@ -148,11 +156,11 @@ def to_tbx(rows: Sequence[GlossaryRow], *, version: int = 2, title: str = "align
         entry, close = "conceptEntry", "</tbx>"
     lines = [*head, "  <text>", "    <body>"]
     for n, r in enumerate(rows, 1):
-        note = f"frequency {r.frequency}; confidence {r.confidence:.3f}"
+        note = f"kind {r.kind}; frequency {r.frequency}; confidence {r.confidence:.3f}"
         lines.append(f'{indent}<{entry} id="c{n}">')
         lines.append(f"{indent}  <note>{_x(note)}</note>")  # entry-level notes precede the languages
-        lines += _lang_block(version, "ko", r.ko, r.example_ko, indent)
-        lines += _lang_block(version, "en", r.en, r.example_en, indent)
+        lines += _lang_block(version, "ko", r.ko, r.example_ko, indent, r.kind)
+        lines += _lang_block(version, "en", r.en, r.example_en, indent, r.kind)
         lines.append(f"{indent}</{entry}>")
     lines += ["    </body>", "  </text>", close]
     return "\n".join(lines) + "\n"

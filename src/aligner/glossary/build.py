@@ -21,7 +21,13 @@ and not a mere extension of the first), a longer Korean term takes the
 English term from its sub-term when they share it as often ("규제 완화", not
 "규제", is "deregulation"), and an English term already taken is reused only
 by a variant of its owner ("베이징"/"베이징시" -> "Beijing"). Pairs below
-``MIN_CONFIDENCE`` are left out. Where a term occurs: ``aligner.glossary.concordance``.
+``MIN_CONFIDENCE`` are left out. Each chosen pair then gets its kind (term,
+proper name or general word) and its termhood — how specific it is to the
+document compared with general language, less where it is mostly nested in
+longer terms; fragments of longer terms are dropped (``aligner.glossary.termhood``).
+The glossary is ordered by ``TermPair.rank_score``, the one ranking the
+exports, the glossary pane and the term picker share. Where a term occurs:
+``aligner.glossary.concordance``; the terms of one pair: ``aligner.glossary.pair_terms``.
 """
 
 from __future__ import annotations
@@ -33,14 +39,14 @@ import numpy as np
 
 from aligner.core.values import Alignment, Progress
 from aligner.embed.encoders import Encoder
-from aligner.glossary.concordance import HANGUL_WORD, bead_texts
+from aligner.glossary.concordance import bead_texts
 from aligner.glossary.concordance import concordance as concordance  # re-exported: imported from here elsewhere
 from aligner.glossary.concordance import term_lang as term_lang  # re-exported: imported from here elsewhere
 from aligner.glossary.inventory import Inventory, inventories
 from aligner.glossary.lexicon import looks_adjectival
+from aligner.glossary.termhood import Nesting, TermKind, general_zipf, kind_of, nesting, parts_zipf, termhood
 from aligner.glossary.transliteration import sound_similarity
 
-GENERIC_RANK = 0.85  # rank weight of plain word pairs against terms and names
 TOP_PER_TERM = 40  # English partners kept per Korean term (by association, ties kept)
 SIM_FLOOR = 0.2  # cosine at which similarity evidence starts
 SIM_SPAN = 0.75  # cosine range mapped onto [0, 1]
@@ -65,7 +71,9 @@ class TermPair:
     and ``en_beads`` those with each); ``confidence`` in [0, 1] combines
     ``association`` (shrunk bead Dice) and similarity (``similarity`` is the raw
     cosine of the two terms' embeddings); ``example`` is the index (into
-    ``alignment.beads``) of a short bead showing both.
+    ``alignment.beads``) of a short bead showing both. ``kind`` says whether it
+    is a term, a proper name or a general word and ``termhood`` in [0, 1] how
+    specific it is to the document (see ``aligner.glossary.termhood``).
     """
 
     ko: str
@@ -78,21 +86,15 @@ class TermPair:
     similarity: float = 0.0
     association: float = 0.0
 
-    @property
-    def generic(self) -> bool:
-        """A plain word pair ("환경"/"environment") rather than a term or a name."""
-        return (
-            len(self.ko) <= 2
-            and HANGUL_WORD.fullmatch(self.ko) is not None
-            and self.en.isalpha()
-            and self.en.islower()
-        )
+    kind: TermKind = TermKind.TERM
+    termhood: float = 1.0
 
     @property
     def rank_score(self) -> float:
-        """Ordering key: confident pairs seen in several beads come first, plain words later."""
+        """The one ordering of the glossary: confident pairs seen in several beads first,
+        weighted by how term-like they are (``aligner.glossary.termhood``)."""
         spread = (1.0 - 0.5 ** min(self.frequency, 8)) ** 0.5
-        return self.confidence * spread * (GENERIC_RANK if self.generic else 1.0)
+        return self.confidence * spread * self.termhood
 
 
 def _incidence(inv: Inventory, keys: list[str], column: dict[int, int]) -> np.ndarray:
@@ -275,14 +277,31 @@ def build_glossary(
     sc = score_pairs(alignment, encoder, progress)
     if sc is None:
         return []
+    chosen = link(sc)
+    ko_keys = {sc.ko_keys[int(sc.rows[p])] for p in chosen}
+    en_keys = {sc.en_keys[int(sc.cols[p])] for p in chosen}
+    ko_nested, en_nested = nesting(sc.ko, ko_keys), nesting(sc.en, en_keys)
     out: list[TermPair] = []
-    for p in link(sc):
+    for p in chosen:
         r, c = int(sc.rows[p]), int(sc.cols[p])
-        kb, eb = sc.ko.beads[sc.ko_keys[r]], sc.en.beads[sc.en_keys[c]]
+        ko_key, en_key = sc.ko_keys[r], sc.en_keys[c]
+        kb, eb = sc.ko.beads[ko_key], sc.en.beads[en_key]
+        ko, en = sc.ko.surface(ko_key), sc.en.surface(en_key)
+        zipf = general_zipf(sc.ko.parts[ko_key], sc.en.parts[en_key])
+        kind = kind_of(
+            proper_share=sc.ko.proper[ko_key] / max(1, sum(sc.ko.surfaces[ko_key].values())),
+            en=en,
+            sound=sound_similarity(ko, en),
+            ko_zipf=parts_zipf(sc.ko.parts[ko_key], "ko"),
+            zipf=zipf,
+        )
+        weight = termhood(kind, zipf, ko_nested.get(ko_key, Nesting()), en_nested.get(en_key, Nesting()))
+        if weight <= 0:
+            continue  # a fragment of a longer term
         out.append(
             TermPair(
-                ko=sc.ko.surface(sc.ko_keys[r]),
-                en=sc.en.surface(sc.en_keys[c]),
+                ko=ko,
+                en=en,
                 frequency=int(sc.co[p]),
                 confidence=round(float(sc.score[p]), 4),
                 example=_example(kb, eb, alignment),
@@ -290,6 +309,8 @@ def build_glossary(
                 en_beads=int(sc.fe[c]),
                 similarity=round(float(sc.cos[p]), 4),
                 association=round(float(sc.assoc[p]), 4),
+                kind=kind,
+                termhood=round(weight, 4),
             )
         )
     out.sort(key=lambda t: (-t.rank_score, -t.frequency, t.ko, t.en))
@@ -351,4 +372,3 @@ def link(sc: Scored) -> list[int]:
         first.setdefault(r, (s, en))
         taken.setdefault(c, []).append((s, ko))
     return chosen
-

@@ -57,6 +57,7 @@ class Mention:
     size: int  # words / morpheme units
     initial: bool = False  # starts the sentence (its capital may be positional)
     parts: tuple[str, ...] = ()  # content units: Korean morpheme units, English words
+    proper: int = 0  # units kiwipiepy tags as proper nouns (NNP), Korean only
 
 
 # --------------------------------------------------------------------------- Korean
@@ -71,6 +72,7 @@ class _Unit:
     start: int
     end: int
     kind: str  # "noun" | "foreign" | "number" | "ordinal"
+    proper: bool = False  # an NNP morpheme
 
 
 def _korean_units(text: str) -> list[list[_Unit]]:
@@ -98,10 +100,11 @@ def _korean_units(text: str) -> list[list[_Unit]]:
             continue
         if tag in _KO_NOUN or tag in _KO_FOREIGN or tag == "SN":
             kind = "noun" if tag in _KO_NOUN else "foreign" if tag in _KO_FOREIGN else "number"
+            proper = tag == "NNP"
             if prefix is not None and prefix[1] + len(prefix[0]) == start:
-                unit = _Unit(prefix[0] + form, prefix[1], end, kind)
+                unit = _Unit(prefix[0] + form, prefix[1], end, kind, proper)
             else:
-                unit = _Unit(form, start, end, kind)
+                unit = _Unit(form, start, end, kind, proper)
             prefix = None
             if run and text[run[-1].end : unit.start].strip():
                 close()
@@ -118,7 +121,7 @@ def _korean_units(text: str) -> list[list[_Unit]]:
                 close()
             else:
                 last = run[-1]
-                run[-1] = _Unit(last.form + form, last.start, end, last.kind)
+                run[-1] = _Unit(last.form + form, last.start, end, last.kind, last.proper)
             continue
         close()
     close()
@@ -162,7 +165,8 @@ def korean_mentions(text: str) -> list[Mention]:
                 start, end = units[0].start, units[-1].end
                 surface = text[start:end]
                 parts = tuple(u.form for u in units)
-                out.append(Mention(korean_key(surface), surface, start, end, len(units), parts=parts))
+                proper = sum(u.proper for u in units)
+                out.append(Mention(korean_key(surface), surface, start, end, len(units), parts=parts, proper=proper))
     return out
 
 

@@ -20,6 +20,7 @@ HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 
 Span = tuple[int, int]
 _CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "XR", "SL", "SH", "SN", "VV", "VA", "MAG"})
+_INFLECTION_TAGS = frozenset({"XSV", "XSA", "EP", "EF", "EC", "ETM", "ETN", "VX", "SP", "SF"})
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,10 @@ def korean_spans(text: str, term: str) -> tuple[Span, ...]:
         for m in pattern.finditer(text)
         if len(key) >= 3 or (m.start() in starts and m.end() in ends)
     ]
-    wanted = [(t.form.lower(), t.tag) for t in korean_tokens(term) if t.tag in _CONTENT_TAGS]
-    if wanted:
+    term_tokens = korean_tokens(term)
+    wanted = [(t.form.lower(), t.tag) for t in term_tokens if t.tag in _CONTENT_TAGS]
+    # Lemma matching only where the rest is inflection: "신기술" is not any "기술".
+    if wanted and all(t.tag in _CONTENT_TAGS or t.tag in _INFLECTION_TAGS for t in term_tokens):
         content = [t for t in tokens if t.tag in _CONTENT_TAGS]
         n = len(wanted)
         for i in range(len(content) - n + 1):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aligner.core.values import Alignment, Progress
 from aligner.glossary.candidates import Mention, english_mentions, korean_mentions
@@ -28,6 +28,8 @@ class Inventory:
     surfaces: dict[str, Counter[str]]
     beads: dict[str, set[int]]
     parts: dict[str, tuple[str, ...]]
+    mentions: list[list[Mention]] = field(default_factory=list)  # kept mentions, per sentence
+    proper: Counter[str] = field(default_factory=Counter)  # per key: mentions mostly of proper nouns (NNP)
 
     def surface(self, key: str) -> str:
         """The form used in the text: the most frequent spelling, shorter on ties."""
@@ -50,7 +52,8 @@ def _fragments(texts: Sequence[str], per_sentence: list[list[Mention]], korean: 
     independent still and need ``NESTED_MIN_USES_SPACED`` uses.
     """
     uses: Counter[str] = Counter()
-    covered: Counter[tuple[str, str, int]] = Counter()
+    covered: Counter[tuple[str, str]] = Counter()
+    needs: dict[tuple[str, str], int] = {}
     for text, mentions in zip(texts, per_sentence, strict=True):
         for m in mentions:
             uses[m.key] += 1
@@ -65,10 +68,13 @@ def _fragments(texts: Sequence[str], per_sentence: list[list[Mention]], korean: 
                     need = 1
                 else:
                     need = NESTED_MIN_USES
-                covered[(m.key, other.key, need)] += 1
+                covered[(m.key, other.key)] += 1
+                # One extension written now with, now without a space needs the stricter count.
+                needs[(m.key, other.key)] = max(need, needs.get((m.key, other.key), 0))
     out: set[str] = set()
-    for (key, _ext, need), n in covered.items():
-        if uses[key] >= need and n >= NESTED_SHARE * uses[key]:
+    for pair, n in covered.items():
+        key = pair[0]
+        if uses[key] >= needs[pair] and n >= NESTED_SHARE * uses[key]:
             out.add(key)
     return out
 
@@ -97,15 +103,18 @@ def _inventory(
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     beads: dict[str, set[int]] = defaultdict(set)
     parts: dict[str, tuple[str, ...]] = {}
+    kept: list[list[Mention]] = []
+    proper: Counter[str] = Counter()
     for i, mentions in enumerate(per_sentence):
-        for m in mentions:
-            if m.key in fragments:
-                continue
+        kept.append([m for m in mentions if m.key not in fragments])
+        for m in kept[-1]:
             parts.setdefault(m.key, m.parts)
+            if 2 * m.proper >= len(m.parts):
+                proper[m.key] += 1
             # A sentence-initial capital says little about the usual spelling.
             surfaces[m.key][m.surface] += 0 if m.initial else 1
             beads[m.key].add(bead_of[i])
-    return Inventory(dict(surfaces), dict(beads), parts)
+    return Inventory(dict(surfaces), dict(beads), parts, kept, proper)
 
 
 def bead_of_sentences(alignment: Alignment) -> tuple[list[int], list[int]]:

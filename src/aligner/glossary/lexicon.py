@@ -73,6 +73,12 @@ NOUNISH_SUFFIXES = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ism"
 HYPHEN_HEADS = frozenset(
     "related based oriented led driven owned sized specific friendly centric focused intensive type level wide".split()
 )
+# Heads of organisations' names ("National Health Commission", "Alibaba Group").
+ORGANISATION_HEADS = frozenset(
+    """commission committee ministry council bureau department institute institution agency administration
+    office authority association federation group company corporation corp inc ltd bank university
+    academy foundation organization organisation party government court assembly congress""".split()
+)
 DETERMINERS = frozenset("the a an its their this these those our his her your my each every".split())
 AUX = frozenset("will would can could should must may might shall to do does did".split())
 BE_HAVE = frozenset("is are was were be been being has have had am".split())

@@ -288,7 +288,8 @@ class AlignerApp(EditingApp):
             if term and self.workspace is not None:
                 self.push_screen(GlossaryScreen(self.workspace, initial_term=term), jump)
 
-        self.push_screen(TermPicker(ws.alignment, min(self.reader.cursor, len(ws.alignment.beads) - 1), query), chosen)
+        index = min(self.reader.cursor, len(ws.alignment.beads) - 1)
+        self.push_screen(TermPicker(ws.alignment, index, query, encoder=ws.encoder), chosen)
 
     # ------------------------------------------------------------------ app
 

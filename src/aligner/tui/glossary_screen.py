@@ -1,11 +1,13 @@
 """The glossary screen: learned term pairs, sortable and filterable, with a concordance.
 
 ``GlossaryScreen(workspace, initial_term=None)`` computes the glossary in a
-thread worker (progress bar), lists the pairs in a table and shows, for the
-highlighted pair, every aligned pair containing the term — both sides, the
-term and its counterpart highlighted, keyword in context. With
-``initial_term`` (a word or phrase selected in the reader) the filter starts
-with it and its concordance is shown at once. Enter on a concordance line
+thread worker (progress bar), lists the pairs in a table — in the glossary's
+one ranking (``TermPair.rank_score``) unless sorted otherwise, each with its
+kind — and shows, for the highlighted pair, every aligned pair containing the
+term — both sides, the term and its counterpart highlighted, keyword in
+context. ``k`` cycles the kinds shown (all, terms, names, general words).
+With ``initial_term`` (a term picked or typed in the reader) the filter starts
+with it and exactly that term's concordance is shown, never a longer one's. Enter on a concordance line
 closes the screen with that bead's index (``dismiss(int)``); Escape closes it
 with ``None``.
 """
@@ -25,12 +27,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from aligner.core.values import Alignment, Lang
+from aligner.core.values import Alignment, Lang, Progress
+from aligner.embed.encoders import Encoder
 from aligner.glossary.build import TermPair, build_glossary
 from aligner.glossary.concordance import ConcordanceLine, concordance, term_lang
+from aligner.glossary.termhood import TermKind
 from aligner.session.workspace import Workspace
 
 KWIC_WIDTH = 34
+KO_WIDTH = 28  # term columns in cells: the rare longer term is cut ("…"); the concordance title shows it whole
+EN_WIDTH = 44
 TERM_STYLE = "bold reverse"
 COUNTERPART_STYLE = "bold underline"
 
@@ -42,6 +48,14 @@ SORTS: tuple[tuple[str, SortKey], ...] = (
     ("English", lambda p: (p.en.casefold(), p.ko)),
 )
 _COLUMN_SORT = {"ko": "Korean", "en": "English", "freq": "frequency", "conf": "score"}
+KIND_FILTERS: tuple[tuple[str, frozenset[TermKind]], ...] = (
+    ("all", frozenset(TermKind)),
+    ("terms", frozenset({TermKind.TERM})),
+    ("names", frozenset({TermKind.NAME})),
+    ("general words", frozenset({TermKind.GENERAL})),
+)
+KIND_LABELS = {TermKind.TERM: "term", TermKind.NAME: "name", TermKind.GENERAL: "general"}
+KIND_STYLES = {TermKind.TERM: "", TermKind.NAME: "magenta", TermKind.GENERAL: "dim"}
 
 _cache: dict[int, tuple[Alignment, list[TermPair]]] = {}
 
@@ -49,6 +63,16 @@ _cache: dict[int, tuple[Alignment, list[TermPair]]] = {}
 def cached_glossary(alignment: Alignment) -> list[TermPair] | None:
     hit = _cache.get(id(alignment))
     return hit[1] if hit is not None and hit[0] is alignment else None
+
+
+def glossary_of(alignment: Alignment, encoder: Encoder, progress: Progress | None = None) -> list[TermPair]:
+    """The glossary of ``alignment``, computed once per alignment (the screen and the term picker share it)."""
+    cached = cached_glossary(alignment)
+    if cached is not None:
+        return cached
+    pairs = build_glossary(alignment, encoder, progress=progress)
+    _cache[id(alignment)] = (alignment, pairs)
+    return pairs
 
 
 def _norm(text: str) -> str:
@@ -117,6 +141,7 @@ class GlossaryScreen(Screen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close glossary"),
         Binding("s", "cycle_sort", "Sort (score/frequency/Korean/English)"),
+        Binding("k", "cycle_kind", "Kind (all/terms/names/general)"),
         Binding("slash,f", "focus_filter", "Filter"),
         Binding("t", "focus_table", "Term list", show=False),
         Binding("c", "focus_concordance", "Concordance"),
@@ -141,9 +166,12 @@ class GlossaryScreen(Screen[int | None]):
         self.pairs: list[TermPair] = []
         self.shown: list[TermPair] = []
         self.sort_name = "score"
+        self.kind_name = "all"
         self.lines: list[ConcordanceLine] = []
         self.concordance_term: str | None = None
         self.ready = False
+        self.filter_value = self.initial_term  # the filter the table shows
+        self.pinned_row: int | None = None  # the initial term's row: its concordance stays until the cursor moves
 
     # ------------------------------------------------------------------ layout
 
@@ -161,8 +189,9 @@ class GlossaryScreen(Screen[int | None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#glossary-table", DataTable)
-        table.add_column(Text("한국어"), key="ko")
-        table.add_column(Text("English"), key="en")
+        table.add_column(Text("한국어"), key="ko", width=KO_WIDTH)
+        table.add_column(Text("English"), key="en", width=EN_WIDTH)
+        table.add_column(Text("kind"), key="kind", width=7)
         table.add_column(Text("freq"), key="freq")
         table.add_column(Text("conf"), key="conf")
         table.focus()
@@ -184,12 +213,11 @@ class GlossaryScreen(Screen[int | None]):
             self.app.call_from_thread(self._progress, stage, done, total)
 
         try:
-            pairs = build_glossary(alignment, self.workspace.encoder, progress=progress)
+            pairs = glossary_of(alignment, self.workspace.encoder, progress)
         except Exception as err:  # noqa: BLE001 — shown to the user, the screen stays usable
             message = " ".join(str(err).split()) or type(err).__name__
             self.app.call_from_thread(self._failed, message)
             return
-        _cache[id(alignment)] = (alignment, pairs)
         self.app.call_from_thread(self._glossary_ready, pairs)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
@@ -212,25 +240,30 @@ class GlossaryScreen(Screen[int | None]):
         self.query_one("#glossary-progress", ProgressBar).display = False
         self.refresh_table()
         if self.initial_term:
-            self._select_term(self.initial_term)
+            if not self._select_term(self.initial_term):
+                self.show_concordance(self.initial_term)  # not an entry: the term itself, not a longer one
+            self.pinned_row = self.query_one("#glossary-table", DataTable).cursor_row
 
     # ------------------------------------------------------------------ table
 
     def refresh_table(self) -> None:
-        query = self.query_one("#glossary-filter", Input).value
+        query = self.filter_value = self.query_one("#glossary-filter", Input).value
         key = dict(SORTS)[self.sort_name]
-        self.shown = sorted((p for p in self.pairs if matches(p, query)), key=key)
+        kinds = dict(KIND_FILTERS)[self.kind_name]
+        self.shown = sorted((p for p in self.pairs if p.kind in kinds and matches(p, query)), key=key)
         table = self.query_one("#glossary-table", DataTable)
         table.clear()
         for i, p in enumerate(self.shown):
             table.add_row(
-                Text(p.ko),
-                Text(p.en),
+                Text(p.ko, no_wrap=True, overflow="ellipsis"),
+                Text(p.en, no_wrap=True, overflow="ellipsis"),
+                Text(KIND_LABELS[p.kind], style=KIND_STYLES[p.kind]),
                 Text(str(p.frequency), justify="right"),
                 Text(f"{p.confidence:.2f}", justify="right"),
                 key=str(i),
             )
-        title = f"Glossary — {len(self.shown)} of {len(self.pairs)} term pairs, by {self.sort_name}"
+        shown_kind = "" if self.kind_name == "all" else f" ({self.kind_name})"
+        title = f"Glossary — {len(self.shown)} of {len(self.pairs)} term pairs{shown_kind}, by {self.sort_name}"
         self.query_one("#glossary-title", Static).update(Text(title))
         if self.shown:
             table.move_cursor(row=0)
@@ -238,17 +271,21 @@ class GlossaryScreen(Screen[int | None]):
         elif query.strip():
             self.show_concordance(query.strip())
 
-    def _select_term(self, term: str) -> None:
-        """Highlight the pair whose Korean or English term is exactly ``term``, if any."""
+    def _select_term(self, term: str) -> bool:
+        """Highlight the (best ranked) pair whose term in ``term``'s language is exactly ``term``;
+        False if there is none."""
+        lang = term_lang(term)
         for i, p in enumerate(self.shown):
-            if _norm(term) in (_norm(p.ko), _norm(p.en)):
+            if _norm(term) == _norm(p.ko if lang is Lang.KO else p.en):
                 self.query_one("#glossary-table", DataTable).move_cursor(row=i)
-                self.show_pair(p, lang=term_lang(term))
-                return
+                self.show_pair(p, lang=lang)
+                return True
+        return False
 
     @on(Input.Changed, "#glossary-filter")
-    def _filter_changed(self, _event: Input.Changed) -> None:
-        if self.ready:
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self.ready and event.value != self.filter_value:  # not the initial term's own change event
+            self.pinned_row = None
             self.refresh_table()
 
     @on(Input.Submitted, "#glossary-filter")
@@ -257,6 +294,10 @@ class GlossaryScreen(Screen[int | None]):
 
     @on(DataTable.RowHighlighted, "#glossary-table")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.pinned_row is not None:
+            if event.cursor_row in (0, self.pinned_row):
+                return  # the table was just filled: keep the picked term's concordance
+            self.pinned_row = None
         if 0 <= event.cursor_row < len(self.shown):
             self.show_pair(self.shown[event.cursor_row])
 
@@ -309,6 +350,14 @@ class GlossaryScreen(Screen[int | None]):
     def action_cycle_sort(self) -> None:
         names = [name for name, _ in SORTS]
         self.sort_name = names[(names.index(self.sort_name) + 1) % len(names)]
+        self.pinned_row = None
+        if self.ready:
+            self.refresh_table()
+
+    def action_cycle_kind(self) -> None:
+        names = [name for name, _ in KIND_FILTERS]
+        self.kind_name = names[(names.index(self.kind_name) + 1) % len(names)]
+        self.pinned_row = None
         if self.ready:
             self.refresh_table()
 

@@ -1,22 +1,16 @@
-"""The term picker: look up any word or phrase of the selected pair in the glossary.
+"""The term picker: look up a term or name of the selected pair in the glossary.
 
-``pair_terms(alignment, bead)`` lists the candidate terms of one aligned pair:
-Korean noun compounds and English noun phrases from ``aligner.glossary.candidates`` (each
-sub-compound too) and the single content words of both sides (Korean verbs
-and adjectives as their dictionary form, "빠르다") — Korean first, each side in
-text order, a phrase before the words inside it, each spelling once.
-
-``TermPicker`` shows them in a modal under an input that filters them as the
-user types (spaces and case ignored); the typed text itself is always the
-first choice, so any phrase can be looked up, not only the listed ones. It
-closes with the chosen term (``dismiss(str)``) or ``None`` (Escape); the app
-then opens the glossary screen on that term's concordance.
+``TermPicker`` lists the pair's whole glossary terms and names (headless:
+``aligner.glossary.pair_terms``; the glossary is computed first if the
+glossary screen has not done so yet) under an input that filters them as the
+user types (spaces and case ignored, either side of the entry); the typed text
+itself is always a choice too, so any phrase can be looked up, not only the
+listed ones. It closes with the chosen term (``dismiss(str)``) or ``None``
+(Escape); the app then opens the glossary screen on exactly that term.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -29,98 +23,27 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aligner.core.values import Alignment, Lang
+from aligner.embed.encoders import Encoder
 from aligner.glossary.build import term_lang
-from aligner.glossary.candidates import (
-    EN_STOPWORDS,
-    KO_STOP_NOUNS,
-    english_mentions,
-    english_words,
-    korean_mentions,
-    korean_tokens,
-)
-from aligner.tui.glossary_screen import cached_glossary
+from aligner.glossary.pair_terms import TermChoice, filter_terms, norm, pair_terms
+from aligner.glossary.termhood import TermKind
+from aligner.tui.glossary_screen import cached_glossary, glossary_of
 from aligner.tui.rows import display_text
 
+__all__ = ["TermChoice", "TermPicker", "filter_terms", "norm", "pair_terms"]
+
 LANG_STYLES = {Lang.KO: "cyan", Lang.EN: "green"}
-_KO_WORD_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
-_KO_PREDICATE_TAGS = frozenset({"VV", "VA"})
-# Light verbs and auxiliaries: words of every sentence, never worth a concordance.
-_KO_LIGHT_PREDICATES = frozenset({"하", "되", "있", "없", "않", "같", "이", "아니", "말", "보", "주", "지"})
 
 
-@dataclass(frozen=True)
-class TermChoice:
-    """One word or phrase of a pair: ``lang`` is the side its concordance searches."""
-
-    text: str
-    lang: Lang
-    phrase: bool  # a compound or phrase of several parts, else a single word
-
-
-def norm(text: str) -> str:
-    """Spaces and case ignored: "스마트 시티" is "스마트시티", "Smart City" is "smart city" less the space."""
-    return "".join(text.split()).casefold()
-
-
-Found = tuple[int, int, str, bool]  # (start, end, text, phrase) in one sentence
-
-
-def korean_candidates(text: str) -> list[Found]:
-    """Noun compounds (and their parts) and content words of one Korean sentence."""
-    out: list[Found] = [(m.start, m.end, m.surface, m.size > 1) for m in korean_mentions(text)]
-    for tok in korean_tokens(text):
-        if tok.tag in _KO_WORD_TAGS and text[tok.start : tok.end] == tok.form:
-            if len(tok.form) >= 2 and tok.form not in KO_STOP_NOUNS:
-                out.append((tok.start, tok.end, tok.form, False))
-        elif tok.tag in _KO_PREDICATE_TAGS and tok.form not in _KO_LIGHT_PREDICATES:
-            out.append((tok.start, tok.end, tok.form + "다", False))
-    return out
-
-
-def english_candidates(text: str) -> list[Found]:
-    """Noun phrases (every n-gram of a chunk) and content words of one English sentence."""
-    out: list[Found] = [(m.start, m.end, m.surface, m.size > 1) for m in english_mentions(text)]
-    for start, end, word in english_words(text):
-        if len(word) >= 2 and any(ch.isalpha() for ch in word) and word.lower() not in EN_STOPWORDS:
-            out.append((start, end, word, False))
-    return out
-
-
-def pair_terms(alignment: Alignment, index: int) -> list[TermChoice]:
-    """The words and terms of bead ``index``: Korean side, then English, each in text order."""
-    bead = alignment.beads[index]
-    sides = (
-        ([alignment.source.sentences[i].text for i in bead.src], korean_candidates),
-        ([alignment.target.sentences[j].text for j in bead.tgt], english_candidates),
-    )
-    seen: set[str] = set()
-    out: list[TermChoice] = []
-    for texts, extract in sides:
-        for text in texts:
-            for _start, _end, term, phrase in sorted(extract(text), key=lambda f: (f[0], -f[1])):
-                term = " ".join(term.split())
-                key = norm(term)
-                if key and key not in seen:
-                    seen.add(key)
-                    out.append(TermChoice(term, term_lang(term), phrase))
-    return out
-
-
-def filter_terms(choices: Sequence[TermChoice], query: str) -> list[TermChoice]:
-    """The choices containing ``query`` (spaces and case ignored): the exact match first, then in order."""
-    q = norm(query)
-    matching = [c for c in choices if q in norm(c.text)]
-    return sorted(matching, key=lambda c: norm(c.text) != q)  # stable: the rest keep their order
-
-
-def choice_prompt(choice: TermChoice, counterpart: str | None = None) -> Text:
-    """One line: the side, the term (bold if a phrase) and its glossary translation if known."""
+def choice_prompt(choice: TermChoice) -> Text:
+    """One line: the side, the term (bold if a phrase), its glossary translation, "name" for a name."""
     line = Text(no_wrap=True)
     line.append(f"{choice.lang.value.upper()}  ", style=LANG_STYLES[choice.lang])
     line.append(display_text(choice.text), style="bold" if choice.phrase else "")
-    if counterpart:
-        line.append("  ⇄ ", style="dim")
-        line.append(display_text(counterpart), style="dim")
+    line.append("  ⇄ ", style="dim")
+    line.append(display_text(choice.counterpart), style="dim")
+    if choice.kind is TermKind.NAME:
+        line.append("  name", style="italic magenta")
     return line
 
 
@@ -134,7 +57,7 @@ def typed_prompt(query: str) -> Text:
 
 
 class TermPicker(ModalScreen[str | None]):
-    """Pick (or type) a word or phrase of one pair; closes with it, or ``None``."""
+    """Pick (or type) a term or name of one pair; closes with it, or ``None``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
@@ -144,19 +67,15 @@ class TermPicker(ModalScreen[str | None]):
         Binding("pageup", "move(-10)", "Ten terms up", show=False),
     ]
 
-    def __init__(self, alignment: Alignment, index: int, initial: str = "") -> None:
+    def __init__(self, alignment: Alignment, index: int, initial: str = "", encoder: Encoder | None = None) -> None:
         super().__init__()
         self.alignment = alignment
         self.index = index
         self.initial = " ".join(initial.split())
+        self.encoder = encoder
         self.choices: list[TermChoice] = []
         self.shown: list[str] = []  # the terms of the listed options, in order
         self.ready = False
-        glossary = cached_glossary(alignment) or []
-        self.counterparts: dict[str, str] = {}
-        for pair in glossary:
-            self.counterparts.setdefault(norm(pair.ko), pair.en)
-            self.counterparts.setdefault(norm(pair.en), pair.ko)
 
     def compose(self) -> ComposeResult:
         bead = self.alignment.beads[self.index]
@@ -168,7 +87,7 @@ class TermPicker(ModalScreen[str | None]):
             yield Input(
                 self.initial, placeholder="Type a word or phrase, or filter this pair's terms…", id="term-input"
             )
-            yield Static(Text("Finding the pair's words…"), id="term-count")
+            yield Static(Text("Finding the pair's terms…"), id="term-count")
             yield OptionList(id="term-list")
             yield Static(
                 "↑↓ choose · Enter shows its concordance · Tab to the list · Escape cancels", classes="dialog-help"
@@ -182,16 +101,28 @@ class TermPicker(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="term-picker", exit_on_error=False)
     def find_terms(self) -> None:
         try:
-            choices = pair_terms(self.alignment, self.index)
+            glossary = cached_glossary(self.alignment)
+            if glossary is None:
+                if self.encoder is None:
+                    raise RuntimeError("no glossary yet (open it with g first)")
+                glossary = glossary_of(self.alignment, self.encoder, self._report)
+            choices = pair_terms(self.alignment, self.index, glossary)
         except Exception as err:  # noqa: BLE001 — typing a phrase still works
             message = " ".join(str(err).split()) or type(err).__name__
             self.app.call_from_thread(self._failed, message)
             return
         self.app.call_from_thread(self._terms_ready, choices)
 
+    def _report(self, stage: str, done: int, total: int) -> None:
+        self.app.call_from_thread(self._progress, f"Learning the glossary first: {stage} {done}/{total}…")
+
+    def _progress(self, message: str) -> None:
+        if self.is_attached and not self.ready:
+            self.query_one("#term-count", Static).update(Text(message, style="dim"))
+
     def _failed(self, message: str) -> None:
         if self.is_attached:
-            self.query_one("#term-count", Static).update(Text(f"Cannot list the pair's words: {message}", style="red"))
+            self.query_one("#term-count", Static).update(Text(f"Cannot list the pair's terms: {message}", style="red"))
 
     def _terms_ready(self, choices: list[TermChoice]) -> None:
         if not self.is_attached:
@@ -213,7 +144,7 @@ class TermPicker(ModalScreen[str | None]):
             options.append(Option(typed_prompt(query)))
             self.shown.append(query)
         for choice in matching:
-            options.append(Option(choice_prompt(choice, self.counterparts.get(norm(choice.text)))))
+            options.append(Option(choice_prompt(choice)))
             self.shown.append(choice.text)
         listing = self.query_one("#term-list", OptionList)
         listing.clear_options()
@@ -221,7 +152,7 @@ class TermPicker(ModalScreen[str | None]):
         if options:
             listing.highlighted = 0
         if self.ready:
-            count = f"{len(matching)} of {len(self.choices)} words and terms of this pair"
+            count = f"{len(matching)} of {len(self.choices)} terms and names of this pair"
             self.query_one("#term-count", Static).update(Text(count, style="dim"))
 
     @on(Input.Changed, "#term-input")
