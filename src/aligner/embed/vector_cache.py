@@ -23,6 +23,21 @@ from aligner.core.values import Progress
 from aligner.embed.encoders import Encoder
 
 log = logging.getLogger(__name__)
+BUSY_TIMEOUT = 60.0
+"""Seconds to wait for another process's write (several workers share one cache file)."""
+
+
+def _busy(err: sqlite3.Error) -> bool:
+    """Another process holds the lock: not damage, so never a reason to rebuild the file."""
+    return isinstance(err, sqlite3.OperationalError) and any(w in str(err) for w in ("locked", "busy"))
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # Rollback journal (not WAL): works on any file system; each write is one short
+    # transaction, so another process waits milliseconds, well inside the timeout.
+    return sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT)
+
+
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -42,20 +57,28 @@ class EmbeddingCache:
             taken, self.notices = self.notices, []
         return taken
 
+    def _remove_files(self) -> None:
+        """Delete the damaged database with its journal (a stale journal must not replay)."""
+        for suffix in ("", "-journal"):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+
     def _open(self) -> sqlite3.Connection:
         try:
-            db = sqlite3.connect(self.path, check_same_thread=False)
+            db = _connect(self.path)
             # A cache: losing the last writes in a power cut only costs time, and
             # every row is checksummed, so no fsync on each commit.
             db.execute("PRAGMA synchronous=OFF")
             db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB, crc INTEGER)")
             db.execute("SELECT count(*) FROM emb").fetchone()
             return db
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as err:
+            if _busy(err):
+                log.warning("embedding cache %s is busy: %s", self.path, err)
+                return _connect(self.path)
             self.notices.append(f"embedding cache {self.path} was corrupt; rebuilt it")
             log.warning(self.notices[-1])
-            self.path.unlink(missing_ok=True)
-            db = sqlite3.connect(self.path, check_same_thread=False)
+            self._remove_files()
+            db = _connect(self.path)
             db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB, crc INTEGER)")
             return db
 
@@ -73,10 +96,13 @@ class EmbeddingCache:
                             bad.append(k)
                             continue
                         found[k] = np.frombuffer(v, dtype=np.float32)
-            except sqlite3.DatabaseError:
+            except sqlite3.DatabaseError as err:
+                if _busy(err):  # what was not read is recomputed
+                    log.warning("embedding cache %s is busy: %s", self.path, err)
+                    return found
                 self.notices.append(f"embedding cache {self.path} was corrupt; rebuilt it")
                 self._db.close()
-                self.path.unlink(missing_ok=True)
+                self._remove_files()
                 self._db = self._open()
                 return {}
             if bad:
