@@ -1,0 +1,78 @@
+"""Page furniture and line joining for paged layouts (PDF).
+
+:func:`drop_running_lines` removes running headers/footers (a line near the top or
+foot of a page whose text, digits aside, repeats on many pages) and page numbers;
+:func:`join_lines` joins a paragraph's lines, re-joining words hyphenated at a
+line end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BAND = 2  # lines at the top and at the foot of a page that may be furniture
+_PAGE_NUMBER_RE = re.compile(
+    r"^[-–—(\[\s]*(?:(?:page|p\.|페이지)\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?[-–—)\]\s]*(?:쪽|페이지)?$",
+    re.IGNORECASE,
+)
+_DIGITS_RE = re.compile(r"\d+")
+_HYPHENS = "-\u00ad\u2010"
+
+
+@dataclass(frozen=True)
+class PageLine:
+    text: str
+    index: int
+
+
+def _key(text: str) -> str:
+    return _DIGITS_RE.sub("#", " ".join(text.split())).lower()
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER_RE.match(text.strip()))
+
+
+def drop_running_lines(pages: list[list[PageLine]]) -> list[list[int]]:
+    """Indices of the lines to keep on each page."""
+    counts: dict[tuple[str, str], int] = {}
+    for page in pages:
+        for band, lines in (("top", page[:_BAND]), ("foot", page[-_BAND:])):
+            for key in {_key(ln.text) for ln in lines}:
+                counts[(band, key)] = counts.get((band, key), 0) + 1
+    need = max(2, (len(pages) + 1) // 2)
+    kept: list[list[int]] = []
+    for page in pages:
+        top = {ln.index for ln in page[:_BAND]}
+        foot = {ln.index for ln in page[-_BAND:]}
+        keep = []
+        for ln in page:
+            band = "top" if ln.index in top else "foot" if ln.index in foot else ""
+            if band and (is_page_number(ln.text) or (len(pages) > 1 and counts.get((band, _key(ln.text)), 0) >= need)):
+                continue
+            keep.append(ln.index)
+        kept.append(keep)
+    return kept
+
+
+def join_lines(lines: list[str], pages: list[int]) -> tuple[str, list[tuple[int, int]]]:
+    """One paragraph from its lines; also ``(offset, page)`` where the page changes."""
+    out = ""
+    marks: list[tuple[int, int]] = []
+    for k, line in enumerate(lines):
+        line = line.strip()
+        if k and pages[k] != pages[k - 1]:
+            marks.append((len(out) + (0 if not out or _hyphenated(out, line) else 1), pages[k]))
+        if not out:
+            out = line
+        elif _hyphenated(out, line):
+            out = out[:-1] + line
+        else:
+            out = out.rstrip("\u00ad") + " " + line
+    return out.replace("\u00ad", ""), marks
+
+
+def _hyphenated(left: str, right: str) -> bool:
+    """``left`` ends in a word broken by a hyphen that ``right`` continues in lower case."""
+    return len(left) > 1 and left[-1] in _HYPHENS and left[-2].isalpha() and right[:1].islower()

@@ -1,0 +1,265 @@
+"""PDF text layer → clean paragraphs (pypdfium2).
+
+Per page, characters are grouped into lines with their boxes and font sizes; then
+running headers/footers and page numbers are removed (:mod:`aligner.ingest.pages`),
+lines are joined into paragraphs by line spacing, indentation and short last lines,
+larger-type lines become headings, small-type lines at a page foot that start with a
+number become notes, superscript note marks are dropped, hyphenation and the spaces
+extraction invents before Korean particles or between scripts are repaired.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from aligner.core.errors import InputError
+from aligner.ingest.extracted import Extracted, TextBuilder
+from aligner.ingest.pages import PageLine, drop_running_lines, join_lines
+from aligner.ingest.spacing import fix_spacing, is_hangul
+
+_ERR_PASSWORD = 4
+_ERR_SECURITY = 5
+_SCRIPT_GAP_EM = 0.3  # a generated space narrower than this between scripts is layout, not a space
+_HEADING_RATIO = 1.2
+_NOTE_RATIO = 0.95
+_CELL_GAP_EM = 3.0  # a gap this wide inside a line separates table cells
+_SUPERSCRIPT_RATIO = 0.75
+_PARA_GAP_RATIO = 1.35
+_NOTE_MARK_RE = re.compile(r"^(?:\d{1,3}|[*†‡]+)[.)]?\s+")
+_TERMINAL = ".!?。\"”’)』」:"
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    top: float
+    bottom: float
+    left: float
+    right: float
+    size: float
+
+
+def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as err:
+        if err.err_code == _ERR_PASSWORD:
+            raise InputError(f"{name}: the PDF is password-protected; remove the password and try again") from None
+        if err.err_code == _ERR_SECURITY:
+            raise InputError(f"{name}: the PDF is DRM-protected (unsupported security handler); export an unprotected copy") from None
+        raise InputError(f"{name}: damaged or truncated PDF (cannot be opened); re-download or re-export it") from None
+
+
+def read_pdf(data: bytes, name: str) -> Extracted:
+    doc = open_pdf(data, name)
+    try:
+        pages = [_page_lines(doc, i, name) for i in range(len(doc))]
+    finally:
+        doc.close()
+    if not pages:
+        raise InputError(f"{name}: the PDF has no pages")
+    if not any(line.text.strip() for page in pages for line in page):
+        raise InputError(f"{name}: the PDF has no text layer (a scan?); run OCR on it first")
+    return _build(pages, name)
+
+
+def _page_lines(doc: pdfium.PdfDocument, index: int, name: str) -> list[_Line]:
+    try:
+        page = doc[index]
+        textpage = page.get_textpage()
+    except pdfium.PdfiumError:
+        raise InputError(f"{name}: page {index + 1} of the PDF is damaged; re-download or re-export it") from None
+    try:
+        return _lines(textpage)
+    finally:
+        textpage.close()
+        page.close()
+
+
+def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
+    n = tp.count_chars()
+    raw = tp.raw
+    out: list[_Line] = []
+    chars: list[str] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    sizes: list[float] = []
+    pending_space = False
+    last_box: tuple[float, float, float, float] | None = None
+    last_char = ""
+    last_size = 0.0
+
+    def flush() -> None:
+        nonlocal pending_space, last_box, last_char
+        text = "".join(chars).strip()
+        if text and boxes:
+            out.append(
+                _Line(
+                    text,
+                    max(b[3] for b in boxes),
+                    min(b[1] for b in boxes),
+                    min(b[0] for b in boxes),
+                    max(b[2] for b in boxes),
+                    statistics.median(sizes),
+                )
+            )
+        chars.clear()
+        boxes.clear()
+        sizes.clear()
+        pending_space, last_box, last_char = False, None, ""
+
+    for i in range(n):
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        ch = chr(code) if code else ""
+        if ch in ("\r", "\n"):
+            flush()
+            continue
+        if ch in (" ", "\t", "\u00a0"):
+            pending_space = pending_space or bool(chars)
+            continue
+        if ch in ("\x02", "\u00ad", "\ufffe", ""):
+            chars.append("\u00ad")  # a soft hyphen at a line end: handled when lines are joined
+            continue
+        size = float(pdfium_c.FPDFText_GetFontSize(raw, i)) or 1.0
+        box = tp.get_charbox(i)
+        if ch.isdigit() and chars and size < _SUPERSCRIPT_RATIO * max(sizes or [size]) and not last_char.isspace():
+            continue  # a superscript note mark glued to the text
+        if pending_space:
+            gap = (box[0] - last_box[2]) / max(size, last_size, 1.0) if last_box else 1.0
+            boundary = is_hangul(ch) != is_hangul(last_char)
+            if gap > _CELL_GAP_EM:
+                chars.append("\t")
+            elif not (boundary and gap < _SCRIPT_GAP_EM):
+                chars.append(" ")
+            pending_space = False
+        chars.append(ch)
+        boxes.append(box)
+        sizes.append(size)
+        last_box, last_char, last_size = box, ch, size
+    flush()
+    return _merge_split_lines(out)
+
+
+def _merge_split_lines(lines: list[_Line]) -> list[_Line]:
+    """Rejoin pieces of one visual line that extraction cut apart (e.g. at a superscript)."""
+    out: list[_Line] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if prev and abs(prev.bottom - ln.bottom) < 0.3 * prev.size and ln.left >= prev.right - 1:
+            gap = (ln.left - prev.right) / max(prev.size, 1.0)
+            sep = "\t" if gap > _CELL_GAP_EM else " " if gap > _SCRIPT_GAP_EM else ""
+            out[-1] = _Line(
+                prev.text + sep + ln.text, max(prev.top, ln.top), min(prev.bottom, ln.bottom),
+                prev.left, ln.right, prev.size,
+            )
+        else:
+            out.append(ln)
+    return out
+
+
+def _build(pages: list[list[_Line]], name: str) -> Extracted:
+    kept = drop_running_lines([[PageLine(ln.text, k) for k, ln in enumerate(page)] for page in pages])
+    body_size = _body_size(pages)
+    builder = TextBuilder("pdf", name)
+    para: list[_Line] = []
+    para_pages: list[int] = []
+    para_kind = "body"
+
+    def emit() -> None:
+        if not para:
+            return
+        text, marks = join_lines([fix_spacing(ln.text) for ln in para], para_pages)
+        text = fix_spacing(text)
+        where = f"p. {para_pages[0] + 1}"
+        if para_kind == "heading":
+            builder.heading(text, where)
+        elif para_kind == "note":
+            builder.note(_NOTE_MARK_RE.sub("", text), where)
+        else:
+            builder.paragraph(text, where, marks=[(off, f"p. {p + 1}") for off, p in marks])
+        para.clear()
+        para_pages.clear()
+
+    spacing = _line_spacing(pages, body_size)
+    columns = _column(pages)
+    for p, page in enumerate(pages):
+        lines = [page[k] for k in kept[p]]
+        notes_from = _notes_start(lines, body_size)
+        for k, ln in enumerate(lines):
+            if "\t" in ln.text:  # a table row: each cell its own block
+                emit()
+                for cell in ln.text.split("\t"):
+                    builder.paragraph(fix_spacing(cell), f"p. {p + 1}")
+                continue
+            kind = "note" if k >= notes_from else ("heading" if ln.size >= _HEADING_RATIO * body_size else "body")
+            if kind == "note" and _starts_note(ln.text):
+                emit()
+                para_kind = kind
+            elif para and (kind != para_kind or _breaks(para[-1], ln, para_pages[-1] != p, spacing, columns, body_size)):
+                emit()
+                para_kind = kind
+            elif not para:
+                para_kind = kind
+            para.append(ln)
+            para_pages.append(p)
+    emit()
+    return builder.build()
+
+
+def _breaks(a: _Line, b: _Line, new_page: bool, spacing: float, columns: tuple[float, float], body: float) -> bool:
+    left, right = columns
+    ends = a.text.rstrip("\u00ad")[-1:] in _TERMINAL
+    if new_page:
+        return ends
+    gap = a.bottom - b.bottom
+    if gap <= 0 or gap > _PARA_GAP_RATIO * spacing * max(1.0, a.size / body):
+        return True
+    if abs(a.size - b.size) > 0.1 * a.size:
+        return True
+    if a.size < _HEADING_RATIO * body and b.left > left + 0.8 * b.size and b.left > a.left + 0.8 * b.size:
+        return True  # first-line indent
+    return ends and a.right < right - 4 * a.size  # a short last line
+
+
+def _body_size(pages: list[list[_Line]]) -> float:
+    weights: dict[float, int] = {}
+    for page in pages:
+        for ln in page:
+            key = round(ln.size, 1)
+            weights[key] = weights.get(key, 0) + len(ln.text)
+    return max(weights, key=lambda s: weights[s]) if weights else 10.0
+
+
+def _line_spacing(pages: list[list[_Line]], body: float) -> float:
+    gaps = [
+        a.bottom - b.bottom
+        for page in pages
+        for a, b in zip(page, page[1:], strict=False)
+        if abs(a.size - body) < 0.1 * body and abs(b.size - body) < 0.1 * body and a.bottom > b.bottom
+    ]
+    return statistics.median(gaps) if gaps else 1.2 * body
+
+
+def _column(pages: list[list[_Line]]) -> tuple[float, float]:
+    """The most common left and right edges of lines: the text column."""
+    lefts = [round(ln.left) for page in pages for ln in page]
+    rights = [round(ln.right) for page in pages for ln in page]
+    return (float(statistics.mode(lefts)), float(statistics.mode(rights))) if lefts else (0.0, 0.0)
+
+
+def _notes_start(lines: list[_Line], body: float) -> int:
+    """Index of the first footnote line at the foot of a page (len(lines) if none)."""
+    k = len(lines)
+    while k > 0 and lines[k - 1].size <= _NOTE_RATIO * body:
+        k -= 1
+    while k < len(lines) and not _starts_note(lines[k].text):
+        k += 1
+    return k
+
+
+def _starts_note(text: str) -> bool:
+    return bool(text) and (text[0].isdigit() or text[0] in "*†‡") and len(text) > 3
