@@ -74,7 +74,10 @@ def read_docx(data: bytes, name: str) -> Extracted:
     z = open_zip(data, name, "DOCX")
     root = parse_member(z, "word/document.xml", name, "DOCX")
     headings = _heading_styles(z, name)
-    notes = {"footnoteReference": _notes(z, "word/footnotes.xml", name), "endnoteReference": _notes(z, "word/endnotes.xml", name)}
+    notes = {
+        "footnoteReference": _notes(z, "word/footnotes.xml", name),
+        "endnoteReference": _notes(z, "word/endnotes.xml", name),
+    }
     builder = TextBuilder("docx", name)
     count = 0
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from aligner.core.errors import InputError
+from aligner.core.values import Document, Sentence
 
 _WS_RE = re.compile(r"[ \t\r\n\u00a0]+")
 
@@ -84,3 +85,9 @@ class TextBuilder:
             pieces.append(text)
             pos += len(text) + 2
         return Extracted("\n\n".join(pieces) + "\n", self.format, tuple(locations))
+
+
+def location_of(document: Document, sentence: Sentence) -> str | None:
+    """Where ``sentence`` came from ("p. 12", "¶ 7"), if its document was extracted from a
+    paged or structured format; None for plain text."""
+    return location_at(document.locations, sentence.start)

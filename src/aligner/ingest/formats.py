@@ -18,7 +18,9 @@ from aligner.ingest.sniff import Format, sniff
 
 Reader = Callable[[bytes, str], Extracted]
 
-DOCUMENT_FORMATS = frozenset(f.value for f in (Format.PDF, Format.DOCX, Format.ODT, Format.HWP, Format.HWPX, Format.HTML, Format.EPUB))
+DOCUMENT_FORMATS = frozenset(
+    f.value for f in (Format.PDF, Format.DOCX, Format.ODT, Format.HWP, Format.HWPX, Format.HTML, Format.EPUB)
+)
 _UNSUPPORTED = {
     Format.ZIP: "a ZIP archive that is not a document aligner reads (DOCX, ODT, HWPX, EPUB)",
     Format.OLE: "an old binary Office file (.doc/.xls/.ppt); save it as DOCX, ODT or plain text",
@@ -72,4 +74,6 @@ def extract(data: bytes, name: str) -> Extracted | None:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as err:
         what = fmt.value.upper()
-        raise InputError(f"{name}: damaged or truncated {what} file ({type(err).__name__}); re-save or re-download it") from None
+        raise InputError(
+            f"{name}: damaged or truncated {what} file ({type(err).__name__}); re-save or re-download it"
+        ) from None

@@ -12,8 +12,23 @@ from lxml import etree
 from aligner.ingest.extracted import Extracted, TextBuilder
 from aligner.ingest.xml import attr, children, local, open_zip, parse_member
 
-_CONTAINERS = {"text", "body", "section", "list", "list-item", "list-header", "table", "table-row",
-               "table-cell", "table-header-rows", "table-rows", "index-body", "frame", "text-box", "deletion-skip"}
+_CONTAINERS = {
+    "text",
+    "body",
+    "section",
+    "list",
+    "list-item",
+    "list-header",
+    "table",
+    "table-row",
+    "table-cell",
+    "table-header-rows",
+    "table-rows",
+    "index-body",
+    "frame",
+    "text-box",
+    "deletion-skip",
+}
 _SKIP = {"tracked-changes", "sequence-decls", "variable-decls", "user-field-decls", "table-of-content", "forms"}
 
 
@@ -29,8 +44,23 @@ def _text(el: etree._Element, notes: list[str]) -> str:
             parts.append(" " * int(attr(child, "c") or "1"))
         elif tag in ("tab", "line-break"):
             parts.append(" ")
-        elif tag in ("span", "a", "bookmark-ref", "reference-ref", "ruby", "ruby-base", "meta", "date", "time",
-                     "page-number", "sequence", "title", "subject", "author-name", "chapter"):
+        elif tag in (
+            "span",
+            "a",
+            "bookmark-ref",
+            "reference-ref",
+            "ruby",
+            "ruby-base",
+            "meta",
+            "date",
+            "time",
+            "page-number",
+            "sequence",
+            "title",
+            "subject",
+            "author-name",
+            "chapter",
+        ):
             parts.append(_text(child, notes))
         parts.append(child.tail or "")
     return "".join(parts)

@@ -56,8 +56,30 @@ def drop_running_lines(pages: list[list[PageLine]]) -> list[list[int]]:
     return kept
 
 
-def join_lines(lines: list[str], pages: list[int]) -> tuple[str, list[tuple[int, int]]]:
-    """One paragraph from its lines; also ``(offset, page)`` where the page changes."""
+_WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def vocabulary(lines: list[str]) -> frozenset[str]:
+    """Lower-cased words and hyphenated compounds of a document, leaving out the
+    fragments a line-end hyphen cut off (they are not words on their own)."""
+    words: set[str] = set()
+    for line in lines:
+        body = line.rstrip()
+        if body[-1:] in _HYPHENS:
+            body = body[:-1].rsplit(" ", 1)[0] if " " in body else ""
+        words.update(w.lower() for w in _WORD_RE.findall(body))
+    return frozenset(words)
+
+
+def join_lines(
+    lines: list[str], pages: list[int], words: frozenset[str] = frozenset()
+) -> tuple[str, list[tuple[int, int]]]:
+    """One paragraph from its lines; also ``(offset, page)`` where the page changes.
+
+    A word broken by a hyphen at a line end is re-joined ("develop-"+"ment") unless
+    the document's ``words`` say it is a compound: the hyphenated form occurs
+    elsewhere, or the joined form does not while the first part is a word by itself
+    ("in-"+"depth", "self-"+"driving")."""
     out = ""
     marks: list[tuple[int, int]] = []
     for k, line in enumerate(lines):
@@ -67,10 +89,21 @@ def join_lines(lines: list[str], pages: list[int]) -> tuple[str, list[tuple[int,
         if not out:
             out = line
         elif _hyphenated(out, line):
-            out = out[:-1] + line
+            out = out[:-1] + ("-" if _compound(out[:-1], line, words) else "") + line
         else:
             out = out.rstrip("\u00ad") + " " + line
-    return out.replace("\u00ad", ""), marks
+    return out.replace("\u00ad", "").replace("\u2010", "-"), marks
+
+
+def _compound(left: str, right: str, words: frozenset[str]) -> bool:
+    a = _WORD_RE.findall(left)[-1:] or [""]
+    b = _WORD_RE.findall(right)[:1] or [""]
+    first, rest = a[0].lower(), b[0].lower()
+    if f"{first}-{rest}" in words:
+        return True
+    if f"{first}{rest}" in words:
+        return False
+    return first in words and len(rest) >= 3
 
 
 def _hyphenated(left: str, right: str) -> bool:

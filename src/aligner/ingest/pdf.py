@@ -10,6 +10,7 @@ extraction invents before Korean particles or between scripts are repaired.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -19,19 +20,21 @@ import pypdfium2.raw as pdfium_c
 
 from aligner.core.errors import InputError
 from aligner.ingest.extracted import Extracted, TextBuilder
-from aligner.ingest.pages import PageLine, drop_running_lines, join_lines
+from aligner.ingest.pages import PageLine, drop_running_lines, join_lines, vocabulary
 from aligner.ingest.spacing import fix_spacing, is_hangul
 
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 5
-_SCRIPT_GAP_EM = 0.3  # a generated space narrower than this between scripts is layout, not a space
+# A generated space narrower than this (between advance boxes) where Hangul meets
+# Latin/digits is the producer's Asian–Western autospacing, not a space in the text.
+_SCRIPT_GAP_EM = 0.26
 _HEADING_RATIO = 1.2
 _NOTE_RATIO = 0.95
 _CELL_GAP_EM = 3.0  # a gap this wide inside a line separates table cells
 _SUPERSCRIPT_RATIO = 0.75
 _PARA_GAP_RATIO = 1.35
 _NOTE_MARK_RE = re.compile(r"^(?:\d{1,3}|[*†‡]+)[.)]?\s+")
-_TERMINAL = ".!?。\"”’)』」:"
+_TERMINAL = '.!?。"”’)』」:'
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,9 @@ def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
         if err.err_code == _ERR_PASSWORD:
             raise InputError(f"{name}: the PDF is password-protected; remove the password and try again") from None
         if err.err_code == _ERR_SECURITY:
-            raise InputError(f"{name}: the PDF is DRM-protected (unsupported security handler); export an unprotected copy") from None
+            raise InputError(
+                f"{name}: the PDF is DRM-protected (unsupported security handler); export an unprotected copy"
+            ) from None
         raise InputError(f"{name}: damaged or truncated PDF (cannot be opened); re-download or re-export it") from None
 
 
@@ -89,12 +94,12 @@ def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
     boxes: list[tuple[float, float, float, float]] = []
     sizes: list[float] = []
     pending_space = False
-    last_box: tuple[float, float, float, float] | None = None
+    last_loose: tuple[float, float, float, float] | None = None
     last_char = ""
     last_size = 0.0
 
     def flush() -> None:
-        nonlocal pending_space, last_box, last_char
+        nonlocal pending_space, last_loose, last_char
         text = "".join(chars).strip()
         if text and boxes:
             out.append(
@@ -110,7 +115,7 @@ def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
         chars.clear()
         boxes.clear()
         sizes.clear()
-        pending_space, last_box, last_char = False, None, ""
+        pending_space, last_loose, last_char = False, None, ""
 
     for i in range(n):
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
@@ -121,15 +126,19 @@ def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
         if ch in (" ", "\t", "\u00a0"):
             pending_space = pending_space or bool(chars)
             continue
-        if ch in ("\x02", "\u00ad", "\ufffe", ""):
-            chars.append("\u00ad")  # a soft hyphen at a line end: handled when lines are joined
+        if ch in ("\x02", "\u00ad", "\ufffe"):
+            # PDFium's mark for a drawn hyphen it takes for a line-end one: a hyphen
+            # inside a line, a possible hyphenation at a line end (see join_lines).
+            ch = "\u2010"
+        elif not ch:
             continue
         size = float(pdfium_c.FPDFText_GetFontSize(raw, i)) or 1.0
         box = tp.get_charbox(i)
+        loose = tp.get_charbox(i, loose=True)
         if ch.isdigit() and chars and size < _SUPERSCRIPT_RATIO * max(sizes or [size]) and not last_char.isspace():
             continue  # a superscript note mark glued to the text
         if pending_space:
-            gap = (box[0] - last_box[2]) / max(size, last_size, 1.0) if last_box else 1.0
+            gap = (loose[0] - last_loose[2]) / max(size, last_size, 1.0) if last_loose else 1.0
             boundary = is_hangul(ch) != is_hangul(last_char)
             if gap > _CELL_GAP_EM:
                 chars.append("\t")
@@ -139,7 +148,7 @@ def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
         chars.append(ch)
         boxes.append(box)
         sizes.append(size)
-        last_box, last_char, last_size = box, ch, size
+        last_loose, last_char, last_size = loose, ch, size
     flush()
     return _merge_split_lines(out)
 
@@ -153,8 +162,12 @@ def _merge_split_lines(lines: list[_Line]) -> list[_Line]:
             gap = (ln.left - prev.right) / max(prev.size, 1.0)
             sep = "\t" if gap > _CELL_GAP_EM else " " if gap > _SCRIPT_GAP_EM else ""
             out[-1] = _Line(
-                prev.text + sep + ln.text, max(prev.top, ln.top), min(prev.bottom, ln.bottom),
-                prev.left, ln.right, prev.size,
+                prev.text + sep + ln.text,
+                max(prev.top, ln.top),
+                min(prev.bottom, ln.bottom),
+                prev.left,
+                ln.right,
+                prev.size,
             )
         else:
             out.append(ln)
@@ -172,7 +185,7 @@ def _build(pages: list[list[_Line]], name: str) -> Extracted:
     def emit() -> None:
         if not para:
             return
-        text, marks = join_lines([fix_spacing(ln.text) for ln in para], para_pages)
+        text, marks = join_lines([fix_spacing(ln.text) for ln in para], para_pages, words)
         text = fix_spacing(text)
         where = f"p. {para_pages[0] + 1}"
         if para_kind == "heading":
@@ -184,6 +197,7 @@ def _build(pages: list[list[_Line]], name: str) -> Extracted:
         para.clear()
         para_pages.clear()
 
+    words = vocabulary([page[k].text for p, page in enumerate(pages) for k in kept[p]])
     spacing = _line_spacing(pages, body_size)
     columns = _column(pages)
     for p, page in enumerate(pages):
@@ -199,7 +213,9 @@ def _build(pages: list[list[_Line]], name: str) -> Extracted:
             if kind == "note" and _starts_note(ln.text):
                 emit()
                 para_kind = kind
-            elif para and (kind != para_kind or _breaks(para[-1], ln, para_pages[-1] != p, spacing, columns, body_size)):
+            elif para and (
+                kind != para_kind or _breaks(para[-1], ln, para_pages[-1] != p, spacing, columns, body_size)
+            ):
                 emit()
                 para_kind = kind
             elif not para:
@@ -238,7 +254,7 @@ def _line_spacing(pages: list[list[_Line]], body: float) -> float:
     gaps = [
         a.bottom - b.bottom
         for page in pages
-        for a, b in zip(page, page[1:], strict=False)
+        for a, b in itertools.pairwise(page)
         if abs(a.size - body) < 0.1 * body and abs(b.size - body) < 0.1 * body and a.bottom > b.bottom
     ]
     return statistics.median(gaps) if gaps else 1.2 * body

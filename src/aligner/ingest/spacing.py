@@ -12,6 +12,12 @@ _PARTICLES = (
 )
 _PARTICLE_RE = re.compile(rf"(?<=[A-Za-z0-9%)\]’”'\"])[ ](?:{_PARTICLES})(?=[\s.,;:!?)\]’”'\"·]|$)")
 _PUNCT_RE = re.compile(r"(?<=[\w\u3131-\ud7a3)\]’”])[ ]+(?=[.,;:!?](?:\s|$))")
+_OPENER_RE = re.compile(r"(?<=[‘“(\[「『《〈])[ ]+")
+_COUNTER_RE = re.compile(
+    r"(?<=\d)[ ](?=(?:년|월|일|차|위|개|명|여|장|절|조|억|만|배|세기|건|회|번째|분기|주년|퍼센트)(?![가-힣]{3}))"
+)
+_ORDINAL_RE = re.compile(r"(?:^|(?<=[\s(]))제[ ](?=\d)")
+_PLUS_RE = re.compile(r"(?<=[가-힣A-Za-z]\+)[ ](?=[가-힣])")
 
 
 def is_hangul(ch: str) -> bool:
@@ -19,5 +25,9 @@ def is_hangul(ch: str) -> bool:
 
 
 def fix_spacing(text: str) -> str:
+    """Remove the spaces PDF extraction puts before particles, counters ("20 년간"),
+    closing punctuation, after opening quotes/brackets, in "제 2장" and "인터넷+ 교통"."""
     text = _PARTICLE_RE.sub(lambda m: m.group(0)[1:], text)
-    return _PUNCT_RE.sub("", text)
+    for pattern in (_PUNCT_RE, _OPENER_RE, _COUNTER_RE, _ORDINAL_RE):
+        text = pattern.sub(lambda m: m.group(0).rstrip(" "), text)
+    return _PLUS_RE.sub("", text)

@@ -39,7 +39,9 @@ def open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise InputError(f"{name}: damaged or truncated {what} file (not a readable zip); re-save or re-download it") from None
+        raise InputError(
+            f"{name}: damaged or truncated {what} file (not a readable zip); re-save or re-download it"
+        ) from None
     for info in z.infolist():
         if info.flag_bits & 0x1:
             raise InputError(f"{name}: the {what} file is encrypted or DRM-protected; save an unprotected copy")

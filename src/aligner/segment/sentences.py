@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from aligner.core.errors import InputError
@@ -20,7 +21,7 @@ from aligner.ingest.text import (
     detect_lang,
     has_content,
     normalize_chars,
-    read_document_text,
+    read_document,
     repair_markdown,
 )
 from aligner.segment.blocks import build_blocks
@@ -39,9 +40,10 @@ def load_document(
     presplit: bool = False,
     progress: Progress | None = None,
 ) -> Document:
-    """Read ``path`` and segment it.  ``lang=None`` guesses the language."""
-    source, encoding = read_document_text(path)
-    return segment(source, lang, presplit=presplit, path=str(path), encoding=encoding, progress=progress)
+    """Read ``path`` (any supported format) and segment it.  ``lang=None`` guesses the language."""
+    got = read_document(path)
+    doc = segment(got.text, lang, presplit=presplit, path=str(path), encoding=got.format, progress=progress)
+    return replace(doc, locations=got.locations) if got.locations else doc
 
 
 def segment(

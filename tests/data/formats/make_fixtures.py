@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the ODF template lines are XML, kept readable as written)
 """Write the LibreOffice/pandoc sources for the format fixtures (run by make_fixtures.sh).
 
 Each KIEP text (data/kiep_ko.txt, data/kiep_en.txt) becomes a flat ODT (.fodt) with a
@@ -76,7 +77,9 @@ TAIL = "</office:text></office:body></office:document>\n"
 
 def fodt(title: str, header: str, font: str, lang: str, body: str) -> str:
     head = HEAD.format(font=font, header=escape(header), lang=lang)
-    return head + f'<text:h text:style-name="Heading_20_1" text:outline-level="1">{escape(title)}</text:h>\n' + body + TAIL
+    return (
+        head + f'<text:h text:style-name="Heading_20_1" text:outline-level="1">{escape(title)}</text:h>\n' + body + TAIL
+    )
 
 
 def paragraphs(name: str) -> list[str]:
@@ -103,11 +106,14 @@ def structure_fodt() -> str:
         )
         body.append(f"<text:p>{escape(p).replace('{note}', note)}</text:p>\n")
     rows = "".join(
-        "<table:table-row>" + "".join(f"<table:table-cell><text:p>{escape(c)}</text:p></table:table-cell>" for c in r)
+        "<table:table-row>"
+        + "".join(f"<table:table-cell><text:p>{escape(c)}</text:p></table:table-cell>" for c in r)
         + "</table:table-row>"
         for r in STRUCTURE_TABLE
     )
-    body.append(f'<table:table table:name="T1"><table:table-column table:number-columns-repeated="2"/>{rows}</table:table>\n')
+    body.append(
+        f'<table:table table:name="T1"><table:table-column table:number-columns-repeated="2"/>{rows}</table:table>\n'
+    )
     body.append("<text:p>Further work will examine services trade.</text:p>\n")
     return fodt(STRUCTURE_TITLE, "Trade Policy Notes · Working Draft", "Liberation Serif", "en", "".join(body))
 
