@@ -61,11 +61,15 @@ _WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 def vocabulary(lines: list[str]) -> frozenset[str]:
     """Lower-cased words and hyphenated compounds of a document, leaving out the
-    fragments a line-end hyphen cut off (they are not words on their own)."""
+    fragments a line-end hyphen cut off (they need not be words on their own)."""
     words: set[str] = set()
+    cut = False
     for line in lines:
-        body = line.rstrip()
-        if body[-1:] in _HYPHENS:
+        body = line.strip()
+        if cut:  # the rest of a word hyphenated at the end of the line before
+            body = body.split(" ", 1)[1] if " " in body else ""
+        cut = body[-1:] in _HYPHENS
+        if cut:
             body = body[:-1].rsplit(" ", 1)[0] if " " in body else ""
         words.update(w.lower() for w in _WORD_RE.findall(body))
     return frozenset(words)
@@ -78,7 +82,7 @@ def join_lines(
 
     A word broken by a hyphen at a line end is re-joined ("develop-"+"ment") unless
     the document's ``words`` say it is a compound: the hyphenated form occurs
-    elsewhere, or the joined form does not while the first part is a word by itself
+    elsewhere, or the joined form does not while a part is a word by itself
     ("in-"+"depth", "self-"+"driving")."""
     out = ""
     marks: list[tuple[int, int]] = []
@@ -103,7 +107,7 @@ def _compound(left: str, right: str, words: frozenset[str]) -> bool:
         return True
     if f"{first}{rest}" in words:
         return False
-    return first in words and len(rest) >= 3
+    return (first in words or rest in words) and len(first) >= 2 and len(rest) >= 3
 
 
 def _hyphenated(left: str, right: str) -> bool:

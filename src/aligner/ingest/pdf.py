@@ -135,6 +135,8 @@ def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
         size = float(pdfium_c.FPDFText_GetFontSize(raw, i)) or 1.0
         box = tp.get_charbox(i)
         loose = tp.get_charbox(i, loose=True)
+        if last_loose is not None and loose[3] < last_loose[1] + 0.2 * size:
+            flush()  # moved down a line without a line break (PDFium joins lines at a hyphen)
         if ch.isdigit() and chars and size < _SUPERSCRIPT_RATIO * max(sizes or [size]) and not last_char.isspace():
             continue  # a superscript note mark glued to the text
         if pending_space:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from aligner.core.errors import InputError
 from aligner.core.values import Document, Lang, Progress, Sentence
+from aligner.ingest.formats import DOCUMENT_FORMATS
 from aligner.ingest.text import (
     MappedText,
     detect_lang,
@@ -67,7 +68,9 @@ def segment(
     if presplit:
         sentences = _presplit(norm)
     else:
-        sentences = _segment_prose(repair_markdown(norm), lang, progress)
+        # Text a format reader extracted has real paragraph breaks: no page-break repair.
+        structured = encoding in DOCUMENT_FORMATS
+        sentences = _segment_prose(repair_markdown(norm), lang, progress, repair=not structured)
     if not sentences:
         raise InputError(f"{name} is empty")
     return Document(lang=lang, source=source, sentences=tuple(sentences), path=path, encoding=encoding)
@@ -94,8 +97,8 @@ def _presplit(norm: MappedText) -> list[Sentence]:
     return out
 
 
-def _segment_prose(text: MappedText, lang: Lang, progress: Progress | None) -> list[Sentence]:
-    blocks = build_blocks(text.text)
+def _segment_prose(text: MappedText, lang: Lang, progress: Progress | None, *, repair: bool = True) -> list[Sentence]:
+    blocks = build_blocks(text.text, repair=repair)
     out: list[Sentence] = []
     total = len(blocks)
     step = max(1, total // _PROGRESS_STEPS)
