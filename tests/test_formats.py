@@ -20,7 +20,7 @@ from aligner.ingest.sniff import Format, sniff
 from aligner.ingest.text import read_document
 from aligner.segment.sentences import load_document
 from aligner.session.workspace import load_pair
-from tests.conftest import DATA, FIXTURES
+from tests.conftest import DATA, FIXTURES, TMX_DTD
 
 FORMATS_DIR = FIXTURES / "formats"
 EXTRACTED = ("pdf", "docx", "odt", "html", "epub")
@@ -150,7 +150,8 @@ def test_hwpx_press_release_in_order() -> None:
     texts = doc.texts
     assert doc.lang is Lang.KO and texts[:2] == ["문화체육관광부", "보도자료"]
     title = texts.index("2024 파리 올림픽·패럴림픽 준비하는 우리 선수단 격려한다")
-    lead = next(k for k, t in enumerate(texts) if t.startswith("문화체육관광부(장관 유인촌, 이하 문체부) 장미란 제2차관은"))
+    opening = "문화체육관광부(장관 유인촌, 이하 문체부) 장미란 제2차관은"
+    lead = next(k for k, t in enumerate(texts) if t.startswith(opening))
     assert 2 < title < lead
     # The contact table at the end: one cell per block, never glued into a sentence.
     assert "체육정책과" in texts and "(044-203-3129)" in texts
@@ -183,7 +184,7 @@ def test_bad_files_get_one_line_errors_naming_the_file(name: str) -> None:
     assert "\n" not in message and message.startswith(str(path)) and BAD[name] in message
 
 
-def test_tmx_carries_locations(tmp_path: Path, encoder) -> None:  # type: ignore[no-untyped-def]
+def test_tmx_carries_locations() -> None:
     from lxml import etree
 
     from aligner.core.values import Alignment
@@ -193,5 +194,23 @@ def test_tmx_carries_locations(tmp_path: Path, encoder) -> None:  # type: ignore
     beads = tuple(Bead((i,), (i,)) for i in range(len(ko)))
     tmx = export(Alignment(ko, ko, beads), "tmx")
     root = etree.fromstring(tmx.encode("utf-8"))
+    dtd = etree.DTD(str(TMX_DTD))
+    assert dtd.validate(root), dtd.error_log.filter_from_errors()
     props = [p.text for p in root.iter("prop") if p.get("type") == "x-location"]
     assert props[:2] == ["¶ 1", "¶ 1"] and "¶ 2" in props
+
+
+async def test_reader_shows_where_the_focused_pair_came_from(tmp_path: Path) -> None:
+    from aligner.session.workspace import open_pair
+    from aligner.tui.app import create_app
+
+    ws = open_pair(FORMATS_DIR / "kiep_ko.pdf", FORMATS_DIR / "kiep_en.docx", use_project=False)
+    app = create_app(workspace=ws, project_path=tmp_path / "pair.aligner.json")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "ko p. 1 · en ¶ 1" in app.status.text
+        await pilot.press("G")  # the last pair
+        await pilot.pause()
+        assert "ko p. 8 · en ¶ 11" in app.status.text

@@ -61,7 +61,7 @@ SUBCOMMAND_MODULES = ("export", "review", "glossary", "evaluate")
 def add_pair_args(p: argparse.ArgumentParser, optional: bool = False) -> None:
     """KO/EN paths plus the options every pair-reading command shares."""
     nargs = "?" if optional else None
-    p.add_argument("ko", nargs=nargs, type=Path, help="Korean document (UTF-8 or CP949 text)")
+    p.add_argument("ko", nargs=nargs, type=Path, help="Korean document (text, PDF, DOCX, ODT, HWP, HWPX, HTML or EPUB)")
     p.add_argument("en", nargs=nargs, type=Path, help="English document")
     p.add_argument("--presplit", action="store_true", help="input has one sentence per line")
     p.add_argument("--model", default=None, help="embedding model from models.lock (default: use-m3)")

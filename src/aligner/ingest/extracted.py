@@ -91,3 +91,13 @@ def location_of(document: Document, sentence: Sentence) -> str | None:
     """Where ``sentence`` came from ("p. 12", "¶ 7"), if its document was extracted from a
     paged or structured format; None for plain text."""
     return location_at(document.locations, sentence.start)
+
+
+def pair_location(ko: Document, ko_ids: tuple[int, ...], en: Document, en_ids: tuple[int, ...]) -> str:
+    """"ko p. 3 · en ¶ 7" for a bead's first sentences, as far as each side knows it."""
+    parts = []
+    for tag, doc, ids in (("ko", ko, ko_ids), ("en", en, en_ids)):
+        where = location_of(doc, doc.sentences[ids[0]]) if ids else None
+        if where:
+            parts.append(f"{tag} {where}")
+    return " · ".join(parts)

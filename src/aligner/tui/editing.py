@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from aligner.core.errors import AlignerError
 from aligner.core.values import Bead
+from aligner.ingest.extracted import pair_location
 from aligner.session import edits as edit
 from aligner.session.workbench import Workbench, review_order
 from aligner.session.workspace import Workspace
@@ -122,6 +123,9 @@ class EditingApp(App[int]):
             i = min(self.reader.cursor, len(beads) - 1)
             b = beads[i]
             text.append(f" · #{i + 1} {b.shape} {b.confidence:.2f}")
+            where = pair_location(ws.ko, b.src, ws.en, b.tgt)
+            if where:
+                text.append(f" · {where}")
             if b.confirmed:
                 text.append(" ✓", style="bold green")
         if self.workbench is not None and self.workbench.save_error is not None:
