@@ -10,6 +10,7 @@ extraction invents before Korean particles or between scripts are repaired.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import re
 import statistics
@@ -87,70 +88,85 @@ def _page_lines(doc: pdfium.PdfDocument, index: int, name: str) -> list[_Line]:
 
 
 def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
+    """The page's lines in PDFium's reading order, with advance ("loose") boxes.
+
+    Boxes and font sizes are asked of PDFium only where they decide something (the
+    characters around spaces, line ends, after a hyphen, digits, and a sample for the
+    line's type size): each call is a ctypes round trip.
+    """
     n = tp.count_chars()
     raw = tp.raw
+    text = tp.get_text_range()
+    if len(text) != n:  # characters outside the BMP: fall back to one call per character
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 0xFFFF) for i in range(n))
+    rect = pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
     out: list[_Line] = []
     chars: list[str] = []
-    boxes: list[tuple[float, float, float, float]] = []
     sizes: list[float] = []
+    top = bottom = left = right = 0.0
+    line_max = 0.0
     pending_space = False
-    last_loose: tuple[float, float, float, float] | None = None
+    after_hyphen = False
+    last: tuple[float, float, float, float] | None = None  # left, top, right, bottom of the last boxed char
     last_char = ""
-    last_size = 0.0
 
     def flush() -> None:
-        nonlocal pending_space, last_loose, last_char
-        text = "".join(chars).strip()
-        if text and boxes:
-            out.append(
-                _Line(
-                    text,
-                    max(b[3] for b in boxes),
-                    min(b[1] for b in boxes),
-                    min(b[0] for b in boxes),
-                    max(b[2] for b in boxes),
-                    statistics.median(sizes),
-                )
-            )
+        nonlocal pending_space, last, last_char, line_max
+        line = "".join(chars).strip()
+        if line and sizes:
+            out.append(_Line(line, top, bottom, left, right, statistics.median(sizes)))
         chars.clear()
-        boxes.clear()
         sizes.clear()
-        pending_space, last_loose, last_char = False, None, ""
+        pending_space, last, last_char, line_max = False, None, "", 0.0
 
-    for i in range(n):
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        ch = chr(code) if code else ""
-        if ch in ("\r", "\n"):
+    for i, ch in enumerate(text):
+        if ch in "\r\n":
             flush()
             continue
-        if ch in (" ", "\t", "\u00a0"):
+        if ch in " \t\u00a0":
             pending_space = pending_space or bool(chars)
             continue
-        if ch in ("\x02", "\u00ad", "\ufffe"):
+        if ch in "\x02\u00ad\ufffe":
             # PDFium's mark for a drawn hyphen it takes for a line-end one: a hyphen
             # inside a line, a possible hyphenation at a line end (see join_lines).
             ch = "\u2010"
-        elif not ch:
+        elif ch == "\uffff" or ch < " ":
+            continue
+        nxt = text[i + 1] if i + 1 < n else "\n"
+        need_box = not chars or pending_space or after_hyphen or nxt in " \t\u00a0\r\n" or ch == "\u2010"
+        if not (need_box or ch.isdigit() or len(chars) % 8 == 0):
+            chars.append(ch)
+            last_char = ch
             continue
         size = float(pdfium_c.FPDFText_GetFontSize(raw, i)) or 1.0
-        box = tp.get_charbox(i)
-        loose = tp.get_charbox(i, loose=True)
-        if last_loose is not None and loose[3] < last_loose[1] + 0.2 * size:
-            flush()  # moved down a line without a line break (PDFium joins lines at a hyphen)
-        if ch.isdigit() and chars and size < _SUPERSCRIPT_RATIO * max(sizes or [size]) and not last_char.isspace():
+        if ch.isdigit() and chars and size < _SUPERSCRIPT_RATIO * line_max:
             continue  # a superscript note mark glued to the text
-        if pending_space:
-            gap = (loose[0] - last_loose[2]) / max(size, last_size, 1.0) if last_loose else 1.0
-            boundary = is_hangul(ch) != is_hangul(last_char)
-            if gap > _CELL_GAP_EM:
-                chars.append("\t")
-            elif not (boundary and gap < _SCRIPT_GAP_EM):
-                chars.append(" ")
-            pending_space = False
-        chars.append(ch)
-        boxes.append(box)
         sizes.append(size)
-        last_loose, last_char, last_size = loose, ch, size
+        line_max = max(line_max, size)
+        if need_box or not sizes:
+            pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect_ref)
+            box = (float(rect.left), float(rect.top), float(rect.right), float(rect.bottom))
+            if after_hyphen and last is not None and box[1] < last[3] + 0.2 * size:
+                flush()  # PDFium joined two lines at a line-end hyphen: split them again
+                sizes.append(size)
+                line_max = size
+            if pending_space and last is not None:
+                gap = (box[0] - last[2]) / max(size, 1.0)
+                boundary = is_hangul(ch) != is_hangul(last_char)
+                if gap > _CELL_GAP_EM:
+                    chars.append("\t")
+                elif not (boundary and gap < _SCRIPT_GAP_EM):
+                    chars.append(" ")
+            if last is None:
+                left, top, right, bottom = box
+            else:
+                left, top, right, bottom = min(left, box[0]), max(top, box[1]), max(right, box[2]), min(bottom, box[3])
+            last = box
+        pending_space = False
+        after_hyphen = ch == "\u2010"
+        chars.append(ch)
+        last_char = ch
     flush()
     return _merge_split_lines(out)
 
