@@ -214,3 +214,88 @@ async def test_reader_shows_where_the_focused_pair_came_from(tmp_path: Path) -> 
         await pilot.press("G")  # the last pair
         await pilot.pause()
         assert "ko p. 8 · en ¶ 11" in app.status.text
+
+
+# ---------------------------------------------------------------------- TMX / XLIFF
+
+BILINGUAL = FORMATS_DIR / "bilingual"
+
+
+@pytest.mark.parametrize("name", ["kiep.aligner.tmx", "kiep.ttk.tmx", "kiep.ttk.xlf", "kiep.xliff2.xlf"])
+def test_bilingual_files_read_as_paired_documents(name: str, reference) -> None:  # type: ignore[no-untyped-def]
+    from aligner.ingest.bilingual import bilingual_documents, bilingual_kind
+
+    path = BILINGUAL / name
+    assert bilingual_kind(path) == ("tmx" if name.endswith(".tmx") else "xliff")
+    ko, en, beads = bilingual_documents(path)
+    assert len(ko) == len(en) == len(beads) == 76  # the 1-1..n-m matches of the KIEP alignment
+    assert all(len(b.src) == len(b.tgt) == 1 for b in beads)
+    assert ko.lang is Lang.KO and en.lang is Lang.EN
+    ref_ko = " ".join(reference[Lang.KO].texts)
+    assert all(s.text in ref_ko for s in ko.sentences)  # every unit is KIEP Korean text, in order
+    positions = [ref_ko.index(s.text) for s in ko.sentences]
+    assert positions == sorted(positions)
+    assert en.texts[0].startswith("China is pursuing the 'Internet Plus'")
+    assert str(location_of(ko, ko.sentences[0])).startswith("unit ")
+
+
+def test_bilingual_file_opens_as_pairs_and_flags_a_wrong_pairing(tmp_path: Path) -> None:
+    from aligner.session.workspace import open_bilingual
+
+    text = (BILINGUAL / "kiep.ttk.tmx").read_text(encoding="utf-8")
+    segs = re.findall(r'<tuv xml:lang="en">\s*<seg>(.*?)</seg>', text, re.S)
+    swapped = text.replace(segs[3], "\0").replace(segs[4], segs[3]).replace("\0", segs[4])
+    path = tmp_path / "memory.tmx"
+    path.write_text(swapped, encoding="utf-8")
+    ws = open_bilingual(path, use_project=False)
+    beads = ws.alignment.beads
+    assert [(b.src, b.tgt) for b in beads] == [((i,), (i,)) for i in range(76)]  # the file's own pairing
+    assert beads[3].confidence == 0.0 and beads[4].confidence == 0.0
+    assert sum(b.confidence >= 0.5 for b in beads) >= 60
+    assert any("pair 2 of 76 units differently" in n for n in ws.notices)
+
+
+def test_bilingual_errors_are_one_line(tmp_path: Path) -> None:
+    from aligner.ingest.bilingual import bilingual_documents
+
+    cut = tmp_path / "cut.tmx"
+    cut.write_bytes((BILINGUAL / "kiep.ttk.tmx").read_bytes()[:3000])
+    french = tmp_path / "fr.xlf"
+    french.write_text(
+        '<xliff version="1.2"><file source-language="fr" target-language="en"><body>'
+        "<trans-unit id='1'><source>Bonjour le monde</source><target>Hello world</target></trans-unit>"
+        "</body></file></xliff>",
+        encoding="utf-8",
+    )
+    for path, what in ((cut, "not well-formed XML"), (french, "needs a Korean and an English side")):
+        with pytest.raises(InputError) as err:
+            bilingual_documents(path)
+        assert str(err.value).startswith(str(path)) and what in str(err.value) and "\n" not in str(err.value)
+
+
+def test_cli_export_takes_a_tmx_alone(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "pairs.tsv"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    cmd = [sys.executable, "-m", "aligner", "export", str(BILINGUAL / "kiep.xliff2.xlf"), "-o", str(out)]
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert res.returncode == 0, res.stderr
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 77 and rows[1].startswith("중국은 인터넷 플랫폼과")
+
+
+async def test_reader_opens_a_tmx_as_pairs(tmp_path: Path) -> None:
+    from aligner.session.workspace import open_bilingual
+    from aligner.tui.app import create_app
+
+    ws = open_bilingual(BILINGUAL / "kiep.aligner.tmx", use_project=False)
+    app = create_app(workspace=ws, project_path=tmp_path / "pair.aligner.json")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(app.reader.rows) == 76
+        assert "kiep.aligner.tmx" in app.status.text and "ko unit 0 · en unit 0" in app.status.text

@@ -213,3 +213,40 @@ def _restore(
     if loaded.status is LoadStatus.CHANGED:
         return None, [*constraints, *loaded.constraints], found
     return None, constraints, found
+
+
+def open_bilingual(
+    path: str | Path,
+    *,
+    model: str | None = None,
+    progress: Progress | None = None,
+    use_project: bool = True,
+) -> Workspace:
+    """Open a TMX or XLIFF file as an aligned pair: its units are the beads.
+
+    Each unit keeps the file's pairing; its confidence is the aligner's for that same
+    bead when the aligner, run on the two sides, pairs them the same way, and 0 where
+    it would pair them differently (so review lists those first).  Corrections saved
+    for the file are restored as for two documents.
+    """
+    from aligner.align.documents import align_documents
+    from aligner.ingest.bilingual import bilingual_documents
+
+    notices: list[str] = []
+    ko, en, beads = bilingual_documents(path)
+    encoder = cached_encoder(model)
+    ours = {(b.src, b.tgt): b.confidence for b in align_documents(ko, en, encoder, progress=progress)}
+    scored = tuple(replace(b, confidence=ours.get((b.src, b.tgt), 0.0)) for b in beads)
+    differ = sum(1 for b in beads if b.src and b.tgt and (b.src, b.tgt) not in ours)
+    if differ:
+        notices.append(f"{path}: the aligner would pair {differ} of {len(beads)} units differently (confidence 0)")
+    saved: tuple[Bead, ...] | None = None
+    project_path: Path | None = None
+    if use_project:
+        saved, _, project_path = _restore(ko, en, (), notices)
+    alignment = Alignment(ko, en, saved or scored, model=encoder.name)
+    alignment.check()
+    ws = Workspace(ko, en, alignment, encoder, encoder.encode(ko.texts), encoder.encode(en.texts))
+    ws.notices.extend([*notices, *encoder.cache.take_notices()])
+    ws.project_path = project_path
+    return ws
