@@ -145,6 +145,14 @@ def test_hwp_paragraphs_in_order() -> None:
     assert location_of(prose, prose.sentences[0]) == "§ 1 ¶ 1"
 
 
+def test_hwp_distribution_document_is_decrypted() -> None:
+    """A Hancom 배포용 (distribution) document: its body is AES-encrypted in ViewText."""
+    doc = load_document(FORMATS_DIR / "hwp" / "distribution.hwp", None)
+    texts = doc.texts
+    assert doc.lang is Lang.KO and texts[0] == "강남세움복지관 공고 제 2024-08호"
+    assert texts.index("1. 입찰에 부치는 사항") < texts.index("6. 낙찰자 결정방법")
+
+
 def test_hwpx_press_release_in_order() -> None:
     doc = load_document(FORMATS_DIR / "hwpx" / "press-release-mcst-2024.hwpx", None)
     texts = doc.texts
@@ -171,7 +179,6 @@ BAD = {
     "bad/unknown.zip": "ZIP archive that is not a document",
     "bad/truncated.hwp": "truncated HWP file",
     "bad/truncated.docx": "damaged or truncated DOCX",
-    "hwp/distribution.hwp": "distribution (read-only, encrypted) document",
 }
 
 

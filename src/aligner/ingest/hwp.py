@@ -5,7 +5,8 @@ streams hold zlib-deflated records.  Each ``HWPTAG_PARA_TEXT`` record is one
 paragraph's UTF-16LE text with inline/extended control characters (8 code units
 each) that are skipped; table cells and text boxes are paragraphs of their own at a
 deeper level; paragraphs under a footnote/endnote control become notes; header,
-footer and page-number controls are left out.
+footer and page-number controls are left out.  Distribution (배포용) documents keep
+their body in ``ViewText`` encrypted (:mod:`aligner.ingest.hwp_distribution`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import olefile
 
 from aligner.core.errors import InputError
 from aligner.ingest.extracted import Extracted, TextBuilder
+from aligner.ingest.hwp_distribution import decrypt_view_text
 
 _HWPTAG_BEGIN = 0x10
 _TAG_PARA_HEADER = _HWPTAG_BEGIN + 50
@@ -48,11 +50,6 @@ def read_hwp(data: bytes, name: str) -> Extracted:
         if flags & _FLAG_DRM:
             raise InputError(f"{name}: the HWP file is DRM-protected; export an unprotected copy")
         storage = "ViewText" if flags & _FLAG_DISTRIBUTION else "BodyText"
-        if storage == "ViewText":
-            raise InputError(
-                f"{name}: a Hancom distribution (read-only, encrypted) document; "
-                "save it as HWPX, DOCX or PDF in Hancom Office"
-            )
         sections = sorted(
             (int(m.group(1)), e)
             for e in ole.listdir()
@@ -63,8 +60,10 @@ def read_hwp(data: bytes, name: str) -> Extracted:
         builder = TextBuilder("hwp", name)
         for number, entry in sections:
             raw = _stream(ole, entry, name)
+            if storage == "ViewText":
+                raw = decrypt_view_text(raw, name)
             try:
-                body = zlib.decompress(raw, -15) if flags & _FLAG_COMPRESSED else raw
+                body = zlib.decompressobj(-15).decompress(raw) if flags & _FLAG_COMPRESSED else raw
             except zlib.error:
                 raise InputError(
                     f"{name}: damaged or truncated HWP file (section {number} unreadable); re-save it"
