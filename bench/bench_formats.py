@@ -18,7 +18,6 @@ Usage: python bench/bench_formats.py [--repeat N]
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import subprocess
 import sys
@@ -140,12 +139,15 @@ def format_table(repeat: int) -> list[str]:
     return lines
 
 
+# Peak memory from /proc (VmHWM, reset at exec): getrusage's ru_maxrss would carry over
+# the benchmark process's own peak into the child.
 _PEAK = """
-import resource, sys, time
+import re, sys, time
 sys.path.insert(0, {src!r})
 from aligner.ingest.text import read_document
 t0 = time.perf_counter(); text = read_document({path!r}).text; t = time.perf_counter() - t0
-print(t, len(text), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+hwm = re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)
+print(t, len(text), hwm)
 """
 
 
@@ -174,12 +176,15 @@ def big_pdf() -> list[str]:
             f" | {int(rss_kb) / 1024:.0f} MB |",
         ]
         if shutil.which("pdftotext"):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            cmd = ["pdftotext", str(path), str(Path(tmp) / "big.txt")]
+            gnu_time = Path("/usr/bin/time")  # GNU time reports the child's peak RSS (%M, KB)
+            if gnu_time.exists():
+                cmd = [str(gnu_time), "-f", "%M", *cmd]
             t0 = time.perf_counter()
-            subprocess.run(["pdftotext", str(path), str(Path(tmp) / "big.txt")], check=True)
+            res = subprocess.run(cmd, check=True, capture_output=True, text=True)
             t = time.perf_counter() - t0
-            rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            peak = f"{rss / 1024:.0f} MB" if rss > before else "≤ previous child"
+            last = res.stderr.strip().splitlines()[-1:] if gnu_time.exists() else []
+            peak = f"{int(last[0]) / 1024:.0f} MB" if last and last[0].isdigit() else "(not measured)"
             lines.append(f"| pdftotext (poppler) | {t:.1f} | {pages / t:.0f} | {peak} |")
     return lines
 
