@@ -306,3 +306,14 @@ async def test_reader_opens_a_tmx_as_pairs(tmp_path: Path) -> None:
         await pilot.pause()
         assert len(app.reader.rows) == 76
         assert "kiep.aligner.tmx" in app.status.text and "ko unit 0 · en unit 0" in app.status.text
+
+
+@pytest.mark.parametrize("lang", [Lang.KO, Lang.EN])
+def test_two_column_pdf_reads_in_order(lang: Lang, reference) -> None:  # type: ignore[no-untyped-def]
+    """Narrow justified columns: stretched spaces are not table cells, a paragraph runs on
+    into the next column, numbers broken at a line end ("2|025") are joined back."""
+    doc = load_document(FORMATS_DIR / f"twocol_{lang.value}.pdf", lang)
+    body, ref = _body(doc), reference[lang].texts
+    assert len(body) == len(ref)
+    assert sum(a == b for a, b in zip(body, ref, strict=True)) >= len(ref) - 3
+    assert not any(s.heading for s in doc.sentences[1:])

@@ -80,7 +80,8 @@ def join_lines(
 ) -> tuple[str, list[tuple[int, int]]]:
     """One paragraph from its lines; also ``(offset, page)`` where the page changes.
 
-    A word broken by a hyphen at a line end is re-joined ("develop-"+"ment") unless
+    A break inside a token (see :func:`_unbroken`) is joined without a space.  A word
+    broken by a hyphen at a line end is re-joined ("develop-"+"ment") unless
     the document's ``words`` say it is a compound: the hyphenated form occurs
     elsewhere, or the joined form does not while a part is a word by itself
     ("in-"+"depth", "self-"+"driving")."""
@@ -94,6 +95,8 @@ def join_lines(
             out = line
         elif _hyphenated(out, line):
             out = out[:-1] + ("-" if _compound(out[:-1], line, words) else "") + line
+        elif _unbroken(out, line):
+            out = out.rstrip("\u00ad").replace("\u2010", "-") + line
         else:
             out = out.rstrip("\u00ad") + " " + line
     return out.replace("\u00ad", "").replace("\u2010", "-"), marks
@@ -108,6 +111,18 @@ def _compound(left: str, right: str, words: frozenset[str]) -> bool:
     if f"{first}{rest}" in words:
         return False
     return (first in words or rest in words) and len(first) >= 2 and len(rest) >= 3
+
+
+def _unbroken(left: str, right: str) -> bool:
+    """A line break inside a token, where no space was: between two digits ("2|025"),
+    after a hyphen before a capital or digit ("I-|KOREA", "COVID-|19"), before a
+    hyphen ("I|-KOREA")."""
+    a, b = left[-1:], right[:1]
+    if a.isdigit() and b.isdigit():
+        return True
+    if a in _HYPHENS and len(left) > 1 and left[-2].isalnum() and (b.isupper() or b.isdigit()):
+        return True
+    return b in _HYPHENS and a.isalnum() and len(right) > 1 and right[1].isalnum()
 
 
 def _hyphenated(left: str, right: str) -> bool:

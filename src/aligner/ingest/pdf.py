@@ -14,7 +14,7 @@ import ctypes
 import itertools
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -217,11 +217,12 @@ def _build(pages: list[list[_Line]], name: str) -> Extracted:
 
     words = vocabulary([page[k].text for p, page in enumerate(pages) for k in kept[p]])
     spacing = _line_spacing(pages, body_size)
-    columns = _column(pages)
     for p, page in enumerate(pages):
         lines = [page[k] for k in kept[p]]
         notes_from = _notes_start(lines, body_size)
         for k, ln in enumerate(lines):
+            if "\t" in ln.text and _justified(lines, k):
+                ln = replace(ln, text=ln.text.replace("\t", " "))
             if "\t" in ln.text:  # a table row: each cell its own block
                 emit()
                 for cell in ln.text.split("\t"):
@@ -232,7 +233,8 @@ def _build(pages: list[list[_Line]], name: str) -> Extracted:
                 emit()
                 para_kind = kind
             elif para and (
-                kind != para_kind or _breaks(para[-1], ln, para_pages[-1] != p, spacing, columns, body_size)
+                kind != para_kind
+                or _breaks(para[-2] if len(para) > 1 else None, para[-1], ln, para_pages[-1] != p, spacing, body_size)
             ):
                 emit()
                 para_kind = kind
@@ -244,19 +246,31 @@ def _build(pages: list[list[_Line]], name: str) -> Extracted:
     return builder.build()
 
 
-def _breaks(a: _Line, b: _Line, new_page: bool, spacing: float, columns: tuple[float, float], body: float) -> bool:
-    left, right = columns
+def _justified(lines: list[_Line], k: int) -> bool:
+    """Is line ``k`` a justified prose line (its wide gaps stretched spaces, not cell
+    boundaries)?  It ends where a neighbouring tab-free line of the same type ends."""
+    ln = lines[k]
+    for j in (k - 1, k + 1):
+        if 0 <= j < len(lines) and "\t" not in lines[j].text and abs(lines[j].size - ln.size) < 0.5:
+            if abs(lines[j].right - ln.right) < 1.5 and abs(lines[j].left - ln.left) < 0.8 * ln.size:
+                return True
+    return False
+
+
+def _breaks(prev: _Line | None, a: _Line, b: _Line, new_page: bool, spacing: float, body: float) -> bool:
+    """Does a new paragraph start at line ``b`` (after ``a``, which follows ``prev``)?"""
     ends = a.text.rstrip("\u00ad")[-1:] in _TERMINAL
-    if new_page:
+    if new_page or (b.bottom > a.bottom and b.left >= a.right - 1):  # next page or next column
         return ends
     gap = a.bottom - b.bottom
     if gap <= 0 or gap > _PARA_GAP_RATIO * spacing * max(1.0, a.size / body):
         return True
     if abs(a.size - b.size) > 0.1 * a.size:
         return True
-    if a.size < _HEADING_RATIO * body and b.left > left + 0.8 * b.size and b.left > a.left + 0.8 * b.size:
+    if a.size < _HEADING_RATIO * body and b.left > a.left + 0.8 * b.size:
         return True  # first-line indent
-    return ends and a.right < right - 4 * a.size  # a short last line
+    full = max(b.right, prev.right if prev is not None else b.right)  # the column's right edge
+    return ends and a.right < full - 4 * a.size  # a short last line
 
 
 def _body_size(pages: list[list[_Line]]) -> float:
@@ -276,13 +290,6 @@ def _line_spacing(pages: list[list[_Line]], body: float) -> float:
         if abs(a.size - body) < 0.1 * body and abs(b.size - body) < 0.1 * body and a.bottom > b.bottom
     ]
     return statistics.median(gaps) if gaps else 1.2 * body
-
-
-def _column(pages: list[list[_Line]]) -> tuple[float, float]:
-    """The most common left and right edges of lines: the text column."""
-    lefts = [round(ln.left) for page in pages for ln in page]
-    rights = [round(ln.right) for page in pages for ln in page]
-    return (float(statistics.mode(lefts)), float(statistics.mode(rights))) if lefts else (0.0, 0.0)
 
 
 def _notes_start(lines: list[_Line], body: float) -> int:

@@ -13,8 +13,11 @@ _PARTICLES = (
 _PARTICLE_RE = re.compile(rf"(?<=[A-Za-z0-9%)\]’”'\"])[ ](?:{_PARTICLES})(?=[\s.,;:!?)\]’”'\"·]|$)")
 _PUNCT_RE = re.compile(r"(?<=[\w\u3131-\ud7a3)\]’”])[ ]+(?=[.,;:!?](?:\s|$))")
 _OPENER_RE = re.compile(r"(?<=[‘“(\[「『《〈])[ ]+")
+# After a number: counters that are always attached ("2022년까지의"), and short ones
+# only when they stand as a word of their own ("20개", not "20 개발").
 _COUNTER_RE = re.compile(
-    r"(?<=\d)[ ](?=(?:년|월|일|차|위|개|명|여|장|절|조|억|만|배|세기|건|회|번째|분기|주년|퍼센트)(?![가-힣]{3}))"
+    r"(?<=\d)[ ](?=(?:년|월|일|차|개국|명|번째|분기|주년|퍼센트|세기)"
+    r"|(?:위|개|여|장|절|조|억|만|배|건|회)(?![가-힣]{3}))"
 )
 _ORDINAL_RE = re.compile(r"(?:^|(?<=[\s(]))제[ ](?=\d)")
 _PLUS_RE = re.compile(r"(?<=[가-힣A-Za-z]\+)[ ](?=[가-힣])")

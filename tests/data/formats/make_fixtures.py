@@ -3,7 +3,7 @@
 
 Each KIEP text (data/kiep_ko.txt, data/kiep_en.txt) becomes a flat ODT (.fodt) with a
 title heading, a running header, a footer with "- N -" page numbers and the paragraphs
-unchanged; and a markdown file (title heading + paragraphs) for pandoc.  A small
+unchanged (also in a two-column page layout); and a markdown file (title heading + paragraphs) for pandoc.  A small
 English "structure" document adds a footnote and a table.
 """
 
@@ -124,7 +124,11 @@ def main() -> None:
         paras = paragraphs(name)
         lang = "ko" if name.endswith("ko") else "en"
         body = "".join(f"<text:p>{escape(p)}</text:p>\n" for p in paras)
-        (OUT / f"{name}.fodt").write_text(fodt(title, header, font, lang, body), encoding="utf-8")
+        doc = fodt(title, header, font, lang, body)
+        (OUT / f"{name}.fodt").write_text(doc, encoding="utf-8")
+        two_columns = '<style:columns fo:column-count="2" fo:column-gap="0.6cm"/></style:page-layout-properties>'
+        doc = doc.replace('fo:margin-right="2cm"/>', 'fo:margin-right="2cm">' + two_columns, 1)
+        (OUT / f"twocol_{lang}.fodt").write_text(doc, encoding="utf-8")
         md = f"# {title}\n\n" + "\n\n".join(paras) + "\n"
         (OUT / f"{name}.md").write_text(md, encoding="utf-8")
     (OUT / "structure_en.fodt").write_text(structure_fodt(), encoding="utf-8")

@@ -15,6 +15,7 @@ cd "$BUILD"
 for fmt in pdf docx odt; do
   soffice --headless --convert-to "$fmt" --outdir "$BUILD" kiep_ko.fodt kiep_en.fodt structure_en.fodt >/dev/null
 done
+soffice --headless --convert-to pdf --outdir "$BUILD" twocol_ko.fodt twocol_en.fodt >/dev/null
 
 # pandoc: markdown (title heading + paragraphs) -> EPUB, and standalone HTML with a
 # navigation bar and a site footer around the article (main-content extraction must drop them).
@@ -55,6 +56,6 @@ head -c 9000 kiep_ko.docx > bad/truncated.docx
 
 cp kiep_ko.pdf kiep_en.pdf kiep_ko.docx kiep_en.docx kiep_ko.odt kiep_en.odt \
    kiep_ko.html kiep_en.html kiep_ko.epub kiep_en.epub \
-   structure_en.pdf structure_en.docx structure_en.odt "$HERE/"
+   structure_en.pdf structure_en.docx structure_en.odt twocol_ko.pdf twocol_en.pdf "$HERE/"
 mkdir -p "$HERE/bad" && cp bad/* "$HERE/bad/"
 echo "fixtures written to $HERE"
