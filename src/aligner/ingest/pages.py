@@ -1,7 +1,8 @@
 """Page furniture and line joining for paged layouts (PDF).
 
 :func:`drop_running_lines` removes running headers/footers (a line near the top or
-foot of a page whose text, digits aside, repeats on many pages) and page numbers;
+foot of a page whose text, digits aside, repeats there on another page) and
+page numbers;
 :func:`join_lines` joins a paragraph's lines, re-joining words hyphenated at a
 line end.
 """
@@ -41,7 +42,8 @@ def drop_running_lines(pages: list[list[PageLine]]) -> list[list[int]]:
         for band, lines in (("top", page[:_BAND]), ("foot", page[-_BAND:])):
             for key in {_key(ln.text) for ln in lines}:
                 counts[(band, key)] = counts.get((band, key), 0) + 1
-    need = max(2, (len(pages) + 1) // 2)
+    # Two pages are enough: a chapter's running head ("Chapter 4: …") repeats only on its pages.
+    need = 2
     kept: list[list[int]] = []
     for page in pages:
         top = {ln.index for ln in page[:_BAND]}
