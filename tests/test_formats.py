@@ -175,6 +175,8 @@ def test_hwpx_table_cells_are_blocks() -> None:
 BAD = {
     "bad/truncated.pdf": "damaged or truncated PDF",
     "bad/password.pdf": "password-protected",
+    "bad/password.odt": "password-protected",
+    "bad/password.docx": "password-protected Office document",
     "bad/image-only.pdf": "no text layer (a scan?); run OCR on it first",
     "bad/unknown.zip": "ZIP archive that is not a document",
     "bad/truncated.hwp": "truncated HWP file",

@@ -24,6 +24,7 @@ DOCUMENT_FORMATS = frozenset(
 _UNSUPPORTED = {
     Format.ZIP: "a ZIP archive that is not a document aligner reads (DOCX, ODT, HWPX, EPUB)",
     Format.OLE: "an old binary Office file (.doc/.xls/.ppt); save it as DOCX, ODT or plain text",
+    Format.ENCRYPTED_OFFICE: "a password-protected Office document; remove the password and save it again",
     Format.RTF: "an RTF file; save it as DOCX, ODT or plain text",
     Format.IMAGE: "an image, not a document; run OCR on it first",
 }

@@ -19,6 +19,7 @@ class Format(StrEnum):
     EPUB = "epub"
     ZIP = "zip"  # a zip that is none of the above
     OLE = "ole"  # an OLE2 compound file that is not HWP (old .doc/.xls/.ppt)
+    ENCRYPTED_OFFICE = "encrypted-office"  # a password-protected DOCX/XLSX/PPTX (OLE2 EncryptedPackage)
     RTF = "rtf"
     IMAGE = "image"
 
@@ -34,7 +35,9 @@ def sniff(data: bytes) -> Format:
     if head.lstrip()[:5] == b"%PDF-" or data[:1024].find(b"%PDF-") >= 0:
         return Format.PDF
     if data.startswith(OLE_MAGIC) or data.startswith(b"\xd0\xcf\x11\xe0"):
-        return Format.HWP if b"HWP Document File" in data[:65536] or _ole_is_hwp(data) else Format.OLE
+        if b"HWP Document File" in data[:65536] or _ole_is_hwp(data):
+            return Format.HWP
+        return Format.ENCRYPTED_OFFICE if _ole_has(data, "EncryptedPackage") else Format.OLE
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _zip_format(data)
     if data.startswith(b"{\\rtf"):
@@ -53,6 +56,16 @@ def _ole_is_hwp(data: bytes) -> bool:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             return bool(ole.exists("FileHeader") and ole.exists("BodyText"))
     except Exception:  # noqa: BLE001 - a damaged OLE file is judged later by the reader
+        return False
+
+
+def _ole_has(data: bytes, stream: str) -> bool:
+    try:
+        import olefile
+
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return bool(ole.exists(stream))
+    except Exception:  # noqa: BLE001 - damaged: not this kind
         return False
 
 

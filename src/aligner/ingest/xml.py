@@ -45,6 +45,13 @@ def open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
     for info in z.infolist():
         if info.flag_bits & 0x1:
             raise InputError(f"{name}: the {what} file is encrypted or DRM-protected; save an unprotected copy")
+    if "META-INF/manifest.xml" in z.namelist():  # ODF/HWPX: encrypted parts are listed in the manifest
+        try:
+            manifest = z.read("META-INF/manifest.xml")
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+            manifest = b""
+        if b"encryption-data" in manifest:
+            raise InputError(f"{name}: the {what} file is password-protected; remove the password and save it again")
     return z
 
 

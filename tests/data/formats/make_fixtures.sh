@@ -53,6 +53,14 @@ printf 'just some notes\n' > notes.txt && printf 'a,b\n1,2\n' > table.csv
 zip -q -X bad/unknown.zip notes.txt table.csv
 head -c 6000 "$HERE/hwp/changing-paragraph-text.hwp" > bad/truncated.hwp
 head -c 9000 kiep_ko.docx > bad/truncated.docx
+# Password-protected ODT (LibreOffice through UNO, Debian python3-uno) and DOCX (msoffcrypto-tool,
+# ECMA-376 agile encryption; pip install msoffcrypto-tool), both of structure_en.
+if /usr/bin/python3 -c "import uno" 2>/dev/null; then
+  /usr/bin/python3 "$HERE/make_password_odt.py" "$BUILD/structure_en.fodt" "$BUILD/bad/password.odt" secret
+fi
+if command -v msoffcrypto-tool >/dev/null; then
+  msoffcrypto-tool -e -p secret structure_en.docx bad/password.docx
+fi
 
 cp kiep_ko.pdf kiep_en.pdf kiep_ko.docx kiep_en.docx kiep_ko.odt kiep_en.odt \
    kiep_ko.html kiep_en.html kiep_ko.epub kiep_en.epub \
