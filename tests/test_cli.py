@@ -9,8 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from aligner.core.values import Bead, check_beads
 from tests.conftest import GOLD
+
+pytestmark = pytest.mark.slow  # real subprocesses / large inputs: `make test-fast` leaves them out
 
 ROOT = Path(__file__).resolve().parents[1]
 

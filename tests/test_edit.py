@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import pytest
@@ -174,7 +175,7 @@ def test_history_ignores_failed_and_no_op_edits() -> None:
 def test_history_limit() -> None:
     history = EditHistory(BASE, limit=2)
     for i in range(4):
-        history.apply(lambda b, i=i: edit.confirm(b, i))
+        history.apply(functools.partial(edit.confirm, i=i))
     history.undo()
     history.undo()
     assert not history.can_undo

@@ -5,13 +5,17 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from aligner.session.edits import confirm, merge_with_next
+from aligner.session.pair_session import PairSession
 from aligner.session.workspace import open_pair
 
 from .conftest import DATA, TMX_DTD
 from .test_cli import run
+
+pytestmark = pytest.mark.slow  # real subprocesses / large inputs: `make test-fast` leaves them out
 
 
 def test_tmx_export_of_the_sample_is_valid_and_readable(tmp_path: Path) -> None:
@@ -35,8 +39,9 @@ def test_confirmed_only_and_min_confidence_use_saved_corrections(tmp_path: Path)
     shutil.copy(DATA / "kiep_en.txt", en)
     ws = open_pair(ko, en)
     beads = confirm(merge_with_next(ws.alignment.beads, 0), 5)
-    ws = ws.with_beads(beads)
-    saved = ws.save()
+    session = PairSession(ws.with_beads(beads), ws.project_path)
+    saved = session.save()
+    assert saved is not None
     assert saved.parent == tmp_path
 
     res = run("export", str(ko), str(en), "--format", "jsonl", "--confirmed-only")

@@ -75,6 +75,7 @@ def test_tampered_default_model_refuses_to_load(tmp_path: Path, monkeypatch: pyt
         embed.load_encoder("use-m3")
 
 
+@pytest.mark.slow
 def test_sentence_transformers_loader_runs_a_real_model() -> None:
     enc = load_encoder("minilm-l6-en")
     vecs = enc.encode(["A cat sits on the mat.", "A kitten is sitting on a rug.", "Stock markets fell."])

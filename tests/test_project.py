@@ -378,6 +378,7 @@ def _expected_states() -> dict[str, ProjectFile]:
     return {tag: namespace["state"](tag) for tag in "AB"}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 def test_kill_during_save_leaves_old_or_new_state(tmp_path: Path) -> None:
     states = _expected_states()
@@ -397,6 +398,7 @@ def test_kill_during_save_leaves_old_or_new_state(tmp_path: Path) -> None:
     assert seen  # at least one state observed; usually both
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 @pytest.mark.parametrize(("mode", "signal_line"), [("midwrite", "in-write"), ("hook", "in-hook")])
 def test_kill_mid_write_or_before_rename_keeps_old_state(tmp_path: Path, mode: str, signal_line: str) -> None:

@@ -9,6 +9,8 @@ import pytest
 from .conftest import DATA
 from .test_cli import run
 
+pytestmark = pytest.mark.slow  # real subprocesses / large inputs: `make test-fast` leaves them out
+
 KO = "중국은 스마트시티 정책을 추진하고 있다. 항저우시는 데이터자원 관리국을 신설했다.\n"
 EN = "China is pursuing smart city policies. Hangzhou created a data resource bureau.\n"
 

@@ -204,12 +204,13 @@ async def test_failed_save_keeps_the_edit_and_the_file(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("m")  # saved: the disk is fine
+        await settle(pilot)
         assert path.exists()
         before = {p.name: p.read_bytes() for p in folder.iterdir()}
 
         deny_writes_in(folder, monkeypatch, error)
         await pilot.press("j", "m")
-        await pilot.pause()
+        await settle(pilot)
         beads = app.workspace.alignment.beads  # type: ignore[union-attr]
         assert len(beads) == len(original) - 2  # both merges are kept in memory
         assert any("corrections not saved" in m and reason in m for m in messages(app)), messages(app)
@@ -223,12 +224,12 @@ async def test_failed_save_keeps_the_edit_and_the_file(
 
         monkeypatch.undo()  # the user frees space / fixes the folder
         await pilot.press("u")  # the next edit autosaves again, and the status says so at once
-        await pilot.pause()
+        await settle(pilot)
         assert "not saved" not in app.status.text
         await pilot.press("ctrl+r")
         assert app.workspace.alignment.beads == beads  # type: ignore[union-attr]
         await pilot.press("ctrl+s")  # an explicit save works too
-        await pilot.pause()
+        await settle(pilot)
         assert "not saved" not in app.status.text
         saved = ProjectFile.from_json(path.read_bytes())
         assert [(b.src, b.tgt) for b in saved.beads] == [(b.src, b.tgt) for b in beads]

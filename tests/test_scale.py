@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from aligner.align.documents import align_documents
 from aligner.core.values import Alignment, Progress, check_beads
@@ -24,6 +25,8 @@ from aligner.segment.sentences import MAX_SENTENCE_CHARS
 from aligner.session.workspace import load_pair, unrelated_warning
 
 from .test_cli import run
+
+pytestmark = pytest.mark.slow  # real subprocesses / large inputs: `make test-fast` leaves them out
 
 N = 50_000
 PEAK_LIMIT = 1 << 30  # 1 GiB of traced allocations for 2 x 50,000 sentences

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -11,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, RadioButton, Static
 
 from aligner.align.confidence import LOW_CONFIDENCE
-from aligner.core.values import Bead
+from aligner.core.values import Bead, Lang
 from aligner.session.review import suspicion
 from aligner.session.workspace import Workspace, open_pair
 from aligner.tui.app import COMMANDS, AlignerApp, create_app
@@ -30,10 +31,13 @@ def make_app(workspace: Workspace, tmp_path: Path, **kwargs: object) -> AlignerA
     return create_app(workspace=workspace, project_path=tmp_path / "pair.aligner.json", **kwargs)  # type: ignore[arg-type]
 
 
-async def settle(pilot: Pilot[object]) -> None:
-    """Let debounce timers fire, every worker finish and the screen refresh."""
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let debounce timers fire, every worker finish, a pending autosave be written and the screen refresh."""
     await pilot.pause(0.1)
     await pilot.app.workers.wait_for_complete()
+    session = getattr(pilot.app, "session", None)
+    if session is not None:
+        session.flush()
     await pilot.pause()
 
 
@@ -333,6 +337,7 @@ async def test_merge_undo_redo_and_autosave(kiep_workspace: Workspace, tmp_path:
         assert len(beads) == len(original) - 1
         assert beads[0].src == original[0].src + original[1].src and beads[0].confirmed
         assert len(app.reader.rows) == len(beads)
+        await settle(pilot)  # the autosave is debounced and runs off the UI thread
         saved = json.loads((tmp_path / "pair.aligner.json").read_text("utf-8"))
         assert saved["payload"]["beads"][0]["src"] == list(beads[0].src)
         await pilot.press("u")
@@ -384,9 +389,9 @@ async def test_split_dialog(kiep_workspace: Workspace, tmp_path: Path) -> None:
         assert "first part" in preview and "second part" in preview
         await pilot.press("escape")
         assert not isinstance(app.screen, SplitDialog)
-        assert app.workspace.alignment.beads == original  # type: ignore[union-attr]
+        assert app.workspace.alignment.beads == original
         await pilot.press("s", "enter")
-        beads = app.workspace.alignment.beads  # type: ignore[union-attr]
+        beads = app.workspace.alignment.beads
         bead = original[multi]
         assert (beads[multi].src, beads[multi].tgt) == (bead.src[:src_cut], bead.tgt[:tgt_cut])
         assert (beads[multi + 1].src, beads[multi + 1].tgt) == (bead.src[src_cut:], bead.tgt[tgt_cut:])
@@ -400,7 +405,7 @@ async def test_split_dialog(kiep_workspace: Workspace, tmp_path: Path) -> None:
         await pilot.press("enter")
         assert app.screen is dialog
         await pilot.press("escape")
-        assert app.workspace.alignment.beads == original  # type: ignore[union-attr]
+        assert app.workspace.alignment.beads == original
 
 
 async def test_mark_no_counterpart_and_confirm(kiep_workspace: Workspace, tmp_path: Path) -> None:
@@ -416,7 +421,7 @@ async def test_mark_no_counterpart_and_confirm(kiep_workspace: Workspace, tmp_pa
         await pilot.press("enter")
         side, sentence = choices[0]
         beads = app.workspace.alignment.beads  # type: ignore[union-attr]
-        alone = [b for b in beads if (b.src, b.tgt) == (((sentence,), ()) if side == "src" else ((), (sentence,)))]
+        alone = [b for b in beads if (b.src, b.tgt) == (((sentence,), ()) if side is Lang.KO else ((), (sentence,)))]
         assert alone and alone[0].confirmed
         assert len(beads) == len(original) + 1
         line = "\n".join(reader_lines(app))
@@ -615,7 +620,7 @@ async def test_help_lists_every_key_and_palette_has_every_action(kiep_workspace:
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert app.workspace.alignment.beads[0].confirmed  # type: ignore[union-attr]
+        assert app.workspace.alignment.beads[0].confirmed
 
 
 async def test_theme_toggle(kiep_workspace: Workspace, tmp_path: Path) -> None:

@@ -138,11 +138,18 @@ def side_arrays(
 
 
 def pair_arrays(
-    src: Document, tgt: Document, encoder: Encoder, progress: Progress | None = None
+    src: Document,
+    tgt: Document,
+    encoder: Encoder,
+    progress: Progress | None = None,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[SideArrays, SideArrays]:
-    """Embed both documents' sentences and build their arrays."""
+    """Build both documents' arrays, embedding their sentences unless ``vectors`` are given."""
     texts = src.texts + tgt.texts
-    vecs = encoder.encode(texts, progress) if texts else np.zeros((0, encoder.dim), np.float32)
+    if vectors is not None:
+        vecs = np.vstack(vectors) if texts else np.zeros((0, encoder.dim), np.float32)
+    else:
+        vecs = encoder.encode(texts, progress) if texts else np.zeros((0, encoder.dim), np.float32)
     vocab = shared_anchor_vocab(src.texts, tgt.texts)
     return (
         side_arrays(src, vecs[: len(src)], anchor_matrix(src.texts, src.lang, vocab)),

@@ -256,9 +256,13 @@ def align_documents(
     *,
     constraints: Sequence[Bead] = (),
     progress: Progress | None = None,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[Bead, ...]:
-    """Align Korean ``src`` with English ``tgt``; every bead gets a confidence."""
-    s_arr, t_arr = pair_arrays(src, tgt, encoder, progress)
+    """Align Korean ``src`` with English ``tgt``; every bead gets a confidence.
+
+    ``vectors`` are the two sides' sentence embeddings when the caller has them already.
+    """
+    s_arr, t_arr = pair_arrays(src, tgt, encoder, progress, vectors)
     ss = SpanVectors(s_arr.vecs, src.texts, encoder)
     ts = SpanVectors(t_arr.vecs, tgt.texts, encoder)
     beads, _ = align_arrays(s_arr, t_arr, constraints=constraints, src_spans=ss, tgt_spans=ts, progress=progress)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from aligner.export.formats import ExportFormat
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from aligner.cli.main import add_pair_args
 
     p = sub.add_parser("export", help="export the aligned pairs (corrections included) for CAT tools")
     add_pair_args(p, optional=True)
-    p.add_argument("--format", choices=["tmx", "tsv", "jsonl", "md"], help="default: from -o's extension, else tmx")
+    p.add_argument("--format", choices=list(ExportFormat), help="default: from -o's extension, else tmx")
     p.add_argument("-o", "--output", type=Path, help="write to FILE (atomically) instead of stdout")
     p.add_argument("--min-confidence", type=float, default=None, metavar="X",
                    help="leave out unconfirmed pairs below confidence X (0-1)")

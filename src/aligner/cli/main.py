@@ -22,6 +22,7 @@ from rich.text import Text
 from aligner import __version__
 from aligner.core.errors import AlignerError
 from aligner.core.values import Progress as ProgressFn
+from aligner.export.formats import ExportFormat
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 stdout = Console(highlight=False, soft_wrap=True)
@@ -156,7 +157,8 @@ def cmd_read(args: argparse.Namespace) -> int:
     from aligner.tui.app import create_app
 
     if bilingual_arg(args) is not None:  # a TMX/XLIFF file: its units are the pairs
-        app = create_app(workspace=open_workspace(args))
+        ws = open_workspace(args)
+        app = create_app(workspace=ws, project_path=ws.project_path)
         app.run()
         return int(getattr(app, "return_code", 0) or 0)
     ko, en = resolve_pair(args)
@@ -185,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("align", help="align two documents and print the pairs")
     add_pair_args(p)
     p.add_argument("-o", "--output", type=Path, help="write to FILE instead of stdout")
-    p.add_argument("--format", default="beads", choices=["beads", "tsv", "jsonl", "md", "tmx"])
+    p.add_argument("--format", default=ExportFormat.BEADS.value, choices=list(ExportFormat))
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("read", help="open the side-by-side reader (default: the bundled KIEP sample)")

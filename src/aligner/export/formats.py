@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from aligner.core.atomic import atomic_write_text
 from aligner.core.errors import AlignerError
@@ -20,17 +21,45 @@ from aligner.core.values import Alignment, Bead, BeadKind, Document
 from aligner.export.tmx import TmxUnit, build_tmx, clean_xml_text
 from aligner.ingest.extracted import location_at
 
-FORMATS: tuple[str, ...] = ("tsv", "jsonl", "md", "tmx", "beads")
-"""Export format names accepted by :func:`export`."""
 
-EXTENSIONS: dict[str, str] = {
-    "tsv": ".tsv",
-    "jsonl": ".jsonl",
-    "md": ".md",
-    "tmx": ".tmx",
-    "beads": ".align",
-}
-"""Conventional file extension for each format."""
+class ExportFormat(StrEnum):
+    """The formats the aligned pairs are written in: the CLI's choices and the reader's list."""
+
+    TMX = "tmx"
+    TSV = "tsv"
+    JSONL = "jsonl"
+    MD = "md"
+    BEADS = "beads"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def extension(self) -> str:
+        """The conventional file extension."""
+        return _EXTENSIONS[self]
+
+    @property
+    def needs_both_sides(self) -> bool:
+        """A TMX translation unit needs both languages: pairs with no counterpart are left out."""
+        return self is ExportFormat.TMX
+
+    def units(self, beads: Sequence[Bead]) -> int:
+        """How many of ``beads`` this format writes."""
+        return sum(1 for b in beads if b.src and b.tgt) if self.needs_both_sides else len(beads)
+
+
+_LABELS = {
+    ExportFormat.TMX: "TMX 1.4", ExportFormat.TSV: "TSV", ExportFormat.JSONL: "JSON Lines",
+    ExportFormat.MD: "Markdown", ExportFormat.BEADS: "bead ids",
+}  # fmt: skip
+_EXTENSIONS = {
+    ExportFormat.TMX: ".tmx", ExportFormat.TSV: ".tsv", ExportFormat.JSONL: ".jsonl",
+    ExportFormat.MD: ".md", ExportFormat.BEADS: ".align",
+}  # fmt: skip
+FORMATS: tuple[str, ...] = tuple(ExportFormat)
+"""Export format names accepted by :func:`export`."""
 
 TSV_HEADER = "ko\ten\tko_ids\ten_ids\ttype\tconfidence\tconfirmed"
 
@@ -187,31 +216,32 @@ def export(
 ) -> str:
     """Render ``alignment`` in format ``fmt`` (one of :data:`FORMATS`)."""
     writers = {
-        "tsv": to_tsv,
-        "jsonl": to_jsonl,
-        "md": to_markdown,
-        "tmx": to_tmx,
-        "beads": to_beads,
+        ExportFormat.TSV: to_tsv,
+        ExportFormat.JSONL: to_jsonl,
+        ExportFormat.MD: to_markdown,
+        ExportFormat.TMX: to_tmx,
+        ExportFormat.BEADS: to_beads,
     }
-    writer = writers.get(fmt.lower())
-    if writer is None:
-        raise AlignerError(f"unknown export format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    try:
+        writer = writers[ExportFormat(fmt.lower())]
+    except ValueError:
+        raise AlignerError(f"unknown export format {fmt!r} (choose one of {', '.join(FORMATS)})") from None
     rows = select_beads(alignment, min_confidence=min_confidence, confirmed_only=confirmed_only)
     return writer(rows)
 
 
-def format_for_path(path: str | os.PathLike[str]) -> str:
+def format_for_path(path: str | os.PathLike[str]) -> ExportFormat:
     """Guess the export format from a file name's extension."""
     suffix = os.path.splitext(os.fspath(path))[1].lower()
-    for fmt, ext in EXTENSIONS.items():
-        if suffix == ext:
+    for fmt in ExportFormat:
+        if suffix == fmt.extension:
             return fmt
     if suffix in (".json", ".ndjson"):
-        return "jsonl"
+        return ExportFormat.JSONL
     if suffix in (".markdown",):
-        return "md"
+        return ExportFormat.MD
     if suffix in (".txt", ".vecalign"):
-        return "beads"
+        return ExportFormat.BEADS
     raise AlignerError(f"cannot tell the export format from {os.fspath(path)!r}; give it explicitly")
 
 

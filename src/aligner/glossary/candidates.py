@@ -195,21 +195,6 @@ def singular(word: str) -> str:
     return w
 
 
-def plural_forms(word: str) -> tuple[str, ...]:
-    """``word`` and its regular plural spellings (lower-case)."""
-    w = word.lower()
-    out = {w}
-    if w.endswith("y") and len(w) > 1 and w[-2] not in "aeiou":
-        out.add(w[:-1] + "ies")
-    elif w.endswith("is") and len(w) > 3:
-        out.add(w[:-2] + "es")
-    elif w.endswith(("s", "x", "z", "ch", "sh")):
-        out.add(w + "es")
-    else:
-        out.add(w + "s")
-    return tuple(sorted(out, key=len, reverse=True))
-
-
 def english_key(words: Iterable[str]) -> str:
     """Lower case, hyphens dropped, head noun singular: "Start-ups" -> "startup"."""
     items = [w.lower().replace("-", "") for w in words]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 import numpy as np
 
@@ -31,6 +32,14 @@ MIN_SEMANTIC = 0.25
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
+class HitKind(StrEnum):
+    """How a sentence matched a query (in display order)."""
+
+    SEMANTIC = "semantic"
+    LITERAL = "literal"
+    MORPHEME = "morpheme"
+
+
 @dataclass(frozen=True)
 class SearchHit:
     lang: Lang
@@ -38,7 +47,7 @@ class SearchHit:
     bead: int
     score: float
     semantic: float
-    kinds: tuple[str, ...]
+    kinds: tuple[HitKind, ...]
     text: str
     ko: str = ""
     """The whole pair's Korean side (the hit's bead)."""
@@ -97,39 +106,35 @@ class Searcher:
         if not query:
             return []
         qvec = self._encode_query(query)
-        sem = dict(zip((Lang.KO, Lang.EN), self.index.scores(qvec), strict=True))
         needle = query.casefold()
         qlemmas = set(lemmas(query)) if _HANGUL.search(query) else set()
         ko_lemmas = self._korean_lemmas() if qlemmas else []
+        # A real top-k: the nearest sentences from faiss, plus every literal and
+        # morpheme match (their cosines computed directly); only these can make the list.
+        nearest = dict(zip((Lang.KO, Lang.EN), self.index.top(qvec, 4 * k + 8), strict=True))
         hits: list[SearchHit] = []
         for lang in (Lang.KO, Lang.EN):
-            scores = sem[lang]
-            bonus = np.zeros(len(scores), dtype=np.float32)
-            literal = [i for i, low in enumerate(self._lower[lang]) if needle in low]
-            bonus[literal] += LITERAL_BONUS
-            morph: list[int] = []
-            if lang is Lang.KO and qlemmas:
-                morph = [i for i, lem in enumerate(ko_lemmas) if qlemmas <= lem]
-                bonus[morph] += MORPHEME_BONUS
-            total = scores + bonus
-            # Only the best few can make the list: every literal/morpheme match plus
-            # the top semantic ones (linear in document length, no full sort).
-            top = min(len(total), 4 * k + 8)
-            shortlist = np.argpartition(-total, top - 1)[:top] if top else np.zeros(0, dtype=np.int64)
-            literal_set, morph_set = set(literal), set(morph)
-            for i in map(int, shortlist):
+            literal = {i for i, low in enumerate(self._lower[lang]) if needle in low}
+            morph = {i for i, lem in enumerate(ko_lemmas) if qlemmas <= lem} if lang is Lang.KO and qlemmas else set()
+            ids, cos = nearest[lang]
+            semantic = dict(zip(ids.tolist(), cos.tolist(), strict=True))
+            extra = np.array(sorted((literal | morph) - semantic.keys()), dtype=np.int64)
+            if len(extra):
+                semantic.update(zip(extra.tolist(), self.index.cosines(qvec, lang, extra).tolist(), strict=True))
+            for i, score in semantic.items():
                 kinds = [
                     kind
                     for kind, hit in (
-                        ("semantic", scores[i] >= MIN_SEMANTIC),
-                        ("literal", i in literal_set),
-                        ("morpheme", i in morph_set),
+                        (HitKind.SEMANTIC, score >= MIN_SEMANTIC),
+                        (HitKind.LITERAL, i in literal),
+                        (HitKind.MORPHEME, i in morph),
                     )
                     if hit
                 ]
                 if kinds:
-                    hits.append(SearchHit(lang, i, self.bead_of[lang].get(i, -1), float(total[i]),
-                                          float(scores[i]), tuple(kinds), self._texts[lang][i]))
+                    total = score + LITERAL_BONUS * (i in literal) + MORPHEME_BONUS * (i in morph)
+                    hits.append(SearchHit(lang, i, self.bead_of[lang].get(i, -1), float(total),
+                                          float(score), tuple(kinds), self._texts[lang][i]))
         return [self._with_pair(h) for h in self._best_per_bead(hits)[:k]]
 
     def _with_pair(self, hit: SearchHit) -> SearchHit:
@@ -145,12 +150,10 @@ class Searcher:
         """One hit per pair: its best-scoring sentence, labelled with every kind that matched it."""
         hits.sort(key=lambda h: -h.score)
         best: dict[int, SearchHit] = {}
-        kinds: dict[int, list[str]] = {}
+        kinds: dict[int, list[HitKind]] = {}
         for h in hits:
             best.setdefault(h.bead, h)
             seen = kinds.setdefault(h.bead, [])
             seen.extend(kind for kind in h.kinds if kind not in seen)
-        order = ("semantic", "literal", "morpheme")
-        return [
-            replace(h, kinds=tuple(sorted(kinds[b], key=order.index))) for b, h in best.items()
-        ]
+        order = list(HitKind)
+        return [replace(h, kinds=tuple(sorted(kinds[b], key=order.index))) for b, h in best.items()]

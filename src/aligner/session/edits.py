@@ -10,37 +10,36 @@ change nothing.  :class:`EditHistory` adds undo/redo over whole states.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Literal
 
 from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, Lang, check_beads
 
 Beads = tuple[Bead, ...]
-Side = Literal["src", "tgt"]
 EditOp = Callable[[Beads], Beads]
 
-_SIDE_NAMES = {"src": "Korean", "tgt": "English"}
+_SIDE_NAMES = {Lang.KO: "Korean", Lang.EN: "English"}
 
 
 def _user_bead(src: Sequence[int], tgt: Sequence[int]) -> Bead:
     return Bead(tuple(src), tuple(tgt), confidence=1.0, confirmed=True)
 
 
-def _side(side: Side | Lang | str) -> Side:
+def _side(side: Lang | str) -> Lang:
+    """A side is a :class:`Lang`; the spellings "src"/"source" and "tgt"/"target" are accepted too."""
     value = side.value if isinstance(side, Lang) else side
     if value in ("src", "ko", "source"):
-        return "src"
+        return Lang.KO
     if value in ("tgt", "en", "target"):
-        return "tgt"
-    raise AlignerError(f"unknown side {side!r} (use 'src' or 'tgt')")
+        return Lang.EN
+    raise AlignerError(f"unknown side {side!r} (use 'ko' or 'en')")
 
 
-def _ids(bead: Bead, side: Side) -> tuple[int, ...]:
-    return bead.src if side == "src" else bead.tgt
+def _ids(bead: Bead, side: Lang) -> tuple[int, ...]:
+    return bead.src if side is Lang.KO else bead.tgt
 
 
-def _with_ids(bead: Bead, side: Side, ids: Sequence[int]) -> Bead:
-    if side == "src":
+def _with_ids(bead: Bead, side: Lang, ids: Sequence[int]) -> Bead:
+    if side is Lang.KO:
         return _user_bead(ids, bead.tgt)
     return _user_bead(bead.src, ids)
 
@@ -66,7 +65,7 @@ def _replace(beads: Beads, start: int, stop: int, new: Sequence[Bead]) -> Beads:
     return _validated(beads, beads[:start] + tuple(b for b in new if b.src or b.tgt) + beads[stop:])
 
 
-def bead_index_of(beads: Beads, side: Side | Lang | str, sentence_id: int) -> int:
+def bead_index_of(beads: Beads, side: Lang | str, sentence_id: int) -> int:
     """Position of the bead holding sentence ``sentence_id`` of ``side``."""
     which = _side(side)
     for position, bead in enumerate(beads):
@@ -111,7 +110,7 @@ def split(beads: Beads, i: int, src_cut: int, tgt_cut: int) -> Beads:
     return _replace(beads, i, i + 1, [_user_bead(*first), _user_bead(*second)])
 
 
-def _move_to_next(beads: Beads, i: int, side: Side) -> Beads:
+def _move_to_next(beads: Beads, i: int, side: Lang) -> Beads:
     _check_index(beads, i)
     ids = _ids(beads[i], side)
     if not ids:
@@ -123,7 +122,7 @@ def _move_to_next(beads: Beads, i: int, side: Side) -> Beads:
     return _replace(beads, i, i + 2, moved)
 
 
-def _move_to_previous(beads: Beads, i: int, side: Side) -> Beads:
+def _move_to_previous(beads: Beads, i: int, side: Lang) -> Beads:
     _check_index(beads, i)
     ids = _ids(beads[i], side)
     if not ids:
@@ -140,25 +139,25 @@ def move_source_to_next(beads: Beads, i: int) -> Beads:
 
     A bead left with no sentence at all disappears.
     """
-    return _move_to_next(beads, i, "src")
+    return _move_to_next(beads, i, Lang.KO)
 
 
 def move_source_to_previous(beads: Beads, i: int) -> Beads:
     """Move the first Korean sentence of bead ``i`` to the end of bead ``i - 1``."""
-    return _move_to_previous(beads, i, "src")
+    return _move_to_previous(beads, i, Lang.KO)
 
 
 def move_target_to_next(beads: Beads, i: int) -> Beads:
     """Move the last English sentence of bead ``i`` to the start of bead ``i + 1``."""
-    return _move_to_next(beads, i, "tgt")
+    return _move_to_next(beads, i, Lang.EN)
 
 
 def move_target_to_previous(beads: Beads, i: int) -> Beads:
     """Move the first English sentence of bead ``i`` to the end of bead ``i - 1``."""
-    return _move_to_previous(beads, i, "tgt")
+    return _move_to_previous(beads, i, Lang.EN)
 
 
-def mark_no_counterpart(beads: Beads, i: int, side: Side | Lang | str, sentence_id: int) -> Beads:
+def mark_no_counterpart(beads: Beads, i: int, side: Lang | str, sentence_id: int) -> Beads:
     """Detach one sentence of bead ``i`` into its own 1-0 (Korean) or 0-1 (English) bead.
 
     The sentence must be the first or last of its side in the bead, unless the
@@ -171,9 +170,9 @@ def mark_no_counterpart(beads: Beads, i: int, side: Side | Lang | str, sentence_
     ids = _ids(bead, which)
     if sentence_id not in ids:
         raise AlignerError(f"{_SIDE_NAMES[which]} sentence {sentence_id} is not in the selected bead")
-    alone = _user_bead([sentence_id], []) if which == "src" else _user_bead([], [sentence_id])
+    alone = _user_bead([sentence_id], []) if which is Lang.KO else _user_bead([], [sentence_id])
     rest = [k for k in ids if k != sentence_id]
-    other = _ids(bead, "tgt" if which == "src" else "src")
+    other = _ids(bead, Lang.EN if which is Lang.KO else Lang.KO)
     if not rest and not other:  # already on its own: just confirm it
         return _replace(beads, i, i + 1, [alone])
     k = ids.index(sentence_id)
@@ -245,8 +244,3 @@ class EditHistory:
             raise AlignerError("nothing to redo")
         self._position += 1
         return self.current
-
-    def reset(self, beads: Sequence[Bead]) -> None:
-        """Start over from ``beads`` with an empty history."""
-        self._states = [tuple(beads)]
-        self._position = 0

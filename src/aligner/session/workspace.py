@@ -35,16 +35,6 @@ class Workspace:
     project_path: Path | None = None
     _searcher: Searcher | None = None
 
-    def save(self) -> Path:
-        """Save the corrections atomically to the project file (beside the documents)."""
-        from aligner.session.project_file import ProjectFile, default_project_path, save_project
-
-        if self.project_path is None:
-            self.project_path = default_project_path(self.ko.path or "ko.txt", self.en.path or "en.txt")
-        project = ProjectFile.from_documents(self.ko, self.en, self.alignment.beads, model=self.alignment.model)
-        save_project(self.project_path, project)
-        return self.project_path
-
     @property
     def searcher(self) -> Searcher:
         if self._searcher is None or self._searcher.alignment is not self.alignment:
@@ -67,7 +57,10 @@ class Workspace:
         from aligner.align.documents import align_documents
 
         constraints = [b for b in self.alignment.beads if b.confirmed]
-        beads = align_documents(self.ko, self.en, self.encoder, constraints=constraints, progress=progress)
+        beads = align_documents(
+            self.ko, self.en, self.encoder, constraints=constraints, progress=progress,
+            vectors=(self.ko_vecs, self.en_vecs),
+        )  # fmt: skip
         return self.with_beads(beads)
 
 
@@ -152,15 +145,23 @@ def align_pair(
     model: str | None = None,
     constraints: Sequence[Bead] = (),
     progress: Progress | None = None,
+    saved: Sequence[Bead] | None = None,
 ) -> Workspace:
+    """Embed both documents once and align them; ``saved`` beads (a project file's,
+    for these very sentences) are taken as they are, without aligning again."""
     from aligner.align.documents import align_documents
 
     encoder = cached_encoder(model)  # the model itself loads on the first cache miss
-    beads = align_documents(ko, en, encoder, constraints=constraints, progress=progress)
-    alignment = Alignment(ko, en, tuple(beads), model=encoder.name, warnings=unrelated_warning(beads))
+    vecs = encoder.encode(ko.texts + en.texts, progress)
+    ko_vecs, en_vecs = vecs[: len(ko)], vecs[len(ko) :]
+    if saved is not None:
+        beads = tuple(saved)
+    else:
+        beads = align_documents(
+            ko, en, encoder, constraints=constraints, progress=progress, vectors=(ko_vecs, en_vecs)
+        )
+    alignment = Alignment(ko, en, beads, model=encoder.name, warnings=unrelated_warning(beads))
     alignment.check()
-    ko_vecs = encoder.encode(ko.texts)
-    en_vecs = encoder.encode(en.texts)
     ws = Workspace(ko, en, alignment, encoder, ko_vecs, en_vecs)
     ws.notices.extend(encoder.cache.take_notices())
     return ws
@@ -175,36 +176,62 @@ def open_pair(
     constraints: Sequence[Bead] = (),
     progress: Progress | None = None,
     use_project: bool = True,
+    project_path: str | Path | None = None,
 ) -> Workspace:
     """Read, segment, embed, align and index two documents.
 
-    With ``use_project``, corrections saved for this pair are restored: all of
-    them when the texts are unchanged, the confirmed beads that still fit when
-    a text changed (the rest is realigned around them; ``notices`` says what).
+    With ``use_project`` (or an explicit ``project_path``), corrections saved for
+    this pair are restored: when the texts are unchanged the saved alignment is
+    used as it is (nothing is aligned); when a text changed, the confirmed beads
+    that still fit are kept and the rest is realigned around them (the notices
+    say what).
     """
     notices: list[str] = []
     ko, en = load_pair(ko_path, en_path, presplit=presplit, progress=progress, notices=notices)
     saved: tuple[Bead, ...] | None = None
-    project_path: Path | None = None
-    if use_project:
-        saved, constraints, project_path = _restore(ko, en, constraints, notices)
-    ws = align_pair(ko, en, model=model, constraints=constraints, progress=progress)
-    if saved is not None:
-        ws = ws.with_beads(saved)
+    path: Path | None = None
+    if use_project or project_path is not None:
+        saved, constraints, path = _saved_corrections(ko, en, constraints, project_path, notices)
+    ws = align_pair(ko, en, model=model, constraints=constraints, progress=progress, saved=saved)
     ws.notices[:0] = notices
-    ws.project_path = project_path
+    ws.project_path = path
     return ws
 
 
-def _restore(
-    ko: Document, en: Document, constraints: Sequence[Bead], notices: list[str]
+def with_saved_corrections(
+    workspace: Workspace, project_path: str | Path | None, progress: Progress | None = None
+) -> Workspace:
+    """A workspace that is already aligned, with the corrections saved at ``project_path``
+    (or the pair's default project file) applied the way ``open_pair`` applies them."""
+    from aligner.align.documents import align_documents
+
+    notices: list[str] = []
+    ko, en = workspace.ko, workspace.en
+    saved, constraints, path = _saved_corrections(ko, en, (), project_path, notices)
+    if saved is not None:
+        workspace = workspace.with_beads(saved)
+    elif constraints:
+        vectors = (workspace.ko_vecs, workspace.en_vecs)
+        beads = align_documents(ko, en, workspace.encoder, constraints=constraints, progress=progress, vectors=vectors)
+        workspace = workspace.with_beads(beads)
+    return replace(workspace, notices=[*workspace.notices, *notices], project_path=path)
+
+
+def _saved_corrections(
+    ko: Document, en: Document, constraints: Sequence[Bead], explicit: str | Path | None, notices: list[str]
 ) -> tuple[tuple[Bead, ...] | None, Sequence[Bead], Path | None]:
-    """Corrections saved for this pair: the saved beads, or the confirmed ones to keep."""
+    """The pair's project file and what it restores: the saved beads, or the confirmed ones to keep."""
     from aligner.session.project_file import LoadStatus, default_project_path, find_project, load_project
 
-    found = find_project(ko.path or "", en.path or "")
-    if found is None:
-        return None, constraints, default_project_path(ko.path or "", en.path or "")
+    if explicit is not None:
+        found: Path | None = Path(explicit)
+    elif ko.path and en.path:
+        found = find_project(ko.path, en.path)
+        if found is None:
+            return None, constraints, default_project_path(ko.path, en.path)
+    else:
+        return None, constraints, None
+    assert found is not None
     loaded = load_project(found, ko, en)
     if loaded.message:
         notices.append(loaded.message)
@@ -221,6 +248,7 @@ def open_bilingual(
     model: str | None = None,
     progress: Progress | None = None,
     use_project: bool = True,
+    project_path: str | Path | None = None,
 ) -> Workspace:
     """Open a TMX or XLIFF file as an aligned pair: its units are the beads.
 
@@ -235,18 +263,21 @@ def open_bilingual(
     notices: list[str] = []
     ko, en, beads = bilingual_documents(path)
     encoder = cached_encoder(model)
-    ours = {(b.src, b.tgt): b.confidence for b in align_documents(ko, en, encoder, progress=progress)}
+    vecs = encoder.encode(ko.texts + en.texts, progress)
+    ko_vecs, en_vecs = vecs[: len(ko)], vecs[len(ko) :]
+    aligned = align_documents(ko, en, encoder, progress=progress, vectors=(ko_vecs, en_vecs))
+    ours = {(b.src, b.tgt): b.confidence for b in aligned}
     scored = tuple(replace(b, confidence=ours.get((b.src, b.tgt), 0.0)) for b in beads)
     differ = sum(1 for b in beads if b.src and b.tgt and (b.src, b.tgt) not in ours)
     if differ:
         notices.append(f"{path}: the aligner would pair {differ} of {len(beads)} units differently (confidence 0)")
     saved: tuple[Bead, ...] | None = None
-    project_path: Path | None = None
-    if use_project:
-        saved, _, project_path = _restore(ko, en, (), notices)
+    found: Path | None = None
+    if use_project or project_path is not None:
+        saved, _, found = _saved_corrections(ko, en, (), project_path, notices)
     alignment = Alignment(ko, en, saved or scored, model=encoder.name)
     alignment.check()
-    ws = Workspace(ko, en, alignment, encoder, encoder.encode(ko.texts), encoder.encode(en.texts))
+    ws = Workspace(ko, en, alignment, encoder, ko_vecs, en_vecs)
     ws.notices.extend([*notices, *encoder.cache.take_notices()])
-    ws.project_path = project_path
+    ws.project_path = found
     return ws

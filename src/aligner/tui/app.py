@@ -28,13 +28,13 @@ from aligner.core.paths import sample_paths
 from aligner.core.values import Lang
 from aligner.search.searcher import SearchHit
 from aligner.session import edits as edit
-from aligner.session.workbench import Workbench, project_path_for, restore_corrections
-from aligner.session.workspace import Workspace, open_pair
+from aligner.session.pair_session import PairSession
+from aligner.session.workspace import Workspace, open_pair, with_saved_corrections
 from aligner.tui.bead_view import BeadView
 from aligner.tui.editing import EDIT_ACTIONS, EditingApp, ReaderPane, WorkCancelled
 from aligner.tui.header import PaneHeader
 from aligner.tui.help_screen import HelpScreen
-from aligner.tui.messages import SearchDone, WorkFailed, WorkProgress, WorkspaceReady
+from aligner.tui.messages import SearchDone, WorkFailed, WorkProgress, WorkspaceReady, WorkTask
 from aligner.tui.rows import Highlight
 from aligner.tui.search_panel import HistoryInput, SearchPanel
 from aligner.tui.status_bar import StatusBar
@@ -107,7 +107,7 @@ class AlignerApp(EditingApp):
         self.model = model
         self.presplit = presplit
         self.workspace: Workspace | None = workspace
-        self.workbench: Workbench | None = None
+        self.session: PairSession | None = None
         self.project_path = Path(project_path) if project_path is not None else None
         self.autosave = autosave
         self.load_error: str | None = None
@@ -142,38 +142,30 @@ class AlignerApp(EditingApp):
     def load_workspace(self) -> None:
         progress = self._progress()
         try:
-            explicit = self.project_path
             if self._given is not None:
                 workspace = self._given
+                if self.project_path is not None:
+                    workspace = with_saved_corrections(workspace, self.project_path, progress)
+                project_path = self.project_path
             else:
                 assert self.ko_path is not None and self.en_path is not None
                 workspace = open_pair(
-                    self.ko_path,
-                    self.en_path,
-                    model=self.model,
-                    presplit=self.presplit,
-                    progress=progress,
-                    use_project=explicit is None,  # open_pair restores from the default project file
-                )
-            notice = ""
-            if explicit is not None:
-                restored = restore_corrections(workspace, explicit, progress)
-                workspace, notice = restored.workspace, restored.notice
-            project_path = explicit or workspace.project_path or project_path_for(workspace)
+                    self.ko_path, self.en_path, model=self.model, presplit=self.presplit, progress=progress,
+                    project_path=self.project_path,  # None: the pair's default project file
+                )  # fmt: skip
+                project_path = workspace.project_path
             progress("preparing search", 0, 1)
             with self._search_lock:
                 workspace.searcher.prepare()
         except WorkCancelled:
             return
         except AlignerError as err:
-            self.post_message(WorkFailed("open", str(err)))
+            self.post_message(WorkFailed(WorkTask.OPEN, str(err)))
             return
         except Exception as err:  # noqa: BLE001 - shown as one line, never a traceback
-            self.post_message(WorkFailed("open", f"{type(err).__name__}: {err}"))
+            self.post_message(WorkFailed(WorkTask.OPEN, f"{type(err).__name__}: {err}"))
             return
-        notices = [*workspace.notices, *workspace.alignment.warnings]
-        if notice:
-            notices.append(notice)
+        notices = (*workspace.notices, *workspace.alignment.warnings)
         self.post_message(WorkspaceReady(workspace, project_path, notices))
 
     @work(exclusive=True, thread=True, group="search", exit_on_error=False)
@@ -187,7 +179,7 @@ class AlignerApp(EditingApp):
                     return
                 hits = workspace.search(query, SEARCH_K)
         except Exception as err:  # noqa: BLE001 - shown as one line, never a traceback
-            self.post_message(WorkFailed("search", f"search failed: {err}"))
+            self.post_message(WorkFailed(WorkTask.SEARCH, f"search failed: {err}"))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(SearchDone(query, hits))
@@ -200,7 +192,9 @@ class AlignerApp(EditingApp):
     def on_workspace_ready(self, message: WorkspaceReady) -> None:
         self.workspace = message.workspace
         self.project_path = message.project_path
-        self.workbench = Workbench(message.workspace, self.project_path if self.autosave else None)
+        self.session = PairSession(
+            message.workspace, self.project_path if self.autosave else None, on_saved=self.saved_in_background
+        )
         self.load_error = None
         self.status.idle()
         self.reader.show_alignment(message.workspace.alignment, cursor=0)
@@ -212,7 +206,7 @@ class AlignerApp(EditingApp):
     def on_work_failed(self, message: WorkFailed) -> None:
         self.status.idle()
         error = message.error.splitlines()[0] if message.error else "failed"
-        if message.task == "open":
+        if message.task is WorkTask.OPEN:
             self.load_error = error
             self.reader.show_placeholder(Text.assemble(("  Cannot open: ", "bold"), error))
             self.status.show(Text.assemble(("error: ", "bold red"), error))
@@ -318,7 +312,7 @@ class AlignerApp(EditingApp):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for action, title, help_text in COMMANDS:
-            if action in NEEDS_DOCUMENT and self.workbench is None:
+            if action in NEEDS_DOCUMENT and self.session is None:
                 continue
             method = getattr(self, f"action_{action}")
             yield SystemCommand(title, help_text, method)

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from aligner.core.values import Alignment, Bead
+from aligner.core.values import Alignment, Bead, Lang
 from aligner.tui.rows import display_text
 
 
@@ -112,10 +112,10 @@ class SplitDialog(ModalScreen[tuple[int, int] | None]):
         self.dismiss(None)
 
 
-def detachable(bead: Bead) -> list[tuple[str, int]]:
+def detachable(bead: Bead) -> list[tuple[Lang, int]]:
     """Sentences of ``bead`` that can be marked as having no counterpart."""
-    out: list[tuple[str, int]] = []
-    for side, ids, other in (("src", bead.src, bead.tgt), ("tgt", bead.tgt, bead.src)):
+    out: list[tuple[Lang, int]] = []
+    for side, ids, other in ((Lang.KO, bead.src, bead.tgt), (Lang.EN, bead.tgt, bead.src)):
         if not other:
             out.extend((side, i) for i in ids)
         elif ids:
@@ -123,7 +123,7 @@ def detachable(bead: Bead) -> list[tuple[str, int]]:
     return out
 
 
-class PickSentenceDialog(ModalScreen[tuple[str, int] | None]):
+class PickSentenceDialog(ModalScreen[tuple[Lang, int] | None]):
     """Choose the sentence of a pair that has no counterpart on the other side."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -139,8 +139,8 @@ class PickSentenceDialog(ModalScreen[tuple[str, int] | None]):
             yield Static(f"Pair {self.index + 1}: which sentence has no counterpart?", classes="dialog-title")
             options = []
             for side, i in self.choices:
-                doc = self.alignment.source if side == "src" else self.alignment.target
-                tag = "KO" if side == "src" else "EN"
+                doc = self.alignment.source if side is Lang.KO else self.alignment.target
+                tag = side.value.upper()
                 options.append(Option(Text.assemble((f"{tag} {i + 1}: ", "bold"), display_text(doc.sentences[i].text))))
             yield OptionList(*options, id="pick-list")
             yield Static("Enter marks it, Escape cancels.", classes="dialog-help")

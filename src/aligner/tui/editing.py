@@ -1,7 +1,7 @@
 """The workbench half of the app: edits, undo/redo, suspicious pairs, review, export, realign.
 
 ``EditingApp`` is the base of :class:`aligner.tui.app.AlignerApp`; it owns
-the :class:`Workbench` (history and autosave) and the worker that realigns
+the headless :class:`PairSession` (history and autosave) and the worker that realigns
 around the confirmed pairs.  The reading, loading and search half lives in
 ``app.py``.
 """
@@ -22,16 +22,17 @@ from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from aligner.core.errors import AlignerError
-from aligner.core.values import Bead
+from aligner.core.values import Bead, Lang
 from aligner.ingest.extracted import pair_location
 from aligner.session import edits as edit
-from aligner.session.workbench import Workbench, review_order
+from aligner.session.autosave import SaveResult
+from aligner.session.pair_session import PairSession
 from aligner.session.workspace import Workspace
 from aligner.tui.bead_view import BeadView
 from aligner.tui.dialogs import PickSentenceDialog, SplitDialog
 from aligner.tui.export_screen import ExportScreen
 from aligner.tui.header import PaneHeader
-from aligner.tui.messages import RealignDone, WorkFailed, WorkProgress
+from aligner.tui.messages import RealignDone, SaveDone, WorkFailed, WorkProgress, WorkTask
 from aligner.tui.review_screen import ReviewScreen
 from aligner.tui.status_bar import StatusBar
 
@@ -81,10 +82,10 @@ class ReaderPane(Vertical):
 
 
 class EditingApp(App[int]):
-    """Workbench actions over ``self.workbench``; the subclass loads the workspace."""
+    """Workbench actions over ``self.session``; the subclass loads the workspace."""
 
     workspace: Workspace | None
-    workbench: Workbench | None
+    session: PairSession | None
     autosave: bool
     _search_lock: threading.Lock
     _quit_warned = False
@@ -128,7 +129,7 @@ class EditingApp(App[int]):
                 text.append(f" · {where}")
             if b.confirmed:
                 text.append(" ✓", style="bold green")
-        if self.workbench is not None and self.workbench.save_error is not None:
+        if self.session is not None and self.session.save_error is not None:
             text.append(" · not saved", style="bold red")
         self.status.show(text)
 
@@ -148,22 +149,22 @@ class EditingApp(App[int]):
         except WorkCancelled:
             return
         except AlignerError as err:
-            self.post_message(WorkFailed("realign", str(err)))
+            self.post_message(WorkFailed(WorkTask.REALIGN, str(err)))
             return
         except Exception as err:  # noqa: BLE001 - shown as one line, never a traceback
-            self.post_message(WorkFailed("realign", f"realign failed: {err}"))
+            self.post_message(WorkFailed(WorkTask.REALIGN, f"realign failed: {err}"))
             return
         self.post_message(RealignDone(workspace.alignment.beads, realigned.alignment.beads))
 
     def on_realign_done(self, message: RealignDone) -> None:
         self.status.idle()
-        if self.workbench is None:
+        if self.session is None:
             return
-        before = self.workbench.beads
+        before = self.session.beads
         if before != message.base:
             self.notify("realignment discarded: the pairs were edited while it ran", severity="warning")
             return
-        changed = self.workbench.replace_beads(message.beads)
+        changed = self.session.replace_beads(message.beads)
         self._after_edit(self.reader.cursor)
         kept = sum(1 for b in before if b.confirmed)
         if changed:
@@ -174,47 +175,62 @@ class EditingApp(App[int]):
     # ------------------------------------------------------------------ workbench
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in EDIT_ACTIONS and self.workbench is None:
+        if action in EDIT_ACTIONS and self.session is None:
             return None
         return True
 
     def _after_edit(self, cursor: int) -> None:
-        assert self.workbench is not None
-        self.workspace = self.workbench.workspace
+        assert self.session is not None
+        self.workspace = self.session.workspace
         self.reader.set_highlight(None)
         self.reader.show_alignment(self.workspace.alignment, cursor=cursor)
         self.refresh_status()
-        if self.autosave:
-            self._save()
+        if self.autosave and self.session is not None:
+            self.session.request_save()  # debounced, written on the session's timer thread
         self.prepare_search(self.workspace)
 
-    def _save(self) -> bool:
-        """Save the corrections; on failure say why and keep them in memory (the file is untouched)."""
-        if self.workbench is None:
-            return False
-        try:
-            self.workbench.save()
-        except AlignerError as err:
-            self.notify(f"corrections not saved: {err}", severity="error", timeout=10)
-            return False
+    def saved_in_background(self, result: SaveResult) -> None:
+        """The session's autosaver finished (called on its thread)."""
+        self.post_message(SaveDone(result))
+
+    def on_save_done(self, message: SaveDone) -> None:
+        """Say what a save did; on failure the corrections stay in memory (the file is untouched)."""
+        result = message.result
+        if result.error is not None:
+            self.notify(f"corrections not saved: {result.error}", severity="error", timeout=10)
         else:
             self._quit_warned = False
-            return True
-        finally:
-            self.refresh_status()  # the status bar says "not saved" exactly while the last save failed
+            if message.explicit:
+                self.notify(f"corrections saved to {result.path}", timeout=4)
+        self.refresh_status()  # the status bar says "not saved" exactly while the last save failed
+
+    @work(exclusive=True, thread=True, group="save", exit_on_error=False)
+    def save_now(self) -> None:
+        if self.session is not None:
+            self.session.flush()  # a pending autosave first, then the explicit save
+            self.post_message(SaveDone(self.session.save_result(), explicit=True))
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()  # nothing pending is lost however the app ends
 
     def action_save(self) -> None:
         """Save now: after a failed autosave, retry once the disk or folder is fixed."""
-        if self.workbench is None:
+        if self.session is None:
             return
-        if self.workbench.project_path is None:
+        if self.session.project_path is None:
             self.notify("nothing to save to: this pair has no project file (export it instead)", timeout=6)
-        elif self._save():
-            self.notify(f"corrections saved to {self.workbench.project_path}", timeout=4)
+        else:
+            self.save_now()
 
     async def action_quit(self) -> None:
         """Quit; if the last save failed, warn once first so the corrections are not lost unawares."""
-        bench = self.workbench
+        bench = self.session
+        if bench is not None:
+            result = bench.flush()  # a pending autosave is written before quitting
+            if result is not None and result.error is not None:
+                self.notify(f"corrections not saved: {result.error}", severity="error", timeout=10)
+                self.refresh_status()
         if bench is not None and bench.save_error is not None and not self._quit_warned:
             self._quit_warned = True
             self.notify(
@@ -237,7 +253,7 @@ class EditingApp(App[int]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def _edit(self, op: Callable[[tuple[Bead, ...]], tuple[Bead, ...]], cursor: int | None = None) -> bool:
-        bench = self.workbench
+        bench = self.session
         if bench is None:
             return False
         i = self.reader.cursor
@@ -259,7 +275,7 @@ class EditingApp(App[int]):
         self._edit(lambda b: edit.merge_with_previous(b, i), i - 1)
 
     def _move(self, fn: Callable[[tuple[Bead, ...], int], tuple[Bead, ...]], towards: int) -> None:
-        bench = self.workbench
+        bench = self.session
         if bench is None:
             return
         i = self.reader.cursor
@@ -280,17 +296,17 @@ class EditingApp(App[int]):
         self._move(edit.move_target_to_next, 1)
 
     def action_confirm(self) -> None:
-        if self.workbench is None or not self.workbench.beads:
+        if self.session is None or not self.session.beads:
             return
         i = self.reader.cursor
-        value = not self.workbench.beads[i].confirmed
+        value = not self.session.beads[i].confirmed
         if self._edit(lambda b: edit.confirm(b, i, value), i):
             self.notify("pair confirmed" if value else "pair unconfirmed", timeout=2)
 
     def action_confirm_high(self) -> None:
-        if self.workbench is None:
+        if self.session is None:
             return
-        count = self.workbench.confirm_high()
+        count = self.session.confirm_high()
         if count:
             self._after_edit(self.reader.cursor)
         self.notify(f"confirmed {count} high-confidence pairs", timeout=4)
@@ -302,13 +318,13 @@ class EditingApp(App[int]):
         self._history(undo=False)
 
     def _history(self, *, undo: bool) -> None:
-        if self.workbench is None:
+        if self.session is None:
             return
         try:
             if undo:
-                self.workbench.undo()
+                self.session.undo()
             else:
-                self.workbench.redo()
+                self.session.redo()
         except AlignerError as err:
             self.notify(str(err), severity="warning", timeout=3)
             return
@@ -336,7 +352,7 @@ class EditingApp(App[int]):
             return
         i = self.reader.cursor
 
-        def done(choice: tuple[str, int] | None) -> None:
+        def done(choice: tuple[Lang, int] | None) -> None:
             if choice is not None:
                 side, sentence = choice
                 self._edit(lambda b: edit.mark_no_counterpart(b, i, side, sentence), i)
@@ -344,10 +360,10 @@ class EditingApp(App[int]):
         self.push_screen(PickSentenceDialog(ws.alignment, i), done)
 
     def _jump_suspicious(self, step: int) -> None:
-        if self.workbench is None:
+        if self.session is None:
             return
         try:
-            target = self.workbench.next_suspicious(self.reader.cursor, step)
+            target = self.session.next_suspicious(self.reader.cursor, step)
         except AlignerError as err:
             self.notify(str(err), timeout=4)
             return
@@ -361,16 +377,16 @@ class EditingApp(App[int]):
 
     def action_review(self) -> None:
         ws = self.workspace
-        if ws is None or self.workbench is None:
+        if ws is None or self.session is None:
             return
-        order = review_order(ws.alignment.beads)
+        order = self.session.review_order()
 
         def done(index: int | None) -> None:
             if index is not None:
                 self.reader.move_cursor(index, center=True)
                 self.reader.focus()
 
-        self.push_screen(ReviewScreen(ws.alignment, order, self.workbench.threshold), done)
+        self.push_screen(ReviewScreen(ws.alignment, order, self.session.threshold), done)
 
     def action_export(self) -> None:
         ws = self.workspace

@@ -15,16 +15,13 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from aligner.core.errors import AlignerError
 from aligner.core.values import Alignment
-from aligner.export.formats import EXTENSIONS, FORMATS, export, write_export
-
-FORMAT_NAMES = {"tmx": "TMX 1.4", "tsv": "TSV", "jsonl": "JSON Lines", "md": "Markdown", "beads": "bead ids"}
-UI_FORMATS = ("tmx", "tsv", "jsonl", "md", "beads")
+from aligner.export.formats import ExportFormat, export, write_export
 
 
 def default_export_path(alignment: Alignment, fmt: str) -> str:
     stems = [Path(d.path).stem for d in (alignment.source, alignment.target) if d.path]
     name = ".".join(stems) if stems else "alignment"
-    return f"{name}{EXTENSIONS[fmt]}"
+    return f"{name}{ExportFormat(fmt).extension}"
 
 
 def export_to(alignment: Alignment, fmt: str, path: str) -> str:
@@ -39,12 +36,10 @@ def export_to(alignment: Alignment, fmt: str, path: str) -> str:
         raise
     except OSError as err:
         raise AlignerError(f"cannot write {target}: {err.strerror or err}") from err
-    written = len(alignment.beads)
-    if fmt == "tmx":  # a translation unit needs both sides: pairs with no counterpart are left out
-        written = sum(1 for b in alignment.beads if b.src and b.tgt)
+    written = ExportFormat(fmt).units(alignment.beads)
     skipped = len(alignment.beads) - written
     note = f" ({skipped} without a counterpart left out)" if skipped else ""
-    return f"exported {written} pairs as {FORMAT_NAMES.get(fmt, fmt)} to {target}{note}"
+    return f"exported {written} pairs as {ExportFormat(fmt).label} to {target}{note}"
 
 
 class ExportScreen(ModalScreen[str | None]):
@@ -55,15 +50,14 @@ class ExportScreen(ModalScreen[str | None]):
     def __init__(self, alignment: Alignment, fmt: str = "tmx") -> None:
         super().__init__()
         self.alignment = alignment
-        self.fmt = fmt if fmt in UI_FORMATS else "tmx"
+        self.fmt = fmt if fmt in set(ExportFormat) else ExportFormat.TMX.value
 
     def compose(self) -> ComposeResult:
-        assert all(f in FORMATS for f in UI_FORMATS)
         with Vertical(classes="dialog"):
             yield Static(f"Export {len(self.alignment.beads)} pairs", classes="dialog-title")
             with RadioSet(id="export-format"):
-                for f in UI_FORMATS:
-                    yield RadioButton(FORMAT_NAMES[f], value=f == self.fmt, name=f)
+                for f in ExportFormat:
+                    yield RadioButton(f.label, value=f == self.fmt, name=f.value)
             with Horizontal():
                 yield Label("File:")
                 yield Input(default_export_path(self.alignment, self.fmt), id="export-path")
@@ -80,8 +74,8 @@ class ExportScreen(ModalScreen[str | None]):
         old = self.fmt
         self.fmt = event.pressed.name or self.fmt
         path = self.query_one("#export-path", Input)
-        if path.value.endswith(EXTENSIONS[old]):
-            path.value = path.value[: -len(EXTENSIONS[old])] + EXTENSIONS[self.fmt]
+        if path.value.endswith(ExportFormat(old).extension):
+            path.value = path.value[: -len(ExportFormat(old).extension)] + ExportFormat(self.fmt).extension
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-ok")

@@ -2,58 +2,72 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from textual.message import Message
 
 from aligner.core.values import Bead
 from aligner.search.searcher import SearchHit
+from aligner.session.autosave import SaveResult
 from aligner.session.workspace import Workspace
 
 
+class WorkTask(StrEnum):
+    """What a background worker was doing (named in its failure notice)."""
+
+    OPEN = "open"
+    SEARCH = "search"
+    REALIGN = "realign"
+    SAVE = "save"
+
+
+@dataclass
 class WorkProgress(Message):
     """A worker reached ``done`` of ``total`` in ``stage``."""
 
-    def __init__(self, stage: str, done: int, total: int) -> None:
-        super().__init__()
-        self.stage = stage
-        self.done = done
-        self.total = total
+    stage: str
+    done: int
+    total: int
 
 
+@dataclass
 class WorkspaceReady(Message):
     """The documents are read, embedded, aligned and indexed; corrections go to ``project_path``."""
 
-    def __init__(self, workspace: Workspace, project_path: Path | None, notices: Sequence[str] = ()) -> None:
-        super().__init__()
-        self.workspace = workspace
-        self.project_path = project_path
-        self.notices = tuple(notices)
+    workspace: Workspace
+    project_path: Path | None
+    notices: tuple[str, ...] = ()
 
 
+@dataclass
 class WorkFailed(Message):
     """A worker failed; ``error`` is one line meant for the user."""
 
-    def __init__(self, task: str, error: str) -> None:
-        super().__init__()
-        self.task = task
-        self.error = error
+    task: WorkTask
+    error: str
 
 
+@dataclass
 class SearchDone(Message):
     """Hits for ``query``."""
 
-    def __init__(self, query: str, hits: Sequence[SearchHit]) -> None:
-        super().__init__()
-        self.query = query
-        self.hits = list(hits)
+    query: str
+    hits: list[SearchHit] = field(default_factory=list)
 
 
+@dataclass
 class RealignDone(Message):
     """A realignment (confirmed beads kept) of the pairs ``base`` finished."""
 
-    def __init__(self, base: Sequence[Bead], beads: Sequence[Bead]) -> None:
-        super().__init__()
-        self.base = tuple(base)
-        self.beads = tuple(beads)
+    base: tuple[Bead, ...]
+    beads: tuple[Bead, ...]
+
+
+@dataclass
+class SaveDone(Message):
+    """The session saved (or failed to save) the corrections; ``explicit`` for ``ctrl+s``."""
+
+    result: SaveResult
+    explicit: bool = False

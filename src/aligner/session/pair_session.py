@@ -1,0 +1,172 @@
+"""One open document pair, headless: edits, undo/redo, saving, review order.
+
+The CLI and the reader both drive a :class:`PairSession`: it holds the current
+:class:`~aligner.session.workspace.Workspace`, an undo/redo history of bead
+states and the corrections project file.  Every edit is applied through
+``aligner.session.edits`` and validated; saving is atomic
+(``aligner.session.project_file``) and, with ``request_save``, debounced and
+done off the caller's thread by :class:`~aligner.session.autosave.AutoSaver`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from aligner.align.confidence import HIGH_CONFIDENCE, LOW_CONFIDENCE
+from aligner.core.errors import AlignerError
+from aligner.core.values import Bead, Progress
+from aligner.session import review
+from aligner.session.autosave import AutoSaver, SaveResult
+from aligner.session.edits import EditHistory, EditOp
+from aligner.session.project_file import ProjectFile, save_project
+from aligner.session.workspace import Workspace, open_pair
+
+
+class PairSession:
+    """Edits, undo/redo and (auto)saving for one workspace."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        project_path: str | os.PathLike[str] | None = None,
+        *,
+        on_saved: Callable[[SaveResult], None] | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.project_path = Path(project_path) if project_path is not None else None
+        self.history = EditHistory(workspace.alignment.beads)
+        self.threshold = LOW_CONFIDENCE
+        self.save_error: str | None = None
+        """Why the last save failed (the corrections exist only in memory), or None."""
+        self._save_lock = threading.Lock()
+        self._saver = AutoSaver(self.save_result, on_saved)
+
+    @property
+    def beads(self) -> tuple[Bead, ...]:
+        return self.workspace.alignment.beads
+
+    def _set(self, beads: Sequence[Bead]) -> None:
+        self.workspace = self.workspace.with_beads(beads)
+
+    # ------------------------------------------------------------------ edits
+
+    def apply(self, op: EditOp) -> bool:
+        """Run an edit; False if it changed nothing.  Raises AlignerError (one line) if refused."""
+        before = self.beads
+        after = self.history.apply(op)
+        if after == before:
+            return False
+        self._set(after)
+        return True
+
+    def undo(self) -> None:
+        self._set(self.history.undo())
+
+    def redo(self) -> None:
+        self._set(self.history.redo())
+
+    def replace_beads(self, beads: Sequence[Bead]) -> bool:
+        """Record a whole new alignment (a realignment) as one undoable step."""
+        new = tuple(beads)
+        return self.apply(lambda _old: new)
+
+    def confirm_high(self, threshold: float = HIGH_CONFIDENCE) -> int:
+        """Confirm every match bead at or above ``threshold``; returns how many changed."""
+        targets = [
+            i for i, b in enumerate(self.beads) if not b.confirmed and b.src and b.tgt and b.confidence >= threshold
+        ]
+        if targets:
+            wanted = set(targets)
+
+            def confirm_all(beads: tuple[Bead, ...]) -> tuple[Bead, ...]:
+                return tuple(replace(b, confirmed=True) if i in wanted else b for i, b in enumerate(beads))
+
+            self.apply(confirm_all)
+        return len(targets)
+
+    def realigned(self, progress: Progress | None = None) -> tuple[Bead, ...]:
+        """The beads of a fresh alignment around the confirmed ones (not applied: see ``replace_beads``)."""
+        return self.workspace.realign(progress).alignment.beads
+
+    # ------------------------------------------------------------------ saving
+
+    def save(self) -> Path | None:
+        """Save the corrections now, atomically; raises AlignerError (one line) if it cannot."""
+        if self.project_path is None:
+            return None
+        with self._save_lock:  # the autosaver's thread and an explicit save never interleave
+            ws = self.workspace
+            project = ProjectFile.from_documents(ws.ko, ws.en, ws.alignment.beads, ws.alignment.model)
+            try:
+                save_project(self.project_path, project)
+            except AlignerError as err:
+                self.save_error = str(err)
+                raise
+            self.save_error = None
+            return self.project_path
+
+    def save_result(self) -> SaveResult:
+        """Save now and report the outcome instead of raising."""
+        try:
+            return SaveResult(self.save(), None)
+        except AlignerError as err:
+            return SaveResult(self.project_path, str(err))
+
+    def request_save(self) -> None:
+        """Save soon, in the background: a burst of edits is written once."""
+        if self.project_path is not None:
+            self._saver.request()
+
+    def flush(self) -> SaveResult | None:
+        """Write a pending autosave now (before quitting); None if nothing was pending."""
+        return self._saver.flush()
+
+    def close(self) -> None:
+        """Flush any pending save and stop the autosaver."""
+        self._saver.close()
+
+    # ------------------------------------------------------------------ review
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for b in self.beads if b.confirmed)
+
+    def review_order(self) -> list[int]:
+        """Positions of the unconfirmed beads, most suspicious first."""
+        return [item.position for item in review.review_order(self.beads)]
+
+    def suspicious(self) -> list[int]:
+        return [i for i, b in enumerate(self.beads) if review.is_suspicious(b, self.threshold)]
+
+    def next_suspicious(self, start: int, step: int) -> int:
+        """The next suspicious bead after ``start`` going ``step`` (±1), wrapping; raises if none."""
+        found = self.suspicious()
+        if not found:
+            raise AlignerError("no suspicious beads left: every bead is confirmed or confident")
+        if step > 0:
+            later = [i for i in found if i > start]
+            return later[0] if later else found[0]
+        earlier = [i for i in found if i < start]
+        return earlier[-1] if earlier else found[-1]
+
+
+def open_session(
+    ko_path: str | os.PathLike[str],
+    en_path: str | os.PathLike[str],
+    *,
+    model: str | None = None,
+    presplit: bool = False,
+    project_path: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    on_saved: Callable[[SaveResult], None] | None = None,
+) -> PairSession:
+    """Open a pair with its saved corrections (the default project file unless ``project_path``)."""
+    workspace = open_pair(
+        Path(ko_path), Path(en_path), model=model, presplit=presplit, progress=progress,
+        project_path=Path(project_path) if project_path is not None else None,
+    )  # fmt: skip
+    return PairSession(workspace, workspace.project_path, on_saved=on_saved)
