@@ -34,7 +34,7 @@ def location_at(locations: Locations, offset: int) -> str | None:
     """The label of the location that covers ``offset`` (None if there is none)."""
     if not locations:
         return None
-    k = bisect.bisect_right([o for o, _ in locations], offset) - 1
+    k = bisect.bisect_right(locations, offset, key=lambda entry: entry[0]) - 1
     return locations[max(k, 0)][1]
 
 
@@ -57,11 +57,6 @@ class TextBuilder:
         clean = _WS_RE.sub(" ", text).strip()
         if clean:
             self._parts.append((f"{'#' * max(1, min(level, 6))} {clean}", where, ()))
-
-    def raw(self, text: str, where: str) -> None:
-        """A block already cleaned (line breaks inside it are kept)."""
-        if text.strip():
-            self._parts.append((text.strip(), where, ()))
 
     def note(self, text: str, where: str) -> None:
         clean = _WS_RE.sub(" ", text).strip()
