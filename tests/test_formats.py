@@ -44,9 +44,9 @@ def test_kiep_in_each_format_reads_to_the_text_files_sentences(ext: str, lang: L
     body, ref = _body(doc), reference[lang].texts
     assert len(body) == len(ref)  # 87 Korean / 84 English
     exact = sum(a == b for a, b in zip(body, ref, strict=True))
-    # PDF: the producer dropped glyphs its Korean font lacks (益民服务 → 益民服) and a
-    # line break at "IT|기업" cannot say whether there was a space: near, not always equal.
-    assert exact >= len(ref) - (3 if ext == "pdf" else 0)
+    # PDF: the producer dropped Chinese glyphs its Korean font lacks (益民服务 → 益民服)
+    # from two sentences: near, not equal.
+    assert exact >= len(ref) - (2 if ext == "pdf" else 0)
     for a, b in zip(body, ref, strict=True):
         assert difflib.SequenceMatcher(None, a, b).ratio() > 0.97, (a, b)
     for s in doc.sentences:

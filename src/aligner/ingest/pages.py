@@ -78,11 +78,12 @@ def vocabulary(lines: list[str]) -> frozenset[str]:
 
 
 def join_lines(
-    lines: list[str], pages: list[int], words: frozenset[str] = frozenset()
+    lines: list[str], pages: list[int], words: frozenset[str] = frozenset(), tokens: frozenset[str] = frozenset()
 ) -> tuple[str, list[tuple[int, int]]]:
     """One paragraph from its lines; also ``(offset, page)`` where the page changes.
 
-    A break inside a token (see :func:`_unbroken`) is joined without a space.  A word
+    A break inside a token (see :func:`_unbroken`), or where the document's ``tokens``
+    show the two sides written together (:func:`_attached`), is joined without a space.  A word
     broken by a hyphen at a line end is re-joined ("develop-"+"ment") unless
     the document's ``words`` say it is a compound: the hyphenated form occurs
     elsewhere, or the joined form does not while a part is a word by itself
@@ -97,7 +98,7 @@ def join_lines(
             out = line
         elif _hyphenated(out, line):
             out = out[:-1] + ("-" if _compound(out[:-1], line, words) else "") + line
-        elif _unbroken(out, line):
+        elif _unbroken(out, line) or _attached(out, line, tokens):
             out = out.rstrip("\u00ad").replace("\u2010", "-") + line
         else:
             out = out.rstrip("\u00ad") + " " + line
@@ -113,6 +114,20 @@ def _compound(left: str, right: str, words: frozenset[str]) -> bool:
     if f"{first}{rest}" in words:
         return False
     return (first in words or rest in words) and len(first) >= 2 and len(rest) >= 3
+
+
+def _attached(left: str, right: str, tokens: frozenset[str]) -> bool:
+    """A break where Latin letters or digits meet Hangul ("IT|기업과") that the document
+    writes without a space elsewhere ("IT기업 텐센트"): ``tokens`` are its space-separated words."""
+    a, b = left[-1:], right[:1]
+    if not ((a.isascii() and a.isalnum() and _is_hangul(b)) or (_is_hangul(a) and b.isascii() and b.isalnum())):
+        return False
+    head = left.rsplit(" ", 1)[-1] + right.split(" ", 1)[0][:2]
+    return any(t.startswith(head) for t in tokens)
+
+
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
 
 
 def _unbroken(left: str, right: str) -> bool:

@@ -203,7 +203,7 @@ def _build(pages: list[list[_Line]], name: str) -> Extracted:
     def emit() -> None:
         if not para:
             return
-        text, marks = join_lines([fix_spacing(ln.text) for ln in para], para_pages, words)
+        text, marks = join_lines([fix_spacing(ln.text) for ln in para], para_pages, words, tokens)
         text = fix_spacing(text)
         where = f"p. {para_pages[0] + 1}"
         if para_kind == "heading":
@@ -215,7 +215,9 @@ def _build(pages: list[list[_Line]], name: str) -> Extracted:
         para.clear()
         para_pages.clear()
 
-    words = vocabulary([page[k].text for p, page in enumerate(pages) for k in kept[p]])
+    kept_text = [fix_spacing(page[k].text) for p, page in enumerate(pages) for k in kept[p]]
+    words = vocabulary(kept_text)
+    tokens = frozenset(t for line in kept_text for t in line.split()[1:-1])  # whole words only
     spacing = _line_spacing(pages, body_size)
     for p, page in enumerate(pages):
         lines = [page[k] for k in kept[p]]
