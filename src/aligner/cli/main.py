@@ -62,7 +62,10 @@ SUBCOMMAND_MODULES = ("export", "review", "glossary", "evaluate", "corpus")
 def add_pair_args(p: argparse.ArgumentParser, optional: bool = False) -> None:
     """KO/EN paths plus the options every pair-reading command shares."""
     nargs = "?" if optional else None
-    p.add_argument("ko", nargs=nargs, type=Path, help="Korean document (UTF-8 or CP949 text)")
+    p.add_argument(
+        "ko", nargs=nargs, type=Path,
+        help="Korean document (text, PDF, DOCX, ODT, HWP, HWPX, HTML or EPUB), or one TMX/XLIFF file alone",
+    )  # fmt: skip
     p.add_argument("en", nargs=nargs, type=Path, help="English document")
     p.add_argument("--presplit", action="store_true", help="input has one sentence per line")
     p.add_argument("--model", default=None, help="embedding model from models.lock (default: use-m3)")
@@ -78,12 +81,25 @@ def resolve_pair(args: argparse.Namespace) -> tuple[Path, Path]:
     return args.ko, args.en
 
 
-def open_workspace(args: argparse.Namespace, quiet: bool = False):  # type: ignore[no-untyped-def]
-    from aligner.session.workspace import open_pair
+def bilingual_arg(args: argparse.Namespace) -> Path | None:
+    """The TMX/XLIFF file given alone in place of the two documents, if that is what was given."""
+    from aligner.ingest.bilingual import bilingual_kind
 
-    ko, en = resolve_pair(args)
+    if args.ko is not None and args.en is None and bilingual_kind(args.ko):
+        return Path(args.ko)
+    return None
+
+
+def open_workspace(args: argparse.Namespace, quiet: bool = False):  # type: ignore[no-untyped-def]
+    from aligner.session.workspace import open_bilingual, open_pair
+
+    bilingual = bilingual_arg(args)
     with progress_bar(not quiet) as progress:
-        ws = open_pair(ko, en, model=args.model, presplit=args.presplit, progress=progress)
+        if bilingual is not None:
+            ws = open_bilingual(bilingual, model=args.model, progress=progress)
+        else:
+            ko, en = resolve_pair(args)
+            ws = open_pair(ko, en, model=args.model, presplit=args.presplit, progress=progress)
     for notice in ws.notices + list(ws.alignment.warnings):
         stderr.print(Text(f"warning: {notice}", style="yellow"))
     return ws
@@ -169,6 +185,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_read(args: argparse.Namespace) -> int:
     from aligner.tui.app import create_app
 
+    if bilingual_arg(args) is not None:  # a TMX/XLIFF file: its units are the pairs
+        ws = open_workspace(args)
+        app = create_app(workspace=ws, project_path=ws.project_path)
+        app.run()
+        return int(getattr(app, "return_code", 0) or 0)
     ko, en = resolve_pair(args)
     app = create_app(ko, en, model=args.model, presplit=args.presplit)
     app.run()

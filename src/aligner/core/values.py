@@ -36,7 +36,8 @@ class Document:
     source: str
     sentences: tuple[Sentence, ...]
     path: str | None = None
-    encoding: str = "utf-8"
+    encoding: str = "utf-8"  # the text encoding, or the format ("pdf", "docx", …) it was extracted from
+    locations: tuple[tuple[int, str], ...] = ()  # (offset into source, "p. 3"/"¶ 7"), in offset order
 
     @property
     def texts(self) -> list[str]:

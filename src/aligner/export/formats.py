@@ -19,6 +19,7 @@ from aligner.core.errors import AlignerError
 from aligner.core.output_guard import Protected, write_output_file
 from aligner.core.values import Alignment, Bead, BeadKind, Document
 from aligner.export.tmx import TmxUnit, build_tmx, clean_xml_text
+from aligner.ingest.extracted import location_at
 
 
 class ExportFormat(StrEnum):
@@ -74,6 +75,8 @@ class ExportRow:
     bead: Bead
     ko: str
     en: str
+    ko_location: str | None = None  # page/paragraph of the first sentence, for extracted documents
+    en_location: str | None = None
 
     @property
     def bead_type(self) -> str:
@@ -110,9 +113,17 @@ def select_beads(
                 bead,
                 side_text(alignment.source, bead.src),
                 side_text(alignment.target, bead.tgt),
+                _location(alignment.source, bead.src),
+                _location(alignment.target, bead.tgt),
             )
         )
     return rows
+
+
+def _location(document: Document, ids: Sequence[int]) -> str | None:
+    if not ids or not document.locations:
+        return None
+    return location_at(document.locations, document.sentences[ids[0]].start)
 
 
 def one_line(text: str) -> str:
@@ -183,6 +194,8 @@ def to_tmx(rows: Sequence[ExportRow]) -> str:
             confidence=row.bead.confidence,
             confirmed=row.bead.confirmed,
             tuid=str(row.position),
+            source_location=row.ko_location,
+            target_location=row.en_location,
         )
         for row in rows
         if row.bead.kind is BeadKind.MATCH

@@ -30,6 +30,8 @@ class TmxUnit:
     confidence: float
     confirmed: bool = False
     tuid: str | None = None
+    source_location: str | None = None  # where the segment came from ("p. 12"), if known
+    target_location: str | None = None
 
 
 def clean_xml_text(text: str) -> str:
@@ -94,8 +96,11 @@ def build_tmx(
         lines.append(f'      <prop type="x-bead-type">{escape_text(unit.bead_type)}</prop>')
         lines.append(f'      <prop type="x-confidence">{unit.confidence:.4f}</prop>')
         lines.append(f'      <prop type="x-confirmed">{"yes" if unit.confirmed else "no"}</prop>')
-        for lang, text in ((srclang, unit.source), (tgtlang, unit.target)):
+        sides = ((srclang, unit.source, unit.source_location), (tgtlang, unit.target, unit.target_location))
+        for lang, text, location in sides:
             lines.append(f'      <tuv xml:lang="{escape_text(lang)}">')
+            if location:
+                lines.append(f'        <prop type="x-location">{escape_text(location)}</prop>')
             lines.append(f"        <seg>{escape_text(text)}</seg>")
             lines.append("      </tuv>")
         lines.append("    </tu>")

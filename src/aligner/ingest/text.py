@@ -19,6 +19,8 @@ import numpy.typing as npt
 
 from aligner.core.errors import InputError
 from aligner.core.values import Lang
+from aligner.ingest.extracted import Extracted
+from aligner.ingest.formats import extract
 
 IndexArray = npt.NDArray[np.int64]
 
@@ -45,9 +47,20 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 
 def read_document_text(path: str | Path) -> tuple[str, str]:
-    """Read and decode a text file; return ``(text, encoding)``.
+    """Read a document; return ``(text, encoding)`` (see :func:`read_document`)."""
+    got = read_document(path)
+    return got.text, got.format
 
-    Accepts UTF-8 (with or without BOM), UTF-16/32 with BOM, BOM-less UTF-16 of
+
+def read_document(path: str | Path) -> Extracted:
+    """Read a document of any supported format, recognised by its content.
+
+    PDF, DOCX, ODT, HWP, HWPX, HTML and EPUB are extracted to clean text (blank-line
+    separated blocks, ``# `` headings, notes at the end) with ``format`` naming the
+    format and ``locations`` mapping text offsets to pages/paragraphs; anything else
+    is decoded as text (``format`` is then the text encoding).
+
+    Text files: accepts UTF-8 (with or without BOM), UTF-16/32 with BOM, BOM-less UTF-16 of
     mostly-ASCII text, CP949/EUC-KR Korean and (as a last resort) CP1252 text that is
     nearly all ASCII.  Raises :class:`InputError` (one line, naming the file) for
     missing, binary, undecodable or empty files.
@@ -61,7 +74,13 @@ def read_document_text(path: str | Path) -> tuple[str, str]:
         raise InputError(f"{name}: is a directory, not a text file") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read file ({exc.strerror or exc})") from None
-    return decode_bytes(data, name)
+    if not data.strip():
+        raise InputError(f"{name} is empty")
+    got = extract(data, name)
+    if got is not None:
+        return got
+    text, encoding = decode_bytes(data, name)
+    return Extracted(text, encoding)
 
 
 def decode_bytes(data: bytes, name: str = "<input>") -> tuple[str, str]:

@@ -172,14 +172,22 @@ def _is_page_number(text: str, para: list[Line]) -> bool:
     return len(para) == 1 and bool(_PAGE_NUMBER_RE.match(text[para[0].start : para[0].end]))
 
 
-def build_blocks(text: str, *, markdown: bool = True) -> list[Block]:
+def build_blocks(text: str, *, markdown: bool = True, repair: bool = True) -> list[Block]:
     """All blocks of a normalised text, page-break repaired, headings marked.
 
     A page-number-only paragraph ("12", "- 12 -", "Page 3 of 9") sitting inside a
     sentence broken at the page end is dropped (its source stays inside the
-    repaired sentence's span).
+    repaired sentence's span).  ``repair=False`` (text a format reader extracted,
+    whose paragraph breaks are real) takes every paragraph as it is.
     """
     paragraphs = scan_lines(text, markdown=markdown)
+    if not repair:
+        return [
+            Block(tuple(part), looks_like_heading(text, part, alone=len(parts) == 1))
+            for para in paragraphs
+            for parts in [split_blocks(text, para)]
+            for part in parts
+        ]
     blocks: list[tuple[list[Line], bool]] = []  # (lines, alone-in-paragraph)
     k = 0
     while k < len(paragraphs):

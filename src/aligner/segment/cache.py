@@ -16,6 +16,7 @@ from aligner.core.atomic import atomic_write_text
 from aligner.core.errors import AlignerError
 from aligner.core.paths import cache_dir
 from aligner.core.values import Document, Lang, Progress, Sentence
+from aligner.ingest.formats import DOCUMENT_FORMATS
 
 log = logging.getLogger(__name__)
 _SEGMENTER_MODULES = ("ingest.py", "segment.py", "segment_blocks.py", "segment_en.py", "segment_ko.py")
@@ -36,9 +37,11 @@ def _segmenter_version() -> str:
 SEGMENTER_VERSION = _segmenter_version()
 
 
-def _key(source: str, lang: Lang | None, presplit: bool) -> str:
+def _key(source: str, lang: Lang | None, presplit: bool, encoding: str = "utf-8") -> str:
     h = hashlib.sha256()
-    for part in (SEGMENTER_VERSION, lang.value if lang else "auto", str(presplit), source):
+    # Extracted documents (encoding = their format) are segmented without page-break repair.
+    structured = encoding if encoding in DOCUMENT_FORMATS else ""
+    for part in (SEGMENTER_VERSION, lang.value if lang else "auto", str(presplit), structured, source):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
@@ -91,7 +94,7 @@ def segment_cached(
     """``segment.segment`` with an on-disk cache of the result."""
     from aligner.segment.sentences import segment
 
-    key = _key(source, lang, presplit)
+    key = _key(source, lang, presplit, encoding)
     path = str(path) if path is not None else None
     doc = _load(key, source, path, encoding)
     if doc is None:

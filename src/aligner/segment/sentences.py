@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from aligner.core.errors import InputError
 from aligner.core.values import Document, Lang, Progress, Sentence
+from aligner.ingest.formats import DOCUMENT_FORMATS
 from aligner.ingest.text import (
     MappedText,
     detect_lang,
     has_content,
     normalize_chars,
-    read_document_text,
+    read_document,
     repair_markdown,
 )
 from aligner.segment.blocks import build_blocks
@@ -39,9 +41,10 @@ def load_document(
     presplit: bool = False,
     progress: Progress | None = None,
 ) -> Document:
-    """Read ``path`` and segment it.  ``lang=None`` guesses the language."""
-    source, encoding = read_document_text(path)
-    return segment(source, lang, presplit=presplit, path=str(path), encoding=encoding, progress=progress)
+    """Read ``path`` (any supported format) and segment it.  ``lang=None`` guesses the language."""
+    got = read_document(path)
+    doc = segment(got.text, lang, presplit=presplit, path=str(path), encoding=got.format, progress=progress)
+    return replace(doc, locations=got.locations) if got.locations else doc
 
 
 def segment(
@@ -65,7 +68,9 @@ def segment(
     if presplit:
         sentences = _presplit(norm)
     else:
-        sentences = _segment_prose(repair_markdown(norm), lang, progress)
+        # Text a format reader extracted has real paragraph breaks: no page-break repair.
+        structured = encoding in DOCUMENT_FORMATS
+        sentences = _segment_prose(repair_markdown(norm), lang, progress, repair=not structured)
     if not sentences:
         raise InputError(f"{name} is empty")
     return Document(lang=lang, source=source, sentences=tuple(sentences), path=path, encoding=encoding)
@@ -92,8 +97,8 @@ def _presplit(norm: MappedText) -> list[Sentence]:
     return out
 
 
-def _segment_prose(text: MappedText, lang: Lang, progress: Progress | None) -> list[Sentence]:
-    blocks = build_blocks(text.text)
+def _segment_prose(text: MappedText, lang: Lang, progress: Progress | None, *, repair: bool = True) -> list[Sentence]:
+    blocks = build_blocks(text.text, repair=repair)
     out: list[Sentence] = []
     total = len(blocks)
     step = max(1, total // _PROGRESS_STEPS)

@@ -77,17 +77,19 @@ def load_pair(
     Two files given the wrong way round are swapped (with a notice in
     ``notices``); two files in the same language are refused.
     """
-    from aligner.ingest.text import detect_lang, read_document_text
+    from aligner.ingest.formats import DOCUMENT_FORMATS
+    from aligner.ingest.text import detect_lang, read_document
     from aligner.segment.cache import segment_cached
 
     ko_path, en_path = Path(ko_path), Path(en_path)
-    ko_text, ko_enc = read_document_text(ko_path)
-    en_text, en_enc = read_document_text(en_path)
+    ko_got, en_got = read_document(ko_path), read_document(en_path)
+    ko_text, ko_enc, en_text, en_enc = ko_got.text, ko_got.format, en_got.text, en_got.format
     ko_lang, en_lang = detect_lang(ko_text), detect_lang(en_text)
     if ko_lang is Lang.EN and en_lang is Lang.KO:
         if notices is not None:
             notices.append(f"{ko_path} is English and {en_path} is Korean: swapped them")
         ko_path, en_path, ko_text, en_text, ko_enc, en_enc = en_path, ko_path, en_text, ko_text, en_enc, ko_enc
+        ko_got, en_got = en_got, ko_got
     elif ko_lang is not None and ko_lang == en_lang:
         name = "Korean" if ko_lang is Lang.KO else "English"
         raise InputError(f"{ko_path} and {en_path} are both {name}; give one Korean and one English document")
@@ -96,7 +98,7 @@ def load_pair(
     elif en_lang is Lang.KO:
         raise InputError(f"{en_path} looks Korean, not English; give the English document second")
     for enc, path in ((ko_enc, ko_path), (en_enc, en_path)):
-        if enc not in ("utf-8", "utf-8-sig") and notices is not None:
+        if enc not in ("utf-8", "utf-8-sig") and enc not in DOCUMENT_FORMATS and notices is not None:
             notices.append(f"{path} was decoded as {enc}")
     if progress:
         progress("segmenting", 0, 2)
@@ -104,6 +106,10 @@ def load_pair(
     if progress:
         progress("segmenting", 1, 2)
     en = segment_cached(en_text, Lang.EN, presplit=presplit, path=en_path, encoding=en_enc, progress=progress)
+    if ko_got.locations:
+        ko = replace(ko, locations=ko_got.locations)
+    if en_got.locations:
+        en = replace(en, locations=en_got.locations)
     if progress:
         progress("segmenting", 2, 2)
     return ko, en
@@ -234,3 +240,44 @@ def _saved_corrections(
     if loaded.status is LoadStatus.CHANGED:
         return None, [*constraints, *loaded.constraints], found
     return None, constraints, found
+
+
+def open_bilingual(
+    path: str | Path,
+    *,
+    model: str | None = None,
+    progress: Progress | None = None,
+    use_project: bool = True,
+    project_path: str | Path | None = None,
+) -> Workspace:
+    """Open a TMX or XLIFF file as an aligned pair: its units are the beads.
+
+    Each unit keeps the file's pairing; its confidence is the aligner's for that same
+    bead when the aligner, run on the two sides, pairs them the same way, and 0 where
+    it would pair them differently (so review lists those first).  Corrections saved
+    for the file are restored as for two documents.
+    """
+    from aligner.align.documents import align_documents
+    from aligner.ingest.bilingual import bilingual_documents
+
+    notices: list[str] = []
+    ko, en, beads = bilingual_documents(path)
+    encoder = cached_encoder(model)
+    vecs = encoder.encode(ko.texts + en.texts, progress)
+    ko_vecs, en_vecs = vecs[: len(ko)], vecs[len(ko) :]
+    aligned = align_documents(ko, en, encoder, progress=progress, vectors=(ko_vecs, en_vecs))
+    ours = {(b.src, b.tgt): b.confidence for b in aligned}
+    scored = tuple(replace(b, confidence=ours.get((b.src, b.tgt), 0.0)) for b in beads)
+    differ = sum(1 for b in beads if b.src and b.tgt and (b.src, b.tgt) not in ours)
+    if differ:
+        notices.append(f"{path}: the aligner would pair {differ} of {len(beads)} units differently (confidence 0)")
+    saved: tuple[Bead, ...] | None = None
+    found: Path | None = None
+    if use_project or project_path is not None:
+        saved, _, found = _saved_corrections(ko, en, (), project_path, notices)
+    alignment = Alignment(ko, en, saved or scored, model=encoder.name)
+    alignment.check()
+    ws = Workspace(ko, en, alignment, encoder, ko_vecs, en_vecs)
+    ws.notices.extend([*notices, *encoder.cache.take_notices()])
+    ws.project_path = found
+    return ws

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, Lang
+from aligner.ingest.extracted import pair_location
 from aligner.session import edits as edit
 from aligner.session.autosave import SaveResult
 from aligner.session.glossary_cache import GlossaryCache
@@ -124,6 +125,9 @@ class EditingApp(App[int]):
             i = min(self.reader.cursor, len(beads) - 1)
             b = beads[i]
             text.append(f" · #{i + 1} {b.shape} {b.confidence:.2f}")
+            where = pair_location(ws.ko, b.src, ws.en, b.tgt)
+            if where:
+                text.append(f" · {where}")
             if b.confirmed:
                 text.append(" ✓", style="bold green")
         if self.session is not None and self.session.read_only is not None:  # first: never cut off

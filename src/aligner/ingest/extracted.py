@@ -1,0 +1,98 @@
+"""What a format reader returns: clean text in the segmenter's own shape plus where
+each part of it came from.
+
+Readers emit blocks (paragraphs, headings, table cells, notes) through a
+:class:`TextBuilder`; the text is the blocks separated by blank lines, headings as
+markdown ``# `` lines (the segmenter treats them as headings and alignment anchors),
+notes gathered at the end, each marked ``[Note N]``.  ``locations`` lists
+``(offset, label)`` pairs in offset order: the text from ``offset`` up to the next
+entry came from ``label`` ("p. 12", "¶ 7", "section 2").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from aligner.core.errors import InputError
+from aligner.core.values import Document, Sentence
+
+_WS_RE = re.compile(r"[ \t\r\n\u00a0]+")
+
+Locations = tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    format: str  # a FORMAT label, e.g. "pdf"
+    locations: Locations = ()
+
+
+def location_at(locations: Locations, offset: int) -> str | None:
+    """The label of the location that covers ``offset`` (None if there is none)."""
+    if not locations:
+        return None
+    k = bisect.bisect_right(locations, offset, key=lambda entry: entry[0]) - 1
+    return locations[max(k, 0)][1]
+
+
+@dataclass
+class TextBuilder:
+    """Collects blocks in reading order; :meth:`build` makes the :class:`Extracted`."""
+
+    format: str
+    name: str
+    _parts: list[tuple[str, str, tuple[tuple[int, str], ...]]] = field(default_factory=list)
+    _notes: list[tuple[str, str]] = field(default_factory=list)
+
+    def paragraph(self, text: str, where: str, marks: list[tuple[int, str]] | None = None) -> None:
+        """A paragraph; ``marks`` are ``(offset, label)`` where its location changes."""
+        clean = _WS_RE.sub(" ", text).strip()
+        if clean:
+            self._parts.append((clean, where, tuple(marks or ())))
+
+    def heading(self, text: str, where: str, level: int = 1) -> None:
+        clean = _WS_RE.sub(" ", text).strip()
+        if clean:
+            self._parts.append((f"{'#' * max(1, min(level, 6))} {clean}", where, ()))
+
+    def note(self, text: str, where: str) -> None:
+        clean = _WS_RE.sub(" ", text).strip()
+        if clean:
+            self._notes.append((clean, where))
+
+    def build(self) -> Extracted:
+        parts = list(self._parts)
+        parts += [(f"[Note {k}] {t}", w, ()) for k, (t, w) in enumerate(self._notes, 1)]
+        if not parts:
+            raise InputError(f"{self.name}: no text found in this {self.format.upper()} file")
+        pieces: list[str] = []
+        locations: list[tuple[int, str]] = []
+        pos = 0
+        for text, where, marks in parts:
+            if not locations or locations[-1][1] != where:
+                locations.append((pos, where))
+            for off, label in marks:
+                if 0 < off < len(text) and locations[-1][1] != label:
+                    locations.append((pos + off, label))
+            pieces.append(text)
+            pos += len(text) + 2
+        return Extracted("\n\n".join(pieces) + "\n", self.format, tuple(locations))
+
+
+def location_of(document: Document, sentence: Sentence) -> str | None:
+    """Where ``sentence`` came from ("p. 12", "¶ 7"), if its document was extracted from a
+    paged or structured format; None for plain text."""
+    return location_at(document.locations, sentence.start)
+
+
+def pair_location(ko: Document, ko_ids: tuple[int, ...], en: Document, en_ids: tuple[int, ...]) -> str:
+    """"ko p. 3 · en ¶ 7" for a bead's first sentences, as far as each side knows it."""
+    parts = []
+    for tag, doc, ids in (("ko", ko, ko_ids), ("en", en, en_ids)):
+        where = location_of(doc, doc.sentences[ids[0]]) if ids else None
+        if where:
+            parts.append(f"{tag} {where}")
+    return " · ".join(parts)

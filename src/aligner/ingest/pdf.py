@@ -1,0 +1,308 @@
+"""PDF text layer → clean paragraphs (pypdfium2).
+
+Per page, characters are grouped into lines with their boxes and font sizes; then
+running headers/footers and page numbers are removed (:mod:`aligner.ingest.pages`),
+lines are joined into paragraphs by line spacing, indentation and short last lines,
+larger-type lines become headings, small-type lines at a page foot that start with a
+number become notes, superscript note marks are dropped, hyphenation and the spaces
+extraction invents before Korean particles or between scripts are repaired.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import re
+import statistics
+from dataclasses import dataclass, replace
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from aligner.core.errors import InputError
+from aligner.ingest.extracted import Extracted, TextBuilder
+from aligner.ingest.pages import PageLine, drop_running_lines, join_lines, vocabulary
+from aligner.ingest.spacing import fix_spacing, is_hangul
+
+_ERR_PASSWORD = 4
+_ERR_SECURITY = 5
+# A generated space narrower than this (between advance boxes) where Hangul meets
+# Latin/digits is the producer's Asian–Western autospacing, not a space in the text.
+_SCRIPT_GAP_EM = 0.26
+_HEADING_RATIO = 1.2
+_NOTE_RATIO = 0.95
+_CELL_GAP_EM = 3.0  # a gap this wide inside a line separates table cells
+_SUPERSCRIPT_RATIO = 0.75
+_PARA_GAP_RATIO = 1.35
+_NOTE_MARK_RE = re.compile(r"^(?:\d{1,3}|[*†‡]+)[.)]?\s+")
+_TERMINAL = '.!?。"”’)』」:'
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    top: float
+    bottom: float
+    left: float
+    right: float
+    size: float
+
+
+def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as err:
+        if err.err_code == _ERR_PASSWORD:
+            raise InputError(f"{name}: the PDF is password-protected; remove the password and try again") from None
+        if err.err_code == _ERR_SECURITY:
+            raise InputError(
+                f"{name}: the PDF is DRM-protected (unsupported security handler); export an unprotected copy"
+            ) from None
+        raise InputError(f"{name}: damaged or truncated PDF (cannot be opened); re-download or re-export it") from None
+
+
+def read_pdf(data: bytes, name: str) -> Extracted:
+    doc = open_pdf(data, name)
+    try:
+        pages = [_page_lines(doc, i, name) for i in range(len(doc))]
+    finally:
+        doc.close()
+    if not pages:
+        raise InputError(f"{name}: the PDF has no pages")
+    if not any(line.text.strip() for page in pages for line in page):
+        raise InputError(f"{name}: the PDF has no text layer (a scan?); run OCR on it first")
+    return _build(pages, name)
+
+
+def _page_lines(doc: pdfium.PdfDocument, index: int, name: str) -> list[_Line]:
+    try:
+        page = doc[index]
+        textpage = page.get_textpage()
+    except pdfium.PdfiumError:
+        raise InputError(f"{name}: page {index + 1} of the PDF is damaged; re-download or re-export it") from None
+    try:
+        return _lines(textpage)
+    finally:
+        textpage.close()
+        page.close()
+
+
+def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
+    """The page's lines in PDFium's reading order, with advance ("loose") boxes.
+
+    Boxes and font sizes are asked of PDFium only where they decide something (the
+    characters around spaces, line ends, after a hyphen, digits, and a sample for the
+    line's type size): each call is a ctypes round trip.
+    """
+    n = tp.count_chars()
+    raw = tp.raw
+    text = tp.get_text_range()
+    if len(text) != n:  # characters outside the BMP: fall back to one call per character
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 0xFFFF) for i in range(n))
+    rect = pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
+    out: list[_Line] = []
+    chars: list[str] = []
+    sizes: list[float] = []
+    top = bottom = left = right = 0.0
+    line_max = 0.0
+    pending_space = False
+    after_hyphen = False
+    last: tuple[float, float, float, float] | None = None  # left, top, right, bottom of the last boxed char
+    last_char = ""
+
+    def flush() -> None:
+        nonlocal pending_space, last, last_char, line_max
+        line = "".join(chars).strip()
+        if line and sizes:
+            out.append(_Line(line, top, bottom, left, right, statistics.median(sizes)))
+        chars.clear()
+        sizes.clear()
+        pending_space, last, last_char, line_max = False, None, "", 0.0
+
+    for i, ch in enumerate(text):
+        if ch in "\r\n":
+            flush()
+            continue
+        if ch in " \t\u00a0":
+            pending_space = pending_space or bool(chars)
+            continue
+        if ch in "\x02\u00ad\ufffe":
+            # PDFium's mark for a drawn hyphen it takes for a line-end one: a hyphen
+            # inside a line, a possible hyphenation at a line end (see join_lines).
+            ch = "\u2010"
+        elif ch == "\uffff" or ch < " ":
+            continue
+        nxt = text[i + 1] if i + 1 < n else "\n"
+        need_box = not chars or pending_space or after_hyphen or nxt in " \t\u00a0\r\n" or ch == "\u2010"
+        if not (need_box or ch.isdigit() or len(chars) % 8 == 0):
+            chars.append(ch)
+            last_char = ch
+            continue
+        size = float(pdfium_c.FPDFText_GetFontSize(raw, i)) or 1.0
+        if ch.isdigit() and chars and size < _SUPERSCRIPT_RATIO * line_max:
+            continue  # a superscript note mark glued to the text
+        sizes.append(size)
+        line_max = max(line_max, size)
+        if need_box or not sizes:
+            pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect_ref)
+            box = (float(rect.left), float(rect.top), float(rect.right), float(rect.bottom))
+            if after_hyphen and last is not None and box[1] < last[3] + 0.2 * size:
+                flush()  # PDFium joined two lines at a line-end hyphen: split them again
+                sizes.append(size)
+                line_max = size
+            if pending_space and last is not None:
+                gap = (box[0] - last[2]) / max(size, 1.0)
+                boundary = is_hangul(ch) != is_hangul(last_char)
+                if gap > _CELL_GAP_EM:
+                    chars.append("\t")
+                elif not (boundary and gap < _SCRIPT_GAP_EM):
+                    chars.append(" ")
+            if last is None:
+                left, top, right, bottom = box
+            else:
+                left, top, right, bottom = min(left, box[0]), max(top, box[1]), max(right, box[2]), min(bottom, box[3])
+            last = box
+        pending_space = False
+        after_hyphen = ch == "\u2010"
+        chars.append(ch)
+        last_char = ch
+    flush()
+    return _merge_split_lines(out)
+
+
+def _merge_split_lines(lines: list[_Line]) -> list[_Line]:
+    """Rejoin pieces of one visual line that extraction cut apart (e.g. at a superscript)."""
+    out: list[_Line] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if prev and abs(prev.bottom - ln.bottom) < 0.3 * prev.size and ln.left >= prev.right - 1:
+            gap = (ln.left - prev.right) / max(prev.size, 1.0)
+            sep = "\t" if gap > _CELL_GAP_EM else " " if gap > _SCRIPT_GAP_EM else ""
+            out[-1] = _Line(
+                prev.text + sep + ln.text,
+                max(prev.top, ln.top),
+                min(prev.bottom, ln.bottom),
+                prev.left,
+                ln.right,
+                prev.size,
+            )
+        else:
+            out.append(ln)
+    return out
+
+
+def _build(pages: list[list[_Line]], name: str) -> Extracted:
+    kept = drop_running_lines([[PageLine(ln.text, k) for k, ln in enumerate(page)] for page in pages])
+    body_size = _body_size(pages)
+    builder = TextBuilder("pdf", name)
+    para: list[_Line] = []
+    para_pages: list[int] = []
+    para_kind = "body"
+
+    def emit() -> None:
+        if not para:
+            return
+        text, marks = join_lines([fix_spacing(ln.text) for ln in para], para_pages, words, tokens)
+        text = fix_spacing(text)
+        where = f"p. {para_pages[0] + 1}"
+        if para_kind == "heading":
+            builder.heading(text, where)
+        elif para_kind == "note":
+            builder.note(_NOTE_MARK_RE.sub("", text), where)
+        else:
+            builder.paragraph(text, where, marks=[(off, f"p. {p + 1}") for off, p in marks])
+        para.clear()
+        para_pages.clear()
+
+    kept_text = [fix_spacing(page[k].text) for p, page in enumerate(pages) for k in kept[p]]
+    words = vocabulary(kept_text)
+    tokens = frozenset(t for line in kept_text for t in line.split()[1:-1])  # whole words only
+    spacing = _line_spacing(pages, body_size)
+    for p, page in enumerate(pages):
+        lines = [page[k] for k in kept[p]]
+        notes_from = _notes_start(lines, body_size)
+        for k, ln in enumerate(lines):
+            if "\t" in ln.text and _justified(lines, k):
+                ln = replace(ln, text=ln.text.replace("\t", " "))
+            if "\t" in ln.text:  # a table row: each cell its own block
+                emit()
+                for cell in ln.text.split("\t"):
+                    builder.paragraph(fix_spacing(cell), f"p. {p + 1}")
+                continue
+            kind = "note" if k >= notes_from else ("heading" if ln.size >= _HEADING_RATIO * body_size else "body")
+            if kind == "note" and _starts_note(ln.text):
+                emit()
+                para_kind = kind
+            elif para and (
+                kind != para_kind
+                or _breaks(para[-2] if len(para) > 1 else None, para[-1], ln, para_pages[-1] != p, spacing, body_size)
+            ):
+                emit()
+                para_kind = kind
+            elif not para:
+                para_kind = kind
+            para.append(ln)
+            para_pages.append(p)
+    emit()
+    return builder.build()
+
+
+def _justified(lines: list[_Line], k: int) -> bool:
+    """Is line ``k`` a justified prose line (its wide gaps stretched spaces, not cell
+    boundaries)?  It ends where a neighbouring tab-free line of the same type ends."""
+    ln = lines[k]
+    for j in (k - 1, k + 1):
+        if 0 <= j < len(lines) and "\t" not in lines[j].text and abs(lines[j].size - ln.size) < 0.5:
+            if abs(lines[j].right - ln.right) < 1.5 and abs(lines[j].left - ln.left) < 0.8 * ln.size:
+                return True
+    return False
+
+
+def _breaks(prev: _Line | None, a: _Line, b: _Line, new_page: bool, spacing: float, body: float) -> bool:
+    """Does a new paragraph start at line ``b`` (after ``a``, which follows ``prev``)?"""
+    ends = a.text.rstrip("\u00ad")[-1:] in _TERMINAL
+    if new_page or (b.bottom > a.bottom and b.left >= a.right - 1):  # next page or next column
+        return ends
+    gap = a.bottom - b.bottom
+    if gap <= 0 or gap > _PARA_GAP_RATIO * spacing * max(1.0, a.size / body):
+        return True
+    if abs(a.size - b.size) > 0.1 * a.size:
+        return True
+    if a.size < _HEADING_RATIO * body and b.left > a.left + 0.8 * b.size:
+        return True  # first-line indent
+    full = max(b.right, prev.right if prev is not None else b.right)  # the column's right edge
+    return ends and a.right < full - 4 * a.size  # a short last line
+
+
+def _body_size(pages: list[list[_Line]]) -> float:
+    weights: dict[float, int] = {}
+    for page in pages:
+        for ln in page:
+            key = round(ln.size, 1)
+            weights[key] = weights.get(key, 0) + len(ln.text)
+    return max(weights, key=lambda s: weights[s]) if weights else 10.0
+
+
+def _line_spacing(pages: list[list[_Line]], body: float) -> float:
+    gaps = [
+        a.bottom - b.bottom
+        for page in pages
+        for a, b in itertools.pairwise(page)
+        if abs(a.size - body) < 0.1 * body and abs(b.size - body) < 0.1 * body and a.bottom > b.bottom
+    ]
+    return statistics.median(gaps) if gaps else 1.2 * body
+
+
+def _notes_start(lines: list[_Line], body: float) -> int:
+    """Index of the first footnote line at the foot of a page (len(lines) if none)."""
+    k = len(lines)
+    while k > 0 and lines[k - 1].size <= _NOTE_RATIO * body:
+        k -= 1
+    while k < len(lines) and not _starts_note(lines[k].text):
+        k += 1
+    return k
+
+
+def _starts_note(text: str) -> bool:
+    return bool(text) and (text[0].isdigit() or text[0] in "*†‡") and len(text) > 3

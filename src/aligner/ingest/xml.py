@@ -1,0 +1,68 @@
+"""Shared helpers for the XML-in-a-zip formats (DOCX, ODT, HWPX, EPUB)."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+
+from lxml import etree
+
+from aligner.core.errors import InputError
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=False)
+
+
+def local(el: etree._Element) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def attr(el: etree._Element, name: str) -> str | None:
+    """Attribute by local name, whatever its namespace."""
+    for key, value in el.attrib.items():
+        if str(key).rsplit("}", 1)[-1] == name:
+            return str(value)
+    return None
+
+
+def children(el: etree._Element) -> Iterator[etree._Element]:
+    for child in el:
+        if isinstance(child.tag, str):
+            yield child
+
+
+def open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
+    import io
+
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InputError(
+            f"{name}: damaged or truncated {what} file (not a readable zip); re-save or re-download it"
+        ) from None
+    for info in z.infolist():
+        if info.flag_bits & 0x1:
+            raise InputError(f"{name}: the {what} file is encrypted or DRM-protected; save an unprotected copy")
+    if "META-INF/manifest.xml" in z.namelist():  # ODF/HWPX: encrypted parts are listed in the manifest
+        try:
+            manifest = z.read("META-INF/manifest.xml")
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+            manifest = b""
+        if b"encryption-data" in manifest:
+            raise InputError(f"{name}: the {what} file is password-protected; remove the password and save it again")
+    return z
+
+
+def parse_member(z: zipfile.ZipFile, member: str, name: str, what: str) -> etree._Element:
+    try:
+        raw = z.read(member)
+    except KeyError:
+        raise InputError(f"{name}: damaged {what} file ({member} is missing); re-save it") from None
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        raise InputError(f"{name}: damaged or truncated {what} file ({member} cannot be read); re-save it") from None
+    try:
+        return etree.fromstring(raw, _PARSER)
+    except etree.XMLSyntaxError:
+        raise InputError(f"{name}: damaged {what} file ({member} is not well-formed XML); re-save it") from None
