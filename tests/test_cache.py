@@ -75,3 +75,22 @@ def test_truncated_cache_file_is_rebuilt(tmp_path: Path) -> None:
     inner = CountingEncoder()
     out = CachedEncoder(inner, tmp_path).encode(["t1", "t2"])
     assert out.shape == (2, 4)
+
+
+def test_the_segmentation_cache_is_keyed_by_the_code_of_ingest_and_segment(tmp_path: Path) -> None:
+    import shutil
+
+    from aligner.segment import cache as segment_cache
+
+    root = Path(segment_cache.__file__).resolve().parents[1]
+    assert segment_cache.SEGMENTER_VERSION == segment_cache._segmenter_version(root)
+    copy = tmp_path / "aligner"
+    for package in ("ingest", "segment", "embed"):
+        shutil.copytree(root / package, copy / package)
+    assert segment_cache._segmenter_version(copy) == segment_cache.SEGMENTER_VERSION
+    for changed in (copy / "ingest" / "text.py", copy / "segment" / "sentences.py"):
+        changed.write_text(changed.read_text("utf-8") + "\n# changed\n", "utf-8")
+        before, after = segment_cache.SEGMENTER_VERSION, segment_cache._segmenter_version(copy)
+        assert after != before
+    (copy / "embed" / "encoders.py").write_text("# not the segmenter", "utf-8")
+    assert segment_cache._segmenter_version(copy) == after

@@ -19,18 +19,19 @@ from aligner.core.values import Document, Lang, Progress, Sentence
 from aligner.ingest.formats import DOCUMENT_FORMATS
 
 log = logging.getLogger(__name__)
-_SEGMENTER_MODULES = ("ingest.py", "segment.py", "segment_blocks.py", "segment_en.py", "segment_ko.py")
+_SEGMENTER_PACKAGES = ("ingest", "segment")
+"""The packages whose code decides how a document is read and split into sentences."""
 
 
-def _segmenter_version() -> str:
-    """A digest of the segmenter's own source: any change to it invalidates the cache."""
+def _segmenter_version(root: Path | None = None) -> str:
+    """A digest of the segmenter's own source (every module of ``ingest`` and ``segment``):
+    any change to it invalidates the cache."""
     h = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in _SEGMENTER_MODULES:
-        try:
-            h.update((here / name).read_bytes())
-        except OSError:
-            h.update(name.encode())
+    root = root or Path(__file__).resolve().parents[1]
+    for package in _SEGMENTER_PACKAGES:
+        for module in sorted((root / package).glob("*.py")):
+            h.update(module.name.encode())
+            h.update(module.read_bytes())
     return h.hexdigest()[:16]
 
 
