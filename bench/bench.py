@@ -1,10 +1,12 @@
 """`make bench`: every benchmark in one run, written to BENCHMARKS.md.
 
 Runs, in this order: English sentence splitting vs pysbd (bench_segment.py),
-the embedding models (bench_models.py), sentence alignment
-against Bertalign on the KIEP dev gold plus the 10k x 10k scale test
+document extraction per format against pdftotext (bench_formats.py), the
+embedding models (bench_models.py), sentence alignment against Bertalign on the
+KIEP dev gold, the development sets and the 10k x 10k scale test
 (bench_align.py), search latency headless (bench_search.py) and in the real
-reader (bench_tui_search.py). Numbers are from this machine, this run.
+reader (bench_tui_search.py), and corpus throughput (bench_corpus.py).
+Numbers are from this machine, this run.
 """
 
 from __future__ import annotations
@@ -35,10 +37,12 @@ def main() -> int:
     ap.add_argument("--repeat", default="3")
     args = ap.parse_args()
     segment = run("bench_segment.py")
+    formats = run("bench_formats.py", "--repeat", args.repeat)
     models = run("bench_models.py")
     align = run("bench_align.py", "--repeat", args.repeat)
     search = run("bench_search.py")
     tui = run("bench_tui_search.py")
+    corpus = run("bench_corpus.py")
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = f"""# Benchmarks
 
@@ -54,6 +58,8 @@ and compared with the 84 gold sentences. (Korean is split by kiwipiepy; the Kore
 exactly the 87 gold sentences, a test asserts it.)
 
 {segment}
+
+{formats}
 
 ## Embedding models that ship inside a pip package
 
@@ -76,6 +82,8 @@ In the reader (Textual, driven by its Pilot at ~8 keys/s): from the keystroke to
 of the screen that shows the results for the text typed so far (includes the 25 ms debounce):
 
 {tui}
+
+{corpus}
 """
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -193,7 +193,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    print("### Document extraction\n")
+    print("## Document extraction\n")
     print("PDF readers on the KIEP fixtures (same run; sentences kept = the text file's sentences")
     print("recovered exactly, in order, after segmenting each reader's text):\n")
     print("\n".join(pdf_table(args.repeat)))
