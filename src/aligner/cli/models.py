@@ -6,11 +6,11 @@ import argparse
 from dataclasses import replace
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from aligner.core.errors import ModelError
+from aligner.core.terminal import safe_console
 from aligner.embed.models_lock import (
     LockedModel,
     lock_path,
@@ -21,7 +21,7 @@ from aligner.embed.models_lock import (
     verify,
 )
 
-console = Console(stderr=True, highlight=False)
+console = safe_console(stderr=True, highlight=False, soft_wrap=True)
 HEADER = """\
 # models.lock — every model aligner may load, pinned by sha256 of each weight file.
 # Loading verifies the hashes and refuses any mismatch. Nothing downloads implicitly:
@@ -101,7 +101,7 @@ def run_models(args: argparse.Namespace) -> int:
             status = _status(m)
             short = "ok" if status == "ok" else "not usable (see `aligner models verify`)"
             table.add_row(n, m.backend, str(m.dim), m.source, m.license, short)
-        Console(highlight=False).print(table)
+        safe_console(highlight=False).print(table)
         return 0
     if args.action == "verify":
         bad = 0

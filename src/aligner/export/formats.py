@@ -8,6 +8,8 @@ languages); the other formats keep them with an empty side.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -126,20 +128,19 @@ def _ids(ids: Sequence[int]) -> str:
 
 
 def to_tsv(rows: Sequence[ExportRow]) -> str:
-    lines = [TSV_HEADER]
+    """Tab-separated, one record per bead, read back exactly by any CSV reader in tab
+    mode (Python's ``csv.reader(f, delimiter="\\t")``): a field holding a tab, a line
+    break or a double quote is quoted, its quotes doubled; every other field is bare."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer.writerow(TSV_HEADER.split("\t"))
     for row in rows:
         b = row.bead
-        fields = [
-            one_line(row.ko),
-            one_line(row.en),
-            _ids(b.src),
-            _ids(b.tgt),
-            b.shape,
-            f"{b.confidence:.4f}",
+        writer.writerow([
+            row.ko, row.en, _ids(b.src), _ids(b.tgt), b.shape, f"{b.confidence:.4f}",
             "yes" if b.confirmed else "no",
-        ]
-        lines.append("\t".join(fields))
-    return "\n".join(lines) + "\n"
+        ])  # fmt: skip
+    return out.getvalue()
 
 
 def to_jsonl(rows: Sequence[ExportRow]) -> str:
@@ -160,11 +161,17 @@ def to_jsonl(rows: Sequence[ExportRow]) -> str:
     return "".join(out)
 
 
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]|~])")
+_HTML_ACTIVE = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
 def markdown_cell(text: str) -> str:
-    """Make ``text`` safe inside a GitHub-flavoured Markdown table cell."""
-    text = one_line(text)
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Make ``text`` literal inside a GitHub-flavoured Markdown table cell: one line,
+    every character Markdown could read as syntax inside a cell (emphasis, code,
+    links and images, strikethrough, the cell bar, backslash) backslash-escaped, and
+    HTML (tags, entities) written as character references."""
+    text = _MD_ACTIVE.sub(r"\\\1", one_line(text))
+    return re.sub("[&<>]", lambda m: _HTML_ACTIVE[m.group(0)], text)
 
 
 def to_markdown(rows: Sequence[ExportRow]) -> str:

@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
+from aligner.core.terminal import is_safe, safe_line
+
 
 class StatusBar(Horizontal):
     """One line at the bottom; a progress bar appears while a worker runs."""
@@ -45,7 +47,11 @@ class StatusBar(Horizontal):
         return str(content)
 
     def show(self, text: Text | str) -> None:
-        self.query_one("#status-text", Static).update(text if isinstance(text, Text) else Text(text))
+        text = text if isinstance(text, Text) else Text(text)
+        if not is_safe(text.plain):  # file names and document text: never a raw control character
+            text = text.copy()
+            text.plain = safe_line(text.plain)
+        self.query_one("#status-text", Static).update(text)
 
     def progress(self, stage: str, done: int, total: int) -> None:
         """Show a worker's progress (``total`` 0: indeterminate)."""
