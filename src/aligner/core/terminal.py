@@ -13,9 +13,8 @@ the text are unchanged.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderResult
 from rich.console import RenderHook as _RenderHook
 from rich.segment import Segment
 
@@ -64,7 +63,7 @@ class _Safe:
 class SafeRenderHook(_RenderHook):
     """Wraps everything a console prints in :class:`_Safe`."""
 
-    def process_renderables(self, renderables: list[RenderableType]) -> list[RenderableType]:
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
         return [r if isinstance(r, _Safe) else _Safe(r) for r in renderables]
 
 
@@ -75,5 +74,3 @@ def safe_console(**kwargs: object) -> Console:
     return console
 
 
-def safe_lines(lines: Iterable[str]) -> list[str]:
-    return [safe_line(line) for line in lines]

@@ -133,6 +133,14 @@ def locked(name: str, path: Path | None = None) -> LockedModel:
     return models[name]
 
 
+def weights_digest(model: LockedModel) -> str:
+    """One sha256 over every pinned (file, sha256) of ``model``: what its results depend on."""
+    h = hashlib.sha256(model.backend.encode())
+    for rel, digest in model.files:
+        h.update(f"\0{rel}\0{digest}".encode())
+    return h.hexdigest()
+
+
 def resolve_location(model: LockedModel) -> Path:
     """The directory holding the model's files."""
     kind, _, rest = model.location.partition(":")
