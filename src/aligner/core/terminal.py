@@ -17,6 +17,7 @@ import re
 from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderResult
 from rich.console import RenderHook as _RenderHook
 from rich.segment import Segment
+from rich.text import Text
 
 REPLACEMENT = "\ufffd"
 CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
@@ -40,6 +41,19 @@ def safe_line(text: str) -> str:
 def is_safe(text: str) -> bool:
     """True if ``text`` holds no control character other than tab and newline."""
     return _UNSAFE.search(text) is None
+
+
+def safe_rich(text: Text | str, *, one_line: bool = False) -> Text:
+    """A rich ``Text`` (a ``str`` is taken literally, never as markup) with every control
+    character of its plain text replaced (and, if ``one_line``, tabs and newlines too);
+    styles keep their places, one character standing for one."""
+    rich_text = text if isinstance(text, Text) else Text(text)
+    pattern = _UNSAFE_LINE if one_line else _UNSAFE
+    if pattern.search(rich_text.plain) is None:
+        return rich_text
+    rich_text = rich_text.copy()
+    rich_text.plain = pattern.sub(REPLACEMENT, rich_text.plain)
+    return rich_text
 
 
 class _Safe:

@@ -8,8 +8,6 @@ languages); the other formats keep them with an empty side.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -127,20 +125,29 @@ def _ids(ids: Sequence[int]) -> str:
     return ",".join(map(str, ids))
 
 
+_TSV_QUOTE = re.compile('[\t\n\r"]')
+
+
+def tsv_field(text: str) -> str:
+    """``text`` as one TSV field: bare, or (if it holds a tab, line break or double
+    quote) in double quotes with its quotes doubled, as CSV readers expect.  (Python
+    3.11's ``csv.writer`` leaves a lone ``\\r`` unquoted with a ``\\n`` terminator,
+    which would split the record on reading, hence this one rule written out.)"""
+    return '"' + text.replace('"', '""') + '"' if _TSV_QUOTE.search(text) else text
+
+
 def to_tsv(rows: Sequence[ExportRow]) -> str:
-    """Tab-separated, one record per bead, read back exactly by any CSV reader in tab
-    mode (Python's ``csv.reader(f, delimiter="\\t")``): a field holding a tab, a line
-    break or a double quote is quoted, its quotes doubled; every other field is bare."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter="\t", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    writer.writerow(TSV_HEADER.split("\t"))
+    """Tab-separated, one record per bead, read back exactly by CSV readers in tab
+    mode (Python's ``csv.reader(f, delimiter="\\t")``, pandas, spreadsheets)."""
+    lines = [TSV_HEADER]
     for row in rows:
         b = row.bead
-        writer.writerow([
+        fields = [
             row.ko, row.en, _ids(b.src), _ids(b.tgt), b.shape, f"{b.confidence:.4f}",
             "yes" if b.confirmed else "no",
-        ])  # fmt: skip
-    return out.getvalue()
+        ]  # fmt: skip
+        lines.append("\t".join(map(tsv_field, fields)))
+    return "\n".join(lines) + "\n"
 
 
 def to_jsonl(rows: Sequence[ExportRow]) -> str:

@@ -61,6 +61,8 @@ def read_document_text(path: str | Path) -> tuple[str, str]:
         raise InputError(f"{name}: is a directory, not a text file") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read file ({exc.strerror or exc})") from None
+    except ValueError:  # e.g. a NUL byte in the name
+        raise InputError(f"{name!r}: not a valid file name; give the path of a text file") from None
     return decode_bytes(data, name)
 
 
@@ -102,10 +104,14 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    _refuse_damaged_utf8(data, name)
+    good, bad = _utf8_tally(data)
+    if good >= 2 * bad:  # UTF-8 but for a few bytes: never silently another codec
+        _refuse_damaged_utf8(data, name)
     korean = _try_cp949(data)
     if korean is not None:
         return korean, "cp949"
+    if good:  # real UTF-8 sequences beside bad bytes: not a legacy Western file either
+        _refuse_damaged_utf8(data, name)
     western = _try_cp1252(data)
     if western is not None:
         return western, "cp1252"
@@ -138,20 +144,32 @@ def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
     return data.decode(codec), codec
 
 
-def _refuse_damaged_utf8(data: bytes, name: str) -> None:
-    """A file that is UTF-8 but for a few bad bytes is refused, naming the lines,
-    rather than silently read in another codec."""
+def _utf8_tally(data: bytes) -> tuple[int, int]:
+    """(valid multi-byte UTF-8 characters, invalid byte sequences) in ``data``."""
     text = data.decode("utf-8", errors="replace")
-    bad_lines = [n for n, line in enumerate(text.split("\n"), 1) if "\ufffd" in line]
-    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
-    good = sum(1 for c in text if ord(c) > 127 and c != "\ufffd")
-    if good >= 8 * bad:
-        shown = ", ".join(map(str, bad_lines[:8])) + (" …" if len(bad_lines) > 8 else "")
-        plural = "s" if len(bad_lines) > 1 else ""
-        raise InputError(
-            f"{name}: UTF-8 text with invalid bytes on line{plural} {shown}; "
-            "fix those lines (or re-save the file as UTF-8) and try again"
-        )
+    genuine = data.decode("utf-8", errors="ignore")
+    bad = text.count("\ufffd") - genuine.count("\ufffd")
+    good = sum(1 for c in genuine if ord(c) > 127)
+    return good, bad
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _refuse_damaged_utf8(data: bytes, name: str) -> None:
+    """Refuse a UTF-8 file with invalid bytes, naming the lines they are on."""
+    bad_lines = [n for n, line in enumerate(data.split(b"\n"), 1) if not _is_utf8(line)]
+    shown = ", ".join(map(str, bad_lines[:8])) + (" …" if len(bad_lines) > 8 else "")
+    plural = "s" if len(bad_lines) > 1 else ""
+    raise InputError(
+        f"{name}: cannot decode: UTF-8 text with invalid bytes on line{plural} {shown}; "
+        "fix those lines (or re-save the file as UTF-8) and try again"
+    )
 
 
 def _try_cp949(data: bytes) -> str | None:

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
-from aligner.core.terminal import is_safe, safe_line
+from aligner.core.terminal import safe_rich
 
 
 class StatusBar(Horizontal):
@@ -47,11 +47,8 @@ class StatusBar(Horizontal):
         return str(content)
 
     def show(self, text: Text | str) -> None:
-        text = text if isinstance(text, Text) else Text(text)
-        if not is_safe(text.plain):  # file names and document text: never a raw control character
-            text = text.copy()
-            text.plain = safe_line(text.plain)
-        self.query_one("#status-text", Static).update(text)
+        # file names and document text: never a raw control character
+        self.query_one("#status-text", Static).update(safe_rich(text, one_line=True))
 
     def progress(self, stage: str, done: int, total: int) -> None:
         """Show a worker's progress (``total`` 0: indeterminate)."""
