@@ -245,8 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _log_to_console() -> None:
     logger = logging.getLogger("aligner")
     if not any(isinstance(h, _ConsoleLogHandler) for h in logger.handlers):
-        logger.addHandler(_ConsoleLogHandler())
-    logger.propagate = False
+        logger.addHandler(_ConsoleLogHandler())  # and so Python's unfiltered last-resort handler is not used
 
 
 def main(argv: Sequence[str] | None = None) -> int:
