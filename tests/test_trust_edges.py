@@ -210,6 +210,8 @@ def test_unusable_cache_directory_in_process(tmp_path: Path, monkeypatch: pytest
         cache_state.forget()
         enc = CachedEncoder(CountingEncoder(), directory)
         assert enc.cache.path is None
+        (notice,) = enc.cache.take_notices()
+        assert str(directory) in notice and "running without a cache" in notice
         assert enc.encode(["a"]).shape == (1, 4)
         doc = seg_cache.segment_cached("One sentence. Another one.", Lang.EN)
         assert [s.text for s in doc.sentences] == ["One sentence.", "Another one."]
@@ -454,6 +456,33 @@ async def test_reader_header_status_and_notifications_have_no_control_characters
         shown = [placeholder(app), *toast_texts(app), *messages(app), app.status.text]
         assert "empty" in placeholder(app)
         assert all(no_control(t) for t in shown), shown
+
+
+async def test_reader_without_a_usable_cache_works_and_says_so_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aligner.embed import vector_cache as vc
+    from aligner.tui.app import create_app
+
+    from .test_reliability_reader import messages
+    from .test_tui import SIZE, settle
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x", "utf-8")
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(blocked / "cache"))
+    monkeypatch.setattr(vc, "_cached", {})
+    cache_state.forget()
+    ko, en = tmp_path / "ko.txt", tmp_path / "en.txt"
+    ko.write_text(KO, "utf-8")
+    en.write_text(EN, "utf-8")
+    app = create_app(ko, en, project_path=tmp_path / "p.json")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert app.workspace is not None, app.load_error
+        assert len(app.workspace.alignment.beads) >= 1
+        told = [m for m in messages(app) if "without a cache" in m]
+        assert len(told) == 1, messages(app)
+    cache_state.forget()
 
 
 # =========================================================================== 7. outputs are exact

@@ -1,8 +1,10 @@
 """The cache directory as the caches use it: created on demand, probed once, swept.
 
 A cache only saves time.  When its directory cannot be created or written,
-aligner runs without it and says so once per process (one log warning); every
-cache asks :func:`usable_cache_dir` and treats ``None`` as "no cache".  The
+aligner runs without it; every cache asks :func:`usable_cache_dir` and treats
+``None`` as "no cache", and the embedding cache (one per model and process) tells
+the user once, through the workspace's notices (so the CLI and the reader both
+show it).  The
 first use in a process also removes partial files a killed run left behind
 (``*.tmp`` whose writer is gone).
 """
@@ -25,6 +27,7 @@ STALE_PARTIAL_S = 15 * 60
 """A partial file untouched this long is from a run that died (atomic writes take seconds)."""
 _PID_PARTIAL = re.compile(r"\.pid(\d+)\.tmp$")
 _state: dict[Path, Path | None] = {}
+_reasons: dict[Path, str] = {}
 _state_lock = threading.Lock()
 
 
@@ -47,19 +50,25 @@ def usable_dir(target: Path) -> Path | None:
             os.unlink(probe)
         except OSError as err:
             usable = None
-            if not any(v is None for v in _state.values()):  # one warning per process
-                reason = err.strerror or type(err).__name__
-                log.warning(f"cache directory {target} is not usable ({reason}); running without a cache")
+            _reasons[target] = err.strerror or type(err).__name__
+            log.info("cache directory %s is not usable (%s)", target, _reasons[target])
         else:
             sweep_partials(target)
         _state[target] = usable
         return usable
 
 
+def unusable_notice(target: Path) -> str:
+    """The one line telling the user that ``target`` could not be used as a cache."""
+    reason = _reasons.get(target, "not writable")
+    return f"cache directory {target} is not usable ({reason}); running without a cache"
+
+
 def forget() -> None:
     """Probe again on next use (after the cache directory changed, e.g. in tests)."""
     with _state_lock:
         _state.clear()
+        _reasons.clear()
 
 
 def _alive(pid: int) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.core.cache_dir import usable_dir
+from aligner.core.cache_dir import unusable_notice, usable_dir
 from aligner.core.paths import cache_dir
 from aligner.core.values import Progress
 from aligner.embed.encoders import Encoder
@@ -49,6 +49,7 @@ class EmbeddingCache:
         self.notices: list[str] = []
         self._lock = threading.Lock()
         if path is not None and usable_dir(path.parent) is None:
+            self._tell(unusable_notice(path.parent))
             path = None
         self.path = path
         self._db: sqlite3.Connection | None = None
