@@ -691,3 +691,48 @@ def test_fuzz_cli_paths_give_one_clean_error(
     assert code == 1 and out == ""
     assert len(err.splitlines()) == 1, err
     assert "unexpected" not in err and no_control(err)
+
+
+alignment_lines = st.one_of(
+    st.builds(
+        lambda a, b: f"{list(a)}:{list(b)}".replace(" ", ""),
+        st.lists(st.integers(0, 10**20), max_size=3),
+        st.lists(st.integers(0, 10**20), max_size=3),
+    ),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    gold=st.one_of(st.lists(alignment_lines, max_size=6).map(lambda ls: "\n".join(ls).encode()), st.binary()),
+    test=st.lists(alignment_lines, max_size=6).map(lambda ls: "\n".join(ls).encode("utf-8", "surrogatepass")),
+    bom=st.booleans(),
+)
+def test_fuzz_eval_input_is_scored_or_one_clean_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], gold: bytes, test: bytes, bom: bool
+) -> None:
+    from aligner.cli.main import main
+
+    g, t = tmp_path / "gold.align", tmp_path / "test.align"
+    g.write_bytes((b"\xef\xbb\xbf" if bom else b"") + gold)
+    t.write_bytes(test)
+    capsys.readouterr()
+    code = main(["eval", str(g), str(t)])
+    out, err = capsys.readouterr()
+    if code == 0:
+        assert set(json.loads(out)) >= {"f1_strict", "f1_lax"} and err == ""
+    else:
+        assert code == 1 and out == "" and len(err.splitlines()) == 1, err
+        assert "unexpected" not in err and no_control(err)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=200), st.text(max_size=100).map(lambda t: t.encode("utf-16-le"))))
+def test_fuzz_decoding_reads_or_refuses_in_one_line(data: bytes) -> None:
+    try:
+        text, encoding = decode_bytes(data, "doc.txt")
+    except InputError as err:
+        assert "doc.txt" in str(err) and "\n" not in str(err)
+        return
+    assert text and encoding
