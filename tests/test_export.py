@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -63,15 +65,17 @@ def alignment() -> Alignment:
     return a
 
 
-def test_tsv_has_header_and_one_clean_row_per_bead(alignment: Alignment) -> None:
-    lines = export(alignment, "tsv").split("\n")
-    assert lines[0] == TSV_HEADER and lines[-1] == ""
-    rows = [line.split("\t") for line in lines[1:-1]]
+def test_tsv_has_header_and_reads_back_exactly_with_csv(alignment: Alignment) -> None:
+    text = export(alignment, "tsv")
+    assert text.split("\n")[0] == TSV_HEADER and text.endswith("\n")
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
+    assert records[0] == TSV_HEADER.split("\t")
+    rows = records[1:]
     assert len(rows) == len(BEADS)
     assert all(len(row) == 7 for row in rows)
-    assert rows[2][0] == "탭 그리고 줄바꿈, 파이프 | 와 역슬래시 \\ 입니다."
-    assert rows[2][1] == "Tab and newline | pipe \\ backslash, form feed ."
-    assert rows[3][0] == "제어문자[31m 와 이모지 🎉👩‍💻."  # control characters dropped
+    assert rows[2][0] == KO[2]  # tab and newline kept, the field quoted
+    assert rows[2][1] == EN[2]
+    assert rows[0][0] == KO[0] and '"' not in text.split("\n")[1]  # plain fields stay bare
     assert rows[1][2:] == ["1", "1", "1-1", "0.4200", "yes"]
     assert rows[4][1:] == ["", "4", "", "1-0", "0.3000", "no"]
 
@@ -200,9 +204,9 @@ def test_multi_sentence_beads_join_with_spaces() -> None:
         make_doc(Lang.EN, ["A.", "B.", "C."]),
         (Bead((0, 1), (0, 1), 0.8), Bead((), (2,), 0.1)),
     )
-    rows = export(a, "tsv").splitlines()[1:]
-    assert rows[0].split("\t")[:5] == ["가. 나.", "A. B.", "0,1", "0,1", "2-2"]
-    assert rows[1].split("\t")[:5] == ["", "C.", "", "2", "0-1"]
+    rows = list(csv.reader(io.StringIO(export(a, "tsv"), newline=""), delimiter="\t"))[1:]
+    assert rows[0][:5] == ["가. 나.", "A. B.", "0,1", "0,1", "2-2"]
+    assert rows[1][:5] == ["", "C.", "", "2", "0-1"]
     assert json.loads(export(a, "jsonl").splitlines()[1])["type"] == "0-1"
 
 

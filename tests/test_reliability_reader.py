@@ -18,6 +18,7 @@ import pytest
 from textual.widgets._toast import Toast
 
 from aligner.core.values import Bead
+from aligner.embed.models_lock import locked, weights_digest
 from aligner.session.project_file import ProjectFile, backup_path, save_project
 from aligner.session.workspace import Workspace
 from aligner.tui.app import AlignerApp, create_app
@@ -26,6 +27,9 @@ from aligner.tui.messages import WorkspaceReady
 
 from .test_reliability_cli import EN, KO
 from .test_tui import SIZE, reader_lines, settle
+
+VECTOR_CACHE = f"use-m3-{weights_digest(locked('use-m3'))[:16]}.sqlite"
+"""The default model's vector cache file (named by its pinned weights)."""
 
 
 def messages(app: AlignerApp) -> list[str]:
@@ -115,7 +119,7 @@ async def test_corrupt_embedding_cache_is_rebuilt_and_reported(
 ) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / "use-m3.sqlite").write_bytes(b"not a database at all " * 400)
+    (cache / VECTOR_CACHE).write_bytes(b"not a database at all " * 400)
     monkeypatch.setenv("ALIGNER_CACHE_DIR", str(cache))
     ko, en = write_pair(tmp_path)
     app = create_app(ko, en, project_path=tmp_path / "p.json")
@@ -294,5 +298,5 @@ async def test_quitting_during_a_long_load_stops_the_work(tmp_path: Path, monkey
     stage, done, total = app.stopped_at
     assert stage == "embedding" and done < total
     assert not app.ready
-    with sqlite3.connect(cache / "use-m3.sqlite") as db:
+    with sqlite3.connect(cache / VECTOR_CACHE) as db:
         assert db.execute("SELECT count(*) FROM emb").fetchone()[0] < 2 * n

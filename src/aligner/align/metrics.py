@@ -133,9 +133,13 @@ def score(
 def read_alignment(path: str | Path) -> list[Bead]:
     """Read a Vecalign-format file (``[0,1]:[2]`` per line)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a BOM is allowed
     except OSError as err:
         raise InputError(f"cannot read alignment {path}: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{path}: not a UTF-8 alignment file (binary?); give Vecalign lines like [0,1]:[2]"
+        ) from None
     beads = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():

@@ -9,12 +9,14 @@ from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from aligner.cli.main import path_arg
+
     p = sub.add_parser(
         "eval",
         help="score test alignments against gold (Vecalign strict/lax P/R/F1 and omission P/R/F1)",
         description="Pairs of GOLD TEST files in Vecalign format ([0,1]:[2] per line); scores are pooled.",
     )
-    p.add_argument("files", nargs="+", type=Path, metavar="GOLD TEST", help="gold file, test file, ...")
+    p.add_argument("files", nargs="+", type=path_arg, metavar="GOLD TEST", help="gold file, test file, ...")
     p.set_defaults(func=run)
 
 

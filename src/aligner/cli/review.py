@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from aligner.core.terminal import safe_line
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from aligner.cli.main import add_pair_args
@@ -18,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def _side(ids: tuple[int, ...], texts: list[str]) -> str:
     if not ids:
         return "—"
-    return " ".join(texts[i] for i in ids)
+    return safe_line(" ".join(texts[i] for i in ids))  # human-readable: always filtered
 
 
 def run(args: argparse.Namespace) -> int:

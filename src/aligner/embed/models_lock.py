@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,29 +70,60 @@ def models_dir() -> Path:
 
 
 def read_lock(path: Path | None = None) -> dict[str, LockedModel]:
+    """Every model in the lock; any damaged value is a :class:`ModelError` naming the
+    file, the model and the field."""
     path = path or lock_path()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ModelError(f"models.lock not found at {path}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ModelError(f"cannot read {path} ({_reason(err)}); restore it from the repository") from None
     except tomllib.TOMLDecodeError as err:
-        raise ModelError(f"{path} is not valid TOML: {err}") from None
-    models: dict[str, LockedModel] = {}
-    for name, entry in data.get("models", {}).items():
-        try:
-            models[name] = LockedModel(
-                name=name,
-                backend=str(entry["backend"]),
-                source=str(entry["source"]),
-                location=str(entry["location"]),
-                dim=int(entry["dim"]),
-                license=str(entry.get("license", "")),
-                description=str(entry.get("description", "")),
-                files=tuple(sorted((str(k), str(v)) for k, v in entry.get("files", {}).items())),
-            )
-        except (KeyError, TypeError, ValueError) as err:
-            raise ModelError(f"{path}: model {name!r} is incomplete ({err})") from None
-    return models
+        raise ModelError(f"{path} is not valid TOML: {err}; restore it from the repository") from None
+    table = data.get("models", {})
+    if not isinstance(table, dict):
+        raise ModelError(f"{path}: [models] must be a table of models; restore it from the repository")
+    return {str(name): _entry(path, str(name), entry) for name, entry in table.items()}
+
+
+def _reason(err: Exception) -> str:
+    return getattr(err, "strerror", None) or type(err).__name__
+
+
+_SHA256_RE = re.compile("[0-9a-f]{64}")
+
+
+def _entry(path: Path, name: str, entry: object) -> LockedModel:
+    def bad(field: str, want: str) -> ModelError:
+        return ModelError(f"{path}: model {name!r} has a damaged {field} ({want}); restore it from the repository")
+
+    if not isinstance(entry, dict):
+        raise bad("entry", "expected a table")
+    strings: dict[str, str] = {}
+    for field in ("backend", "source", "location", "license", "description"):
+        value = entry.get(field, "" if field in ("license", "description") else None)
+        if not isinstance(value, str):
+            raise bad(field, "expected a string" if value is not None else "missing")
+        strings[field] = value
+    dim = entry.get("dim")
+    if not isinstance(dim, int) or isinstance(dim, bool) or not 0 < dim <= 65536:
+        raise bad("dim", "expected a whole number from 1 to 65536")
+    files = entry.get("files", {})
+    if not isinstance(files, dict):
+        raise bad("files", "expected a table of file = sha256")
+    pinned: list[tuple[str, str]] = []
+    for rel, digest in files.items():
+        rel_path = Path(str(rel))
+        if not rel or rel_path.is_absolute() or ".." in rel_path.parts:
+            raise bad(f"file name {rel!r}", "expected a relative path inside the model")
+        if not isinstance(digest, str) or _SHA256_RE.fullmatch(digest) is None:
+            raise bad(f"sha256 of {rel!r}", "expected 64 lower-case hex digits")
+        pinned.append((str(rel), digest))
+    return LockedModel(
+        name=name, backend=strings["backend"], source=strings["source"], location=strings["location"], dim=dim,
+        license=strings["license"], description=strings["description"], files=tuple(sorted(pinned)),
+    )  # fmt: skip
 
 
 def locked(name: str, path: Path | None = None) -> LockedModel:
@@ -99,6 +131,14 @@ def locked(name: str, path: Path | None = None) -> LockedModel:
     if name not in models:
         raise ModelError(f"unknown model {name!r}; models.lock has: {', '.join(sorted(models))}")
     return models[name]
+
+
+def weights_digest(model: LockedModel) -> str:
+    """One sha256 over every pinned (file, sha256) of ``model``: what its results depend on."""
+    h = hashlib.sha256(model.backend.encode())
+    for rel, digest in model.files:
+        h.update(f"\0{rel}\0{digest}".encode())
+    return h.hexdigest()
 
 
 def resolve_location(model: LockedModel) -> Path:

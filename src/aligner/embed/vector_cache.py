@@ -1,9 +1,11 @@
-"""On-disk embedding cache, keyed by model and text.
+"""On-disk embedding cache, keyed by model, the model's pinned weights and text.
 
-One SQLite file per model under the cache directory. Each row stores the vector
-with a CRC32 of its bytes; a row whose checksum fails, or a database file that
-SQLite cannot read, is detected, dropped and rebuilt — the cache never returns
-a damaged vector.
+One SQLite file per model and weights digest under the cache directory, so a
+vector computed from other weights is never served.  Each row stores the vector
+with a CRC32 of its bytes; a row whose checksum fails is dropped and
+recomputed; a file SQLite reports as corrupt is rebuilt.  A database another
+process holds locked is waited on (:data:`BUSY_TIMEOUT_S`) and then bypassed —
+never taken for corrupt.  An unusable cache directory means no disk cache.
 """
 
 from __future__ import annotations
@@ -18,38 +20,49 @@ from pathlib import Path
 
 import numpy as np
 
+from aligner.core.cache_dir import unusable_notice, usable_dir
 from aligner.core.paths import cache_dir
 from aligner.core.values import Progress
 from aligner.embed.encoders import Encoder
 
 log = logging.getLogger(__name__)
-BUSY_TIMEOUT = 60.0
-"""Seconds to wait for another process's write (several workers share one cache file)."""
+BUSY_TIMEOUT_S = 5.0
+"""How long to wait for another process's lock on the database before going on without it."""
+_CORRUPT_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 
-def _busy(err: sqlite3.Error) -> bool:
-    """Another process holds the lock: not damage, so never a reason to rebuild the file."""
-    return isinstance(err, sqlite3.OperationalError) and any(w in str(err) for w in ("locked", "busy"))
+def _remove_database(path: Path) -> None:
+    """Delete a corrupt database with its journal (a stale journal must not replay)."""
+    for suffix in ("", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    # Rollback journal (not WAL): works on any file system; each write is one short
-    # transaction, so another process waits milliseconds, well inside the timeout.
-    return sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT)
+_SCHEMA = "CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB, crc INTEGER)"
 
 
 def text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _is_corrupt(err: sqlite3.Error) -> bool:
+    return getattr(err, "sqlite_errorcode", None) in _CORRUPT_CODES
 
 
 class EmbeddingCache:
-    def __init__(self, path: Path, dim: int) -> None:
-        self.path = path
+    """Vectors by text key in one SQLite file; ``path=None`` (or an unusable
+    directory) is a cache that never hits and never writes."""
+
+    def __init__(self, path: Path | None, dim: int) -> None:
         self.dim = dim
         self.notices: list[str] = []
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = self._open()
+        if path is not None and usable_dir(path.parent) is None:
+            self._tell(unusable_notice(path.parent))
+            path = None
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        if path is not None:
+            self._db = self._open(path)
 
     def take_notices(self) -> list[str]:
         """What went wrong with the cache since the last call (each told to the user once)."""
@@ -57,58 +70,84 @@ class EmbeddingCache:
             taken, self.notices = self.notices, []
         return taken
 
-    def _remove_files(self) -> None:
-        """Delete the damaged database with its journal (a stale journal must not replay)."""
-        for suffix in ("", "-journal"):
-            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+    def _tell(self, message: str) -> None:
+        """Told to the user once, through the workspace's notices (not also logged)."""
+        if message not in self.notices:
+            self.notices.append(message)
+            log.info(message)
 
-    def _open(self) -> sqlite3.Connection:
+    def _bypass(self, err: sqlite3.Error) -> None:
+        """Go on without the disk cache (busy, read-only, full, unreadable): nothing is deleted."""
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None
+        self._tell(f"embedding cache {self.path} is not usable now ({err}); going on without it")
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        # A cache: losing the last writes in a power cut only costs time, and
+        # every row is checksummed, so no fsync on each commit.
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute(_SCHEMA)
+        db.execute("SELECT count(*) FROM emb").fetchone()
+        return db
+
+    def _open(self, path: Path) -> sqlite3.Connection | None:
         try:
-            db = _connect(self.path)
-            # A cache: losing the last writes in a power cut only costs time, and
-            # every row is checksummed, so no fsync on each commit.
-            db.execute("PRAGMA synchronous=OFF")
-            db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB, crc INTEGER)")
-            db.execute("SELECT count(*) FROM emb").fetchone()
-            return db
-        except sqlite3.DatabaseError as err:
-            if _busy(err):
-                log.warning("embedding cache %s is busy: %s", self.path, err)
-                return _connect(self.path)
-            self.notices.append(f"embedding cache {self.path} was corrupt; rebuilt it")
-            log.warning(self.notices[-1])
-            self._remove_files()
-            db = _connect(self.path)
-            db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB, crc INTEGER)")
-            return db
+            return self._connect(path)
+        except sqlite3.Error as err:
+            if not _is_corrupt(err):
+                self._bypass(err)
+                return None
+        self._tell(f"embedding cache {path} was corrupt; rebuilt it")
+        try:
+            _remove_database(path)
+            return self._connect(path)
+        except (OSError, sqlite3.Error) as err:
+            self._bypass(err if isinstance(err, sqlite3.Error) else sqlite3.OperationalError(str(err)))
+            return None
+
+    def _rebuild_or_bypass(self, err: sqlite3.Error) -> None:
+        if _is_corrupt(err) and self.path is not None:
+            if self._db is not None:
+                self._db.close()
+            self._db = None
+            _remove_database(self.path)
+            self._tell(f"embedding cache {self.path} was corrupt; rebuilt it")
+            self._db = self._open(self.path)
+        else:
+            self._bypass(err)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         bad: list[str] = []
         with self._lock:
+            if self._db is None:
+                return found
             try:
                 for start in range(0, len(keys), 500):
                     chunk = list(keys[start : start + 500])
                     marks = ",".join("?" * len(chunk))
                     rows = self._db.execute(f"SELECT k, v, crc FROM emb WHERE k IN ({marks})", chunk)
                     for k, v, crc in rows:
-                        if zlib.crc32(v) != crc or len(v) != 4 * self.dim:
+                        if not isinstance(v, bytes) or len(v) != 4 * self.dim or zlib.crc32(v) != crc:
                             bad.append(k)
                             continue
-                        found[k] = np.frombuffer(v, dtype=np.float32)
-            except sqlite3.DatabaseError as err:
-                if _busy(err):  # what was not read is recomputed
-                    log.warning("embedding cache %s is busy: %s", self.path, err)
-                    return found
-                self.notices.append(f"embedding cache {self.path} was corrupt; rebuilt it")
-                self._db.close()
-                self._remove_files()
-                self._db = self._open()
+                        vec = np.frombuffer(v, dtype=np.float32)
+                        if not np.all(np.isfinite(vec)):
+                            bad.append(k)
+                            continue
+                        found[k] = vec
+                if bad:
+                    self._tell(f"{len(bad)} damaged cache entries dropped and recomputed")
+                    self._db.executemany("DELETE FROM emb WHERE k = ?", [(k,) for k in bad])
+                    self._db.commit()
+            except sqlite3.Error as err:
+                self._rebuild_or_bypass(err)
                 return {}
-            if bad:
-                self.notices.append(f"{len(bad)} damaged cache entries dropped and recomputed")
-                self._db.executemany("DELETE FROM emb WHERE k = ?", [(k,) for k in bad])
-                self._db.commit()
         return found
 
     def put_many(self, items: Sequence[tuple[str, np.ndarray]]) -> None:
@@ -117,11 +156,17 @@ class EmbeddingCache:
             blob = np.asarray(vec, dtype=np.float32).tobytes()
             rows.append((k, blob, zlib.crc32(blob)))
         with self._lock:
+            if self._db is None:
+                return
             try:
                 self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
                 self._db.commit()
-            except sqlite3.Error as err:  # a full or read-only disk must not stop the work
-                log.warning("could not write embedding cache %s: %s", self.path, err)
+            except sqlite3.Error as err:  # a full, read-only or busy disk must not stop the work
+                try:
+                    self._db.rollback()
+                except sqlite3.Error:
+                    pass
+                self._bypass(err)
 
 
 class CachedEncoder:
@@ -129,7 +174,8 @@ class CachedEncoder:
 
     ``inner`` may be an encoder or a zero-argument loader returning one: a loader
     runs only on the first cache miss, so a fully cached document never loads
-    the model at all.
+    the model at all.  ``weights`` (a digest of the model's pinned files) names the
+    cache file, so vectors from other weights are never served.
     """
 
     def __init__(
@@ -139,6 +185,7 @@ class CachedEncoder:
         *,
         name: str | None = None,
         dim: int | None = None,
+        weights: str | None = None,
     ) -> None:
         if callable(inner) and not hasattr(inner, "encode"):
             if name is None or dim is None:
@@ -153,7 +200,8 @@ class CachedEncoder:
         self._load_lock = threading.Lock()
         self._queries: dict[str, np.ndarray] = {}
         directory = directory or cache_dir()
-        self.cache = EmbeddingCache(directory / f"{self.name}.sqlite", self.dim)
+        stem = f"{self.name}-{weights[:16]}" if weights else self.name
+        self.cache = EmbeddingCache(directory / f"{stem}.sqlite", self.dim)
 
     @property
     def inner(self) -> Encoder:
@@ -204,12 +252,14 @@ _cached_lock = threading.Lock()
 def cached_encoder(name: str | None = None) -> CachedEncoder:
     """The named encoder behind the disk cache; one instance per (model, cache dir)."""
     from aligner.embed.encoders import DEFAULT_MODEL, load_encoder
-    from aligner.embed.models_lock import locked
+    from aligner.embed.models_lock import locked, weights_digest
 
     name = name or DEFAULT_MODEL
     key = (name, str(cache_dir()))
     with _cached_lock:
         if key not in _cached:
             spec = locked(name)
-            _cached[key] = CachedEncoder(lambda: load_encoder(name), name=name, dim=spec.dim)
+            _cached[key] = CachedEncoder(
+                lambda: load_encoder(name), name=name, dim=spec.dim, weights=weights_digest(spec)
+            )
         return _cached[key]

@@ -136,20 +136,28 @@ def _ids(ids: Sequence[int]) -> str:
     return ",".join(map(str, ids))
 
 
+_TSV_QUOTE = re.compile('[\t\n\r"]')
+
+
+def tsv_field(text: str) -> str:
+    """``text`` as one TSV field: bare, or (if it holds a tab, line break or double
+    quote) in double quotes with its quotes doubled, as CSV readers expect.  (Python
+    3.11's ``csv.writer`` leaves a lone ``\\r`` unquoted with a ``\\n`` terminator,
+    which would split the record on reading, hence this one rule written out.)"""
+    return '"' + text.replace('"', '""') + '"' if _TSV_QUOTE.search(text) else text
+
+
 def to_tsv(rows: Sequence[ExportRow]) -> str:
+    """Tab-separated, one record per bead, read back exactly by CSV readers in tab
+    mode (Python's ``csv.reader(f, delimiter="\\t")``, pandas, spreadsheets)."""
     lines = [TSV_HEADER]
     for row in rows:
         b = row.bead
         fields = [
-            one_line(row.ko),
-            one_line(row.en),
-            _ids(b.src),
-            _ids(b.tgt),
-            b.shape,
-            f"{b.confidence:.4f}",
+            row.ko, row.en, _ids(b.src), _ids(b.tgt), b.shape, f"{b.confidence:.4f}",
             "yes" if b.confirmed else "no",
-        ]
-        lines.append("\t".join(fields))
+        ]  # fmt: skip
+        lines.append("\t".join(map(tsv_field, fields)))
     return "\n".join(lines) + "\n"
 
 
@@ -171,11 +179,17 @@ def to_jsonl(rows: Sequence[ExportRow]) -> str:
     return "".join(out)
 
 
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]|~])")
+_HTML_ACTIVE = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
 def markdown_cell(text: str) -> str:
-    """Make ``text`` safe inside a GitHub-flavoured Markdown table cell."""
-    text = one_line(text)
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Make ``text`` literal inside a GitHub-flavoured Markdown table cell: one line,
+    every character Markdown could read as syntax inside a cell (emphasis, code,
+    links and images, strikethrough, the cell bar, backslash) backslash-escaped, and
+    HTML (tags, entities) written as character references."""
+    text = _MD_ACTIVE.sub(r"\\\1", one_line(text))
+    return re.sub("[&<>]", lambda m: _HTML_ACTIVE[m.group(0)], text)
 
 
 def to_markdown(rows: Sequence[ExportRow]) -> str:

@@ -74,6 +74,8 @@ def read_document(path: str | Path) -> Extracted:
         raise InputError(f"{name}: is a directory, not a text file") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read file ({exc.strerror or exc})") from None
+    except ValueError:  # e.g. a NUL byte in the name
+        raise InputError(f"{name!r}: not a valid file name; give the path of a text file") from None
     if not data.strip():
         raise InputError(f"{name} is empty")
     got = extract(data, name)
@@ -114,31 +116,79 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         utf16 = _bomless_utf16(data)
         if utf16 is not None:
             return utf16
-        raise InputError(f"{name}: looks like a binary file, not text")
+        raise InputError(
+            f"{name}: looks like a binary file, not text (if it is UTF-16 text, save it as UTF-8 or with a BOM)"
+        )
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    good, bad = _utf8_tally(data)
+    if good >= 2 * bad:  # UTF-8 but for a few bytes: never silently another codec
+        _refuse_damaged_utf8(data, name)
     korean = _try_cp949(data)
     if korean is not None:
         return korean, "cp949"
+    if good:  # real UTF-8 sequences beside bad bytes: not a legacy Western file either
+        _refuse_damaged_utf8(data, name)
     western = _try_cp1252(data)
     if western is not None:
         return western, "cp1252"
     raise InputError(f"{name}: cannot decode text (not UTF-8, UTF-16 or CP949/EUC-KR)")
 
 
+_UTF16_PLAUSIBLE_RE = re.compile(
+    "[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u1100-\u11ff\u3130-\u318f"
+    "\uac00-\ud7a3\u4e00-\u9fff\uff00-\uffef]"
+)
+
+
+def _utf16_share(data: bytes, codec: str) -> float:
+    """The share of plausible text characters in ``data`` read as ``codec`` (0 if it does not decode)."""
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return 0.0
+    return len(_UTF16_PLAUSIBLE_RE.findall(text)) / max(1, len(text))
+
+
 def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """BOM-less UTF-16: the byte order whose reading is (nearly all) plausible text."""
     if len(data) % 2:
         return None
-    even, odd = data[0::2], data[1::2]
-    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if zeros.count(0) >= 0.3 * len(zeros) and other.count(0) == 0:
-            try:
-                return data.decode(codec), codec
-            except UnicodeDecodeError:
-                return None
-    return None
+    scores = [(_utf16_share(data, codec), codec) for codec in ("utf-16-le", "utf-16-be")]
+    share, codec = max(scores)
+    if share < 0.95:
+        return None
+    return data.decode(codec), codec
+
+
+def _utf8_tally(data: bytes) -> tuple[int, int]:
+    """(valid multi-byte UTF-8 characters, invalid byte sequences) in ``data``."""
+    text = data.decode("utf-8", errors="replace")
+    genuine = data.decode("utf-8", errors="ignore")
+    bad = text.count("\ufffd") - genuine.count("\ufffd")
+    good = sum(1 for c in genuine if ord(c) > 127)
+    return good, bad
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _refuse_damaged_utf8(data: bytes, name: str) -> None:
+    """Refuse a UTF-8 file with invalid bytes, naming the lines they are on."""
+    bad_lines = [n for n, line in enumerate(data.split(b"\n"), 1) if not _is_utf8(line)]
+    shown = ", ".join(map(str, bad_lines[:8])) + (" …" if len(bad_lines) > 8 else "")
+    plural = "s" if len(bad_lines) > 1 else ""
+    raise InputError(
+        f"{name}: cannot decode: UTF-8 text with invalid bytes on line{plural} {shown}; "
+        "fix those lines (or re-save the file as UTF-8) and try again"
+    )
 
 
 def _try_cp949(data: bytes) -> str | None:
@@ -279,7 +329,7 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}\\x00-\\x08\\x0e-\\x1f\\x7f]")
 _CHAR_RE = re.compile(
     f"\\r\\n?|[\\x0b\\x0c\\u2028\\u2029\\x85]|[{_SPACES}]|[{_INVISIBLE}]"
-    "|[\\x00-\\x08\\x0e-\\x1f\\x7f]|[\\uff01-\\uff5e]"
+    "|[\\x00-\\x08\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f]|[\\uff01-\\uff5e]"
 )
 
 
@@ -295,8 +345,9 @@ def _char_repl(m: re.Match[str]) -> str:
 
 
 def normalize_chars(source: str) -> MappedText:
-    """CRLF/CR → LF, exotic spaces → space, zero-width and control chars removed,
-    full-width ASCII forms → ASCII; the result maps back to ``source``."""
+    """CRLF/CR → LF, exotic spaces → space, zero-width and control chars (C0 but
+    tab and newline, DEL, C1) removed, full-width ASCII forms → ASCII; the result
+    maps back to ``source``.  So no sentence text ever holds an escape sequence."""
     return MappedText.identity(source).sub(_CHAR_RE, _char_repl)
 
 

@@ -88,9 +88,9 @@ def _presplit(norm: MappedText) -> list[Sentence]:
             pending_break = False
             a = pos + len(line) - len(line.lstrip())
             b = a + len(stripped)
-            for a2, b2 in _cap(text, [(a, b)]):
-                s0, s1 = norm.span(a2, b2)
-                out.append(Sentence(len(out), text[a2:b2], s0, s1, paragraph))
+            # Verbatim: one line is one sentence id, however long (never capped).
+            s0, s1 = norm.span(a, b)
+            out.append(Sentence(len(out), text[a:b], s0, s1, paragraph))
         else:
             pending_break = True
         pos += len(line) + 1

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from aligner.align.confidence import LOW_CONFIDENCE
+from aligner.core.terminal import safe_rich
 from aligner.core.values import Alignment, Bead
 from aligner.tui.rows import (
     DIVIDER,
@@ -144,7 +145,7 @@ class BeadView(ScrollView, can_focus=True):
 
     def show_placeholder(self, text: str | Text) -> None:
         """Show a message instead of text (loading, errors); it wraps to the pane's width."""
-        self._placeholder = text if isinstance(text, Text) else Text(text)
+        self._placeholder = safe_rich(text)  # error messages quote file names: filtered
         if self._alignment is None:
             self._cache.clear()
             self.refresh()

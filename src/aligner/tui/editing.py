@@ -22,6 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from aligner.core.errors import AlignerError
+from aligner.core.terminal import safe_line, safe_text
 from aligner.core.values import Bead, Lang
 from aligner.ingest.extracted import pair_location
 from aligner.session import edits as edit
@@ -270,7 +271,7 @@ class EditingApp(App[int]):
         markup: bool = False,
     ) -> None:
         """Notifications carry file names and document text: never parse them as markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        super().notify(safe_text(message), title=safe_line(title), severity=severity, timeout=timeout, markup=markup)
 
     def _edit(self, op: Callable[[tuple[Bead, ...]], tuple[Bead, ...]], cursor: int | None = None) -> bool:
         bench = self.session

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.widget import Widget
 
-from aligner.tui.rows import DIVIDER, GUTTER, Columns
+from aligner.tui.rows import DIVIDER, GUTTER, Columns, display_text
 
 
 class PaneHeader(Widget):
@@ -32,7 +32,7 @@ class PaneHeader(Widget):
         self._titles = (Text("한국어"), Text("English"))
 
     def set_titles(self, left: str, right: str) -> None:
-        self._titles = (Text(left), Text(right))
+        self._titles = (Text(display_text(left)), Text(display_text(right)))
         self.refresh()
 
     @property

@@ -16,18 +16,18 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
+from aligner.core.terminal import safe_line
 from aligner.core.values import Alignment, Bead, Document
 
 GUTTER = 2
 DIVIDER = " │ "
 ABSENT = "— no counterpart —"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
 
 
 def display_text(text: str) -> str:
-    """``text`` made safe to draw: line breaks become spaces, control characters U+FFFD."""
-    return _CONTROL.sub("\ufffd", _BREAKS.sub(" ", text))
+    """``text`` made safe to draw: line breaks become spaces, control characters U+FFFD
+    (the one terminal filter, :func:`aligner.core.terminal.safe_line`)."""
+    return safe_line(text)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
+from aligner.core.terminal import safe_rich
+
 
 class StatusBar(Horizontal):
     """One line at the bottom; a progress bar appears while a worker runs."""
@@ -45,7 +47,8 @@ class StatusBar(Horizontal):
         return str(content)
 
     def show(self, text: Text | str) -> None:
-        self.query_one("#status-text", Static).update(text if isinstance(text, Text) else Text(text))
+        # file names and document text: never a raw control character
+        self.query_one("#status-text", Static).update(safe_rich(text, one_line=True))
 
     def progress(self, stage: str, done: int, total: int) -> None:
         """Show a worker's progress (``total`` 0: indeterminate)."""
