@@ -26,8 +26,9 @@ from aligner.core.values import Progress
 from aligner.embed.encoders import Encoder
 
 log = logging.getLogger(__name__)
-BUSY_TIMEOUT_S = 5.0
-"""How long to wait for another process's lock on the database before going on without it."""
+BUSY_TIMEOUT_S = 60.0
+"""How long to wait for another process's lock on the database (corpus workers share one file)
+before going on without it."""
 _CORRUPT_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 
