@@ -42,6 +42,11 @@ class Params:
     merge_penalty: float = 0.0  # per extra sentence in a bead
     prune_slack: float = 0.05  # embed spans whose beads come this close to the best path
     swap_penalty: float = 0.1  # a swapped pair scored as 2-2 costs this much
+    missing_prior: float = 0.1  # share without counterpart the match scores are calibrated for
+    missing_floor: float = 0.01  # the least share the length evidence can claim
+    skip_weight: float = 0.1  # skip cost per log-odds of completeness below the prior
+    contain_weight: float = 3.0  # cost of an m-n bead per unit its best sub-bead matches better
+    pair_floor_margin: float = 0.01  # a weak 1-1 beats two adjacent skips by this (complete pairs)
 
     def first_half_width(self, n: int, m: int) -> int:
         """Half width of the pass-1 band (also the calibration band) for n x m sentences."""
@@ -80,17 +85,64 @@ class Problem:
     skip_tgt: np.ndarray
 
 
-def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) -> np.ndarray:
+def pair_floor(stats: DocStats, params: Params) -> float:
+    """Least score of a 1-1 bead: a little above its two sentences skipped side by side.
+
+    In a pair that looks complete on both sides (neither missing share reaches
+    the prior), a Korean and an English sentence left out at the same place are
+    far likelier a weak (free) translation of each other than two omissions.
+    Briefs keep such substitutions possible (no floor).
+    """
+    if max(stats.missing_src, stats.missing_tgt) >= params.missing_prior:
+        return -np.inf
+    return stats.skip_src + stats.skip_tgt + params.pair_floor_margin
+
+
+def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int, floor: bool = True) -> np.ndarray:
     f = bead_features(si, tj, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
     scores = combine(f, prob.stats, prob.params)
+    if (a, b) == (1, 1) and floor:
+        scores = np.maximum(scores, pair_floor(prob.stats, prob.params))
+    if a + b >= 3 and prob.params.contain_weight:
+        scores = scores - prob.params.contain_weight * _dilution(prob, si, tj, a, b, f.cos) / prob.stats.scale
     if (a, b) == (2, 2):
         # two adjacent sentences translated in swapped order: score the 2-2 bead
         # as its two crossed 1-1 pairs when both are good matches
-        x1 = _pair_scores(prob, si, tj + 1, 1, 1)
-        x2 = _pair_scores(prob, si + 1, tj, 1, 1)
+        x1 = _pair_scores(prob, si, tj + 1, 1, 1, floor=False)
+        x2 = _pair_scores(prob, si + 1, tj, 1, 1, floor=False)
         crossed = np.where((x1 > 0) & (x2 > 0), x1 + x2 - prob.params.swap_penalty, -np.inf)
         scores = np.maximum(scores, crossed)
     return scores
+
+
+def _log_len(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) -> np.ndarray:
+    """|log length ratio| of spans, relative to the document's own ratio."""
+    cs = np.concatenate([[0.0], np.cumsum(prob.src.lengths)])
+    ct = np.concatenate([[0.0], np.cumsum(prob.tgt.lengths)])
+    return np.asarray(np.abs(np.log((cs[si + a] - cs[si]) / (ct[tj + b] - ct[tj])) - prob.stats.log_ratio))
+
+
+def _dilution(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int, cos: np.ndarray) -> np.ndarray:
+    """How much better the bead matches without one of its edge sentences (>= 0).
+
+    A sentence that belongs in a 2-1 or 1-2 bead adds meaning: the concatenation
+    matches at least as well as the rest alone.  One whose removal both raises
+    the cosine and brings the two sides' lengths closer to the document's ratio
+    is more likely an omission next to a match than part of it.  (A clause split
+    off a sentence may lower the cosine too, but removing it unbalances the lengths.)
+    """
+    best = np.zeros(cos.shape)
+    own = _log_len(prob, si, tj, a, b)
+    subs: list[tuple[np.ndarray, np.ndarray, int, int]] = []
+    if a > 1:
+        subs += [(si + 1, tj, a - 1, b), (si, tj, a - 1, b)]
+    if b > 1:
+        subs += [(si, tj + 1, a, b - 1), (si, tj, a, b - 1)]
+    for s0, t0, aa, bb in subs:
+        sub = np.einsum("ij,ij->i", prob.src_spans.get(s0, aa), prob.tgt_spans.get(t0, bb)).astype(np.float64)
+        fits = _log_len(prob, s0, t0, aa, bb) < own
+        best = np.maximum(best, np.where(fits, sub - cos, 0.0))
+    return best
 
 
 def bead_scores(

@@ -183,9 +183,13 @@ def align_arrays(
     total = n + m
     if progress is not None:
         progress("aligning", 0, total)
+    stats = doc_stats(src, tgt, params)
+    # every unconfirmed skip costs what this pair's completeness says (forced ones stay forced)
+    skip_src = np.where(skip_src >= FORCE, skip_src, stats.skip_src)
+    skip_tgt = np.where(skip_tgt >= FORCE, skip_tgt, stats.skip_tgt)
     prob = Problem(
         src, tgt, src_spans or SpanVectors(src.vecs), tgt_spans or SpanVectors(tgt.vecs),
-        doc_stats(src, tgt, params), params, skip_src, skip_tgt,
+        stats, params, skip_src, skip_tgt,
     )
     beads: list[Bead] = []
     zs: list[float] = []
