@@ -2,8 +2,12 @@
 
 A bead's score combines the margin-normalised cosine of the spans' embeddings
 (relative to the per-document calibration, ``aligner.align.calibration``), a length
-prior, shared anchor tokens, paragraph and heading structure; a skip bead
-scores 0. ``Params`` holds the constants of both alignment passes.
+prior, shared anchor tokens, paragraph and heading structure; an m-n bead
+pays when one of its edge sentences dilutes the match (an omission absorbed),
+and a 1-1 bead never scores below its two sentences skipped side by side in a
+pair that looks complete.  A skip bead scores what the pair's completeness
+says (``aligner.align.completeness``: 0 for briefs, below 0 for complete
+translations). ``Params`` holds the constants of both alignment passes.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ DEFAULT_PARAMS = Params()
 
 
 def combine(f: BeadFeatures, stats: DocStats, params: Params = DEFAULT_PARAMS) -> np.ndarray:
-    """Score of each bead (higher is better; a skip bead scores 0)."""
+    """Score of each match bead (higher is better; a skip scores ``DocStats.skip_src/skip_tgt``)."""
     sem = (f.cos - params.margin_weight * (f.norm - stats.r_mean) - stats.threshold) / stats.scale
     length = np.maximum(-0.5 * (f.log_len / stats.log_sd) ** 2, -params.len_clip)
     return np.asarray(
@@ -214,7 +218,7 @@ def match_z(prob: Problem, beads: Sequence[Bead]) -> np.ndarray:
 
 
 def score_beads(prob: Problem, beads: Sequence[Bead]) -> tuple[np.ndarray, list[BeadFeatures | None]]:
-    """Score and features of given beads (skip beads: score 0, features None)."""
+    """Score and features of given beads (skip beads: score 0 here, features None)."""
     out = np.zeros(len(beads))
     feats: list[BeadFeatures | None] = [None] * len(beads)
     for k, bead in enumerate(beads):
