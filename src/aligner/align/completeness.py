@@ -84,3 +84,47 @@ def completeness(
     return Completeness(
         p_src, p_tgt, skip_score(p_src, prior, floor, weight), skip_score(p_tgt, prior, floor, weight)
     )
+
+
+def lone_nulls(path: np.ndarray) -> tuple[int, int]:
+    """(source, target) skips of a DP path that are not next to a skip of the other side.
+
+    A Korean and an English sentence skipped side by side are one weak match
+    as often as two omissions; a skip on its own is the omission evidence.
+    """
+    steps = np.diff(np.asarray(path, dtype=np.int64), axis=0)
+    is_src = (steps[:, 0] == 1) & (steps[:, 1] == 0)
+    is_tgt = (steps[:, 0] == 0) & (steps[:, 1] == 1)
+    before = np.zeros_like(is_src)
+    after = np.zeros_like(is_src)
+    before[1:] = True
+    after[:-1] = True
+    near_tgt = (np.roll(is_tgt, 1) & before) | (np.roll(is_tgt, -1) & after)
+    near_src = (np.roll(is_src, 1) & before) | (np.roll(is_src, -1) & after)
+    return int((is_src & ~near_tgt).sum()), int((is_tgt & ~near_src).sum())
+
+
+def refined(
+    comp: Completeness, lone_src: int, lone_tgt: int, n: int, m: int, *, prior: float, floor: float, weight: float
+) -> Completeness:
+    """Completeness after an omission-seeking probe alignment (skips free) found lone skips.
+
+    Length cannot see omissions on both sides that balance out; the probe's
+    lone skips can.  Each side's share is the larger of the two estimates.
+    """
+    p_src = max(comp.missing_src, lone_src / max(n, 1))
+    p_tgt = max(comp.missing_tgt, lone_tgt / max(m, 1))
+    return Completeness(p_src, p_tgt, skip_score(p_src, prior, floor, weight), skip_score(p_tgt, prior, floor, weight))
+
+
+def pair_floor(comp: Completeness, prior: float, margin: float) -> float:
+    """Least score of a 1-1 bead: a little above its two sentences skipped side by side.
+
+    In a pair that looks complete on both sides (neither missing share reaches
+    ``prior``), a Korean and an English sentence left out at the same place are
+    far likelier a weak (free) translation of each other than two omissions.
+    Briefs keep such substitutions possible (no floor: -inf).
+    """
+    if max(comp.missing_src, comp.missing_tgt) >= prior:
+        return -math.inf
+    return comp.skip_src + comp.skip_tgt + margin

@@ -3,9 +3,8 @@
 A bead's score combines the margin-normalised cosine of the spans' embeddings
 (relative to the per-document calibration, ``aligner.align.calibration``), a length
 prior, shared anchor tokens, paragraph and heading structure; an m-n bead
-pays when one of its edge sentences dilutes the match (an omission absorbed),
-and a 1-1 bead never scores below its two sentences skipped side by side in a
-pair that looks complete.  A skip bead scores what the pair's completeness
+pays when one of its edge sentences dilutes the match (an omission absorbed).
+A skip bead scores what the pair's completeness
 says (``aligner.align.completeness``: 0 for briefs, below 0 for complete
 translations). ``Params`` holds the constants of both alignment passes.
 """
@@ -49,7 +48,7 @@ class Params:
     missing_prior: float = 0.1  # share without counterpart the match scores are calibrated for
     missing_floor: float = 0.01  # the least share the length evidence can claim
     skip_weight: float = 0.1  # skip cost per log-odds of completeness below the prior
-    contain_weight: float = 3.0  # cost of an m-n bead per unit its best sub-bead matches better
+    contain_weight: float = 2.0  # cost of an m-n bead per unit its best sub-bead matches better
     pair_floor_margin: float = 0.01  # a weak 1-1 beats two adjacent skips by this (complete pairs)
 
     def first_half_width(self, n: int, m: int) -> int:
@@ -89,31 +88,16 @@ class Problem:
     skip_tgt: np.ndarray
 
 
-def pair_floor(stats: DocStats, params: Params) -> float:
-    """Least score of a 1-1 bead: a little above its two sentences skipped side by side.
-
-    In a pair that looks complete on both sides (neither missing share reaches
-    the prior), a Korean and an English sentence left out at the same place are
-    far likelier a weak (free) translation of each other than two omissions.
-    Briefs keep such substitutions possible (no floor).
-    """
-    if max(stats.missing_src, stats.missing_tgt) >= params.missing_prior:
-        return -np.inf
-    return stats.skip_src + stats.skip_tgt + params.pair_floor_margin
-
-
-def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int, floor: bool = True) -> np.ndarray:
+def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) -> np.ndarray:
     f = bead_features(si, tj, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
     scores = combine(f, prob.stats, prob.params)
-    if (a, b) == (1, 1) and floor:
-        scores = np.maximum(scores, pair_floor(prob.stats, prob.params))
     if a + b >= 3 and prob.params.contain_weight:
         scores = scores - prob.params.contain_weight * _dilution(prob, si, tj, a, b, f.cos) / prob.stats.scale
     if (a, b) == (2, 2):
         # two adjacent sentences translated in swapped order: score the 2-2 bead
         # as its two crossed 1-1 pairs when both are good matches
-        x1 = _pair_scores(prob, si, tj + 1, 1, 1, floor=False)
-        x2 = _pair_scores(prob, si + 1, tj, 1, 1, floor=False)
+        x1 = _pair_scores(prob, si, tj + 1, 1, 1)
+        x2 = _pair_scores(prob, si + 1, tj, 1, 1)
         crossed = np.where((x1 > 0) & (x2 > 0), x1 + x2 - prob.params.swap_penalty, -np.inf)
         scores = np.maximum(scores, crossed)
     return scores
