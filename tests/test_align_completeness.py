@@ -118,3 +118,13 @@ def test_completeness_from_lengths() -> None:
     unknown = completeness(src, tgt, 0.0, 0.5, 3, prior=0.1, floor=0.01, weight=0.1)
     assert (unknown.skip_src, unknown.skip_tgt) == (0.0, 0.0)  # no confident matches: no norm
 
+
+
+def test_lone_nulls_leave_out_skips_side_by_side() -> None:
+    from aligner.align.completeness import lone_nulls
+
+    # steps: 1-1, 1-0 (lone), 1-1, 1-0 + 0-1 (side by side: a weak match), 1-1, 0-1 (lone), 1-1
+    steps = [(1, 1), (1, 0), (1, 1), (1, 0), (0, 1), (1, 1), (0, 1), (1, 1)]
+    path = np.cumsum(np.array([(0, 0), *steps]), axis=0)
+    assert lone_nulls(path) == (1, 1)
+    assert lone_nulls(np.array([[0, 0], [1, 1]])) == (0, 0)

@@ -116,15 +116,3 @@ def refined(
     p_tgt = max(comp.missing_tgt, lone_tgt / max(m, 1))
     return Completeness(p_src, p_tgt, skip_score(p_src, prior, floor, weight), skip_score(p_tgt, prior, floor, weight))
 
-
-def pair_floor(comp: Completeness, prior: float, margin: float) -> float:
-    """Least score of a 1-1 bead: a little above its two sentences skipped side by side.
-
-    In a pair that looks complete on both sides (neither missing share reaches
-    ``prior``), a Korean and an English sentence left out at the same place are
-    far likelier a weak (free) translation of each other than two omissions.
-    Briefs keep such substitutions possible (no floor: -inf).
-    """
-    if max(comp.missing_src, comp.missing_tgt) >= prior:
-        return -math.inf
-    return comp.skip_src + comp.skip_tgt + margin

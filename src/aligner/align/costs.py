@@ -22,6 +22,7 @@ from aligner.core.values import Bead
 
 BLOCK = 256  # rows per blocked matrix product
 CHUNK = 16384  # band cells scored at a time
+LIVE_SCORE = -1.0  # a bead scoring below this is no candidate: its dilution is not computed
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,6 @@ class Params:
     missing_floor: float = 0.01  # the least share the length evidence can claim
     skip_weight: float = 0.1  # skip cost per log-odds of completeness below the prior
     contain_weight: float = 2.0  # cost of an m-n bead per unit its best sub-bead matches better
-    pair_floor_margin: float = 0.01  # a weak 1-1 beats two adjacent skips by this (complete pairs)
 
     def first_half_width(self, n: int, m: int) -> int:
         """Half width of the pass-1 band (also the calibration band) for n x m sentences."""
@@ -92,7 +92,8 @@ def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) 
     f = bead_features(si, tj, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
     scores = combine(f, prob.stats, prob.params)
     if a + b >= 3 and prob.params.contain_weight:
-        scores = scores - prob.params.contain_weight * _dilution(prob, si, tj, a, b, f.cos) / prob.stats.scale
+        live = scores > LIVE_SCORE
+        scores = scores - prob.params.contain_weight * _dilution(prob, si, tj, a, b, f.cos, live) / prob.stats.scale
     if (a, b) == (2, 2):
         # two adjacent sentences translated in swapped order: score the 2-2 bead
         # as its two crossed 1-1 pairs when both are good matches
@@ -105,12 +106,21 @@ def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) 
 
 def _log_len(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) -> np.ndarray:
     """|log length ratio| of spans, relative to the document's own ratio."""
-    cs = np.concatenate([[0.0], np.cumsum(prob.src.lengths)])
-    ct = np.concatenate([[0.0], np.cumsum(prob.tgt.lengths)])
-    return np.asarray(np.abs(np.log((cs[si + a] - cs[si]) / (ct[tj + b] - ct[tj])) - prob.stats.log_ratio))
+    src = _span_total(prob.src.lengths, si, a)
+    tgt = _span_total(prob.tgt.lengths, tj, b)
+    return np.asarray(np.abs(np.log(src / tgt) - prob.stats.log_ratio))
 
 
-def _dilution(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int, cos: np.ndarray) -> np.ndarray:
+def _span_total(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
+    out = x[starts].copy()
+    for d in range(1, k):
+        out += x[starts + d]
+    return out
+
+
+def _dilution(
+    prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int, cos: np.ndarray, live: np.ndarray
+) -> np.ndarray:
     """How much better the bead matches without one of its edge sentences (>= 0).
 
     A sentence that belongs in a 2-1 or 1-2 bead adds meaning: the concatenation
@@ -118,8 +128,13 @@ def _dilution(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int, cos
     the cosine and brings the two sides' lengths closer to the document's ratio
     is more likely an omission next to a match than part of it.  (A clause split
     off a sentence may lower the cosine too, but removing it unbalances the lengths.)
+    Computed only for the ``live`` beads (the others score too low to matter).
     """
     best = np.zeros(cos.shape)
+    idx = np.nonzero(live)[0]
+    if not idx.size:
+        return best
+    si, tj = si[idx], tj[idx]
     own = _log_len(prob, si, tj, a, b)
     subs: list[tuple[np.ndarray, np.ndarray, int, int]] = []
     if a > 1:
@@ -127,9 +142,12 @@ def _dilution(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int, cos
     if b > 1:
         subs += [(si, tj + 1, a, b - 1), (si, tj, a, b - 1)]
     for s0, t0, aa, bb in subs:
-        sub = np.einsum("ij,ij->i", prob.src_spans.get(s0, aa), prob.tgt_spans.get(t0, bb)).astype(np.float64)
-        fits = _log_len(prob, s0, t0, aa, bb) < own
-        best = np.maximum(best, np.where(fits, sub - cos, 0.0))
+        fits = np.nonzero(_log_len(prob, s0, t0, aa, bb) < own)[0]
+        if not fits.size:
+            continue
+        sub = np.einsum("ij,ij->i", prob.src_spans.get(s0[fits], aa), prob.tgt_spans.get(t0[fits], bb))
+        rows = idx[fits]
+        best[rows] = np.maximum(best[rows], sub.astype(np.float64) - cos[rows])
     return best
 
 

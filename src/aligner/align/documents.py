@@ -24,7 +24,7 @@ import numpy as np
 
 from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays
 from aligner.align.calibration import diagonal_band, doc_stats
-from aligner.align.completeness import Completeness, lone_nulls, pair_floor, refined
+from aligner.align.completeness import Completeness, lone_nulls, refined
 from aligner.align.confidence import confidence, relatedness
 from aligner.align.costs import DEFAULT_PARAMS, Params, Problem, bead_scores, first_pass_scores, match_z
 from aligner.align.dp import band_cells, banded_dp, max_marginals, path_gaps
@@ -128,27 +128,16 @@ def align_segment(
         prob.tgt_spans.embed(tgt_need)
         if src_need or tgt_need:
             scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
-    skip_src, skip_tgt, scores = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt)
+    skip_src, skip_tgt = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt)
     path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
     gaps = path_gaps(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt, path2)
     return _path_to_beads(path2, i0, j0), gaps
 
 
-def _with_floor(scores: np.ndarray, floor: float) -> np.ndarray:
-    """1-1 scores (row 0 of the second pass) raised to ``floor`` where the bead exists."""
-    if not np.isfinite(floor):
-        return scores
-    out = scores.copy()
-    row = out[0]
-    ok = row > -1e8
-    row[ok] = np.maximum(row[ok], floor)
-    return out
-
-
 def _settle_skips(
     prob: Problem, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """This segment's skip scores and (floored) match scores for the final pass.
+) -> tuple[np.ndarray, np.ndarray]:
+    """This segment's skip scores for the final pass.
 
     When the length balance says a side is complete, an omission-seeking probe
     (skips free) is run first: its lone skips are evidence of omissions that
@@ -160,15 +149,13 @@ def _settle_skips(
     if st.skip_src < 0 or st.skip_tgt < 0:
         free_src = np.where(skip_src >= FORCE, skip_src, 0.0)
         free_tgt = np.where(skip_tgt >= FORCE, skip_tgt, 0.0)
-        probe_floor = pair_floor(Completeness(comp.missing_src, comp.missing_tgt, 0.0, 0.0), params.missing_prior,
-                                 params.pair_floor_margin)
-        probe = banded_dp(lo, hi, SECOND_TYPES, _with_floor(scores, probe_floor), free_src, free_tgt)
+        probe = banded_dp(lo, hi, SECOND_TYPES, scores, free_src, free_tgt)
         lone_src, lone_tgt = lone_nulls(probe)
         comp = refined(comp, lone_src, lone_tgt, skip_src.shape[0], skip_tgt.shape[0],
                        prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight)
     skip_src = np.where(skip_src >= FORCE, skip_src, comp.skip_src)
     skip_tgt = np.where(skip_tgt >= FORCE, skip_tgt, comp.skip_tgt)
-    return skip_src, skip_tgt, _with_floor(scores, pair_floor(comp, params.missing_prior, params.pair_floor_margin))
+    return skip_src, skip_tgt
 
 
 def _free_segments(constraints: Sequence[Bead], n: int, m: int) -> list[tuple[int, int, int, int, Bead | None]]:
