@@ -22,7 +22,7 @@ from aligner.core.values import Bead
 
 BLOCK = 256  # rows per blocked matrix product
 CHUNK = 16384  # band cells scored at a time
-LIVE_SCORE = 0.0  # an m-n bead scoring below this (worse than the skip threshold) is no candidate: its dilution is not computed
+LIVE_SCORE = 0.0  # m-n beads below the skip threshold are no candidates: no dilution computed
 
 
 @dataclass(frozen=True)
