@@ -15,7 +15,14 @@ The estimated share ``p`` of a side sets its skip score (added to every
 sentence's skip bead; the match scores are unchanged):
 ``-weight * max(0, logit(prior) - logit(max(p, floor)))``: no cost at or above
 ``prior`` (the omission rate the match scores are calibrated for), rising with
-the log-odds as the evidence says the side is complete.  Array-in, array-out.
+the log-odds as the evidence says the side is complete.
+
+Length cannot see omissions on *both* sides that balance out.  So where it says
+a side is complete, the aligner first runs pass 2 with free skips (an
+omission-seeking probe, as the aligner was before) and counts its *lone* skips
+(:func:`lone_nulls`: a Korean and an English sentence skipped side by side are a
+weak match as often as two omissions); each side's share is the larger of the
+two estimates (:func:`refined`).  Array-in, array-out.
 """
 
 from __future__ import annotations

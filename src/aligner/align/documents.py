@@ -6,8 +6,12 @@ narrow window around that path with every bead shape up to 4-1/1-4 (and 2-2,
 2-3, 3-2, 3-3), scoring spans by the embedding of the concatenated sentences
 (embedded only for the spans the window needs), a length prior fitted to this
 pair's own character ratio, shared anchor tokens (numbers, Latin words),
-paragraph and heading structure. The skip (1-0/0-1) threshold is calibrated per
-document between the typical unrelated pair and the typical best match.
+paragraph and heading structure. The match threshold is calibrated per
+document between the typical unrelated pair and the typical best match; what a
+skip (1-0/0-1) costs follows from how complete each side looks
+(``aligner.align.completeness``: the length balance of the pair, then the lone
+skips of an omission-seeking probe of pass 2), so a complete translation does
+not get invented omissions and a condensed brief keeps its real ones.
 
 ``align_arrays`` is array-in/array-out; ``align_documents`` embeds, aligns and
 attaches a calibrated confidence to every bead. The per-document calibration is
