@@ -236,6 +236,16 @@ def dev_sets(gold_dir: Path = GOLD_DIR) -> list[DevSet]:
         sets.append(_set(f"brief-{s}", "brief", brief_units(base, 200 + s, 0.25 + 0.1 * s)))
     for s in range(2):
         sets.append(_set(f"noisy-{s}", "noisy", noisy_units(base, 300 + s, 0.06, 0.04)))
+    # a second draw of every kind (other seeds): a check on seed variance (it was looked at
+    # while the constants were settled, so it is not a held-out test)
+    for s in range(2):
+        sets.append(_set(f"loose-{s + 2}", "complete", loose_units(base, 900 + s, 0.4)))
+    for s in range(3):
+        sets.append(_set(f"free-{s + 3}", "free", free_units(base, 910 + s, 0.16)))
+    for s in range(2):
+        sets.append(_set(f"brief-{s + 3}", "brief", brief_units(base, 920 + s, 0.3)))
+    for s in range(3):
+        sets.append(_set(f"noisy-{s + 2}", "noisy", noisy_units(base, 930 + s, 0.06, 0.04)))
     return sets
 
 

@@ -38,7 +38,9 @@ def nulls(beads: list[Pair]) -> set[tuple[str, int]]:
     return {("ko", i) for s, t in beads if not t for i in s} | {("en", j) for s, t in beads if not s for j in t}
 
 
-@pytest.mark.parametrize("name", ["complete", "loose-0", "loose-1", "free-0", "free-1", "free-2"])
+@pytest.mark.parametrize(
+    "name", ["complete", "loose-0", "loose-1", "loose-2", "loose-3", "free-0", "free-1", "free-2", "free-3", "free-4"]
+)
 def test_complete_and_free_translations_get_no_invented_omissions(sets, encoder, name) -> None:  # type: ignore[no-untyped-def]
     d = sets[name]
     assert d.omissions == 0  # every sentence of both sides has a counterpart
@@ -48,10 +50,10 @@ def test_complete_and_free_translations_get_no_invented_omissions(sets, encoder,
     assert score([d.gold], [beads]).f1_strict >= (0.95 if d.kind == "complete" else 0.8)
 
 
-@pytest.mark.parametrize("name", ["brief-0", "brief-1", "brief-2"])
+@pytest.mark.parametrize("name", ["brief-0", "brief-1", "brief-2", "brief-3", "brief-4"])
 def test_brief_omissions_are_still_found(sets, encoder, name) -> None:  # type: ignore[no-untyped-def]
     d = sets[name]
-    assert d.omissions >= 20
+    assert d.omissions >= 19
     s = score([d.gold], [align(d.ko, d.en, encoder)])
     assert s.omission_recall >= 0.9, s
     assert s.omission_precision >= 0.9, s
