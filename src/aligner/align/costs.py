@@ -124,7 +124,7 @@ def _dilution(
     """How much better the bead matches without one of its edge sentences (>= 0).
 
     A sentence that belongs in a 2-1 or 1-2 bead adds meaning: the concatenation
-    matches at least as well as the rest alone.  One whose removal both raises
+    matches at least as well as the rest alone.  One (or one per side) whose removal both raises
     the cosine and brings the two sides' lengths closer to the document's ratio
     is more likely an omission next to a match than part of it.  (A clause split
     off a sentence may lower the cosine too, but removing it unbalances the lengths.)
@@ -141,6 +141,8 @@ def _dilution(
         subs += [(si + 1, tj, a - 1, b), (si, tj, a - 1, b)]
     if b > 1:
         subs += [(si, tj + 1, a, b - 1), (si, tj, a, b - 1)]
+    if a > 1 and b > 1:  # one edge sentence off each side (a 2-2 hiding a 1-1 and two omissions)
+        subs += [(si + ds, tj + dt, a - 1, b - 1) for ds in (0, 1) for dt in (0, 1)]
     for s0, t0, aa, bb in subs:
         fits = np.nonzero(_log_len(prob, s0, t0, aa, bb) < own)[0]
         if not fits.size:
