@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Alignment benchmark: this aligner vs Bertalign on the KIEP dev gold, plus scale.
 
-    python bench/bench_align.py [--out FILE.md] [--models use-m3,e5-small-q4] [--no-scale] [--repeat 3]
+    python bench/bench_align.py [--out FILE.md] [--models use-m3,e5-small-q4] [--no-scale] [--no-devsets] [--repeat 3]
 
 Every measurement runs in a fresh subprocess so "cold" really is cold (imports,
 model load, embedding, alignment) and peak memory is that process's max RSS.
@@ -14,6 +14,11 @@ Bertalign is PyPI ``bertalign`` 2.0.1 (``pip install --no-deps
 ``Bertalign.align_sents`` does, with its defaults (max_align 5, top_k 3, win 5,
 skip -0.1, margin and length penalty on), the same encoder and the same
 pre-split sentences.
+
+After the KIEP table comes the quality table of the development sets
+(``bench/bench_devsets.py``: complete, loose, free/regrouped, brief and noisy
+translations generated from the KIEP gold; strict F1, omission P/R/F1 and false
+null beads for both systems, same run, same encoder).
 """
 
 from __future__ import annotations
@@ -219,7 +224,17 @@ def best_of(repeat: int, *args: str) -> dict[str, Any]:
     return best
 
 
-def report(models: list[str], scale: bool, repeat: int) -> str:
+def devsets_table(model: str) -> str:
+    """The development-set table of ``bench_devsets.py`` (its own process, quality only)."""
+    env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "2"))
+    script = Path(__file__).with_name("bench_devsets.py")
+    out = subprocess.run([sys.executable, str(script), "--model", model], capture_output=True, text=True, env=env)
+    if out.returncode:
+        raise SystemExit(f"bench_devsets.py failed:\n{out.stderr[-3000:]}")
+    return out.stdout.strip()
+
+
+def report(models: list[str], scale: bool, repeat: int, devsets: bool = True) -> str:
     # Not timed: a first run of each leaves what every later run reuses (numba's compiled
     # kernels, the unpacked copy of the USE weights in the cache, used by both systems).
     run_worker("ours", models[0])
@@ -253,6 +268,8 @@ def report(models: list[str], scale: bool, repeat: int) -> str:
     for model in models[1:]:
         r = by["bertalign", model]["cold_s"] / by["ours", model]["cold_s"]
         lines.append(f"Cold time with {model}: aligner is {r:.1f}x faster than Bertalign.")
+    if devsets:
+        lines += ["", devsets_table(m0)]
     if scale:
         s = run_worker("scale", "10000")
         lines += [
@@ -271,6 +288,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, help="write the markdown here (default: stdout)")
     ap.add_argument("--models", default="use-m3,e5-small-q4", help="comma-separated models (first = default)")
     ap.add_argument("--no-scale", action="store_true", help="skip the 10k x 10k scale test")
+    ap.add_argument("--no-devsets", action="store_true", help="skip the development-set quality table")
     ap.add_argument("--repeat", type=int, default=3, help="fresh-process runs per timing; the best counts")
     ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -279,7 +297,7 @@ def main() -> int:
         fn = {"ours": worker_ours, "bertalign": worker_bertalign, "scale": lambda a: worker_scale(int(a))}[kind]
         print(json.dumps(fn(arg)))
         return 0
-    text = report([m for m in args.models.split(",") if m], not args.no_scale, max(1, args.repeat))
+    text = report([m for m in args.models.split(",") if m], not args.no_scale, max(1, args.repeat), not args.no_devsets)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     sys.stdout.write(text)

@@ -182,6 +182,10 @@ class DocStats:
     log_sd: float  # its robust spread
     noise_mean: float = 0.0  # median cosine of (mostly unrelated) pairs in the band
     noise_sd: float = 0.1  # their robust spread
+    missing_src: float = 0.1  # estimated share of source sentences without a counterpart
+    missing_tgt: float = 0.1
+    skip_src: float = 0.0  # score of a 1-0 bead (aligner.align.completeness)
+    skip_tgt: float = 0.0  # score of a 0-1 bead
 
 
 def _span_sum(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:

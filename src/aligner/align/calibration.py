@@ -1,9 +1,10 @@
-"""Per-document calibration: neighbourhood normalisers, skip threshold and length model.
+"""Per-document calibration: neighbourhood normalisers, skip threshold, length model, skip costs.
 
 The skip (1-0/0-1) threshold is calibrated per document between the typical
 unrelated pair and the typical best match, inside the same diagonal band the
 first alignment pass searches; everything works in row blocks of that band, so
-memory stays linear in document length.
+memory stays linear in document length. How much of each side lacks a
+counterpart, and so what a skip costs, is ``aligner.align.completeness``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from aligner.align.arrays import DocStats, SideArrays
+from aligner.align.completeness import completeness
 from aligner.align.costs import BLOCK, DEFAULT_PARAMS, Params
 
 
@@ -109,4 +111,11 @@ def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS)
     noise = np.concatenate(raw)
     noise_mean = float(np.median(noise))
     noise_sd = max(1e-3, float(1.4826 * np.median(np.abs(noise - noise_mean))))
-    return DocStats(r_src, r_tgt, r_mean, threshold, scale, log_ratio, log_sd, noise_mean, noise_sd)
+    comp = completeness(
+        src.lengths, tgt.lengths, log_ratio, log_sd, int(good.sum()),
+        prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight,
+    )
+    return DocStats(
+        r_src, r_tgt, r_mean, threshold, scale, log_ratio, log_sd, noise_mean, noise_sd,
+        comp.missing_src, comp.missing_tgt, comp.skip_src, comp.skip_tgt,
+    )

@@ -2,8 +2,11 @@
 
 A bead's score combines the margin-normalised cosine of the spans' embeddings
 (relative to the per-document calibration, ``aligner.align.calibration``), a length
-prior, shared anchor tokens, paragraph and heading structure; a skip bead
-scores 0. ``Params`` holds the constants of both alignment passes.
+prior, shared anchor tokens, paragraph and heading structure; an m-n bead
+pays when one of its edge sentences dilutes the match (an omission absorbed).
+A skip bead scores what the pair's completeness
+says (``aligner.align.completeness``: 0 for briefs, below 0 for complete
+translations). ``Params`` holds the constants of both alignment passes.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from aligner.core.values import Bead
 
 BLOCK = 256  # rows per blocked matrix product
 CHUNK = 16384  # band cells scored at a time
+LIVE_SCORE = 0.0  # m-n beads below the skip threshold are no candidates: no dilution computed
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,10 @@ class Params:
     merge_penalty: float = 0.0  # per extra sentence in a bead
     prune_slack: float = 0.05  # embed spans whose beads come this close to the best path
     swap_penalty: float = 0.1  # a swapped pair scored as 2-2 costs this much
+    missing_prior: float = 0.1  # share without counterpart the match scores are calibrated for
+    missing_floor: float = 0.01  # the least share the length evidence can claim
+    skip_weight: float = 0.1  # skip cost per log-odds of completeness below the prior
+    contain_weight: float = 2.0  # cost of an m-n bead per unit its best sub-bead matches better
 
     def first_half_width(self, n: int, m: int) -> int:
         """Half width of the pass-1 band (also the calibration band) for n x m sentences."""
@@ -52,7 +60,7 @@ DEFAULT_PARAMS = Params()
 
 
 def combine(f: BeadFeatures, stats: DocStats, params: Params = DEFAULT_PARAMS) -> np.ndarray:
-    """Score of each bead (higher is better; a skip bead scores 0)."""
+    """Score of each match bead (higher is better; a skip scores ``DocStats.skip_src/skip_tgt``)."""
     sem = (f.cos - params.margin_weight * (f.norm - stats.r_mean) - stats.threshold) / stats.scale
     length = np.maximum(-0.5 * (f.log_len / stats.log_sd) ** 2, -params.len_clip)
     return np.asarray(
@@ -83,6 +91,9 @@ class Problem:
 def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) -> np.ndarray:
     f = bead_features(si, tj, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
     scores = combine(f, prob.stats, prob.params)
+    if a + b >= 3 and prob.params.contain_weight:
+        live = scores > LIVE_SCORE
+        scores = scores - prob.params.contain_weight * _dilution(prob, si, tj, a, b, f.cos, live) / prob.stats.scale
     if (a, b) == (2, 2):
         # two adjacent sentences translated in swapped order: score the 2-2 bead
         # as its two crossed 1-1 pairs when both are good matches
@@ -91,6 +102,55 @@ def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) 
         crossed = np.where((x1 > 0) & (x2 > 0), x1 + x2 - prob.params.swap_penalty, -np.inf)
         scores = np.maximum(scores, crossed)
     return scores
+
+
+def _log_len(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) -> np.ndarray:
+    """|log length ratio| of spans, relative to the document's own ratio."""
+    src = _span_total(prob.src.lengths, si, a)
+    tgt = _span_total(prob.tgt.lengths, tj, b)
+    return np.asarray(np.abs(np.log(src / tgt) - prob.stats.log_ratio))
+
+
+def _span_total(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
+    out = x[starts].copy()
+    for d in range(1, k):
+        out += x[starts + d]
+    return out
+
+
+def _dilution(
+    prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int, cos: np.ndarray, live: np.ndarray
+) -> np.ndarray:
+    """How much better the bead matches without one of its edge sentences (>= 0).
+
+    A sentence that belongs in a 2-1 or 1-2 bead adds meaning: the concatenation
+    matches at least as well as the rest alone.  One (or one per side) whose removal both raises
+    the cosine and brings the two sides' lengths closer to the document's ratio
+    is more likely an omission next to a match than part of it.  (A clause split
+    off a sentence may lower the cosine too, but removing it unbalances the lengths.)
+    Computed only for the ``live`` beads (the others score too low to matter).
+    """
+    best = np.zeros(cos.shape)
+    idx = np.nonzero(live)[0]
+    if not idx.size:
+        return best
+    si, tj = si[idx], tj[idx]
+    own = _log_len(prob, si, tj, a, b)
+    subs: list[tuple[np.ndarray, np.ndarray, int, int]] = []
+    if a > 1:
+        subs += [(si + 1, tj, a - 1, b), (si, tj, a - 1, b)]
+    if b > 1:
+        subs += [(si, tj + 1, a, b - 1), (si, tj, a, b - 1)]
+    if a > 1 and b > 1:  # one edge sentence off each side (a 2-2 hiding a 1-1 and two omissions)
+        subs += [(si + ds, tj + dt, a - 1, b - 1) for ds in (0, 1) for dt in (0, 1)]
+    for s0, t0, aa, bb in subs:
+        fits = np.nonzero(_log_len(prob, s0, t0, aa, bb) < own)[0]
+        if not fits.size:
+            continue
+        sub = np.einsum("ij,ij->i", prob.src_spans.get(s0[fits], aa), prob.tgt_spans.get(t0[fits], bb))
+        rows = idx[fits]
+        best[rows] = np.maximum(best[rows], sub.astype(np.float64) - cos[rows])
+    return best
 
 
 def bead_scores(
@@ -162,7 +222,7 @@ def match_z(prob: Problem, beads: Sequence[Bead]) -> np.ndarray:
 
 
 def score_beads(prob: Problem, beads: Sequence[Bead]) -> tuple[np.ndarray, list[BeadFeatures | None]]:
-    """Score and features of given beads (skip beads: score 0, features None)."""
+    """Score and features of given beads (skip beads: score 0 here, features None)."""
     out = np.zeros(len(beads))
     feats: list[BeadFeatures | None] = [None] * len(beads)
     for k, bead in enumerate(beads):

@@ -6,8 +6,12 @@ narrow window around that path with every bead shape up to 4-1/1-4 (and 2-2,
 2-3, 3-2, 3-3), scoring spans by the embedding of the concatenated sentences
 (embedded only for the spans the window needs), a length prior fitted to this
 pair's own character ratio, shared anchor tokens (numbers, Latin words),
-paragraph and heading structure. The skip (1-0/0-1) threshold is calibrated per
-document between the typical unrelated pair and the typical best match.
+paragraph and heading structure. The match threshold is calibrated per
+document between the typical unrelated pair and the typical best match; what a
+skip (1-0/0-1) costs follows from how complete each side looks
+(``aligner.align.completeness``: the length balance of the pair, then the lone
+skips of an omission-seeking probe of pass 2), so a complete translation does
+not get invented omissions and a condensed brief keeps its real ones.
 
 ``align_arrays`` is array-in/array-out; ``align_documents`` embeds, aligns and
 attaches a calibrated confidence to every bead. The per-document calibration is
@@ -24,6 +28,7 @@ import numpy as np
 
 from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays
 from aligner.align.calibration import diagonal_band, doc_stats
+from aligner.align.completeness import Completeness, lone_nulls, refined
 from aligner.align.confidence import confidence, relatedness
 from aligner.align.costs import DEFAULT_PARAMS, Params, Problem, bead_scores, first_pass_scores, match_z
 from aligner.align.dp import band_cells, banded_dp, max_marginals, path_gaps
@@ -127,9 +132,34 @@ def align_segment(
         prob.tgt_spans.embed(tgt_need)
         if src_need or tgt_need:
             scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
+    skip_src, skip_tgt = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt)
     path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
     gaps = path_gaps(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt, path2)
     return _path_to_beads(path2, i0, j0), gaps
+
+
+def _settle_skips(
+    prob: Problem, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """This segment's skip scores for the final pass.
+
+    When the length balance says a side is complete, an omission-seeking probe
+    (skips free) is run first: its lone skips are evidence of omissions that
+    the length balance cannot see, and lower the skip cost again
+    (``aligner.align.completeness``).
+    """
+    params, st = prob.params, prob.stats
+    comp = Completeness(st.missing_src, st.missing_tgt, st.skip_src, st.skip_tgt)
+    if st.skip_src < 0 or st.skip_tgt < 0:
+        free_src = np.where(skip_src >= FORCE, skip_src, 0.0)
+        free_tgt = np.where(skip_tgt >= FORCE, skip_tgt, 0.0)
+        probe = banded_dp(lo, hi, SECOND_TYPES, scores, free_src, free_tgt)
+        lone_src, lone_tgt = lone_nulls(probe)
+        comp = refined(comp, lone_src, lone_tgt, skip_src.shape[0], skip_tgt.shape[0],
+                       prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight)
+    skip_src = np.where(skip_src >= FORCE, skip_src, comp.skip_src)
+    skip_tgt = np.where(skip_tgt >= FORCE, skip_tgt, comp.skip_tgt)
+    return skip_src, skip_tgt
 
 
 def _free_segments(constraints: Sequence[Bead], n: int, m: int) -> list[tuple[int, int, int, int, Bead | None]]:
@@ -183,9 +213,13 @@ def align_arrays(
     total = n + m
     if progress is not None:
         progress("aligning", 0, total)
+    stats = doc_stats(src, tgt, params)
+    # every unconfirmed skip costs what this pair's completeness says (forced ones stay forced)
+    skip_src = np.where(skip_src >= FORCE, skip_src, stats.skip_src)
+    skip_tgt = np.where(skip_tgt >= FORCE, skip_tgt, stats.skip_tgt)
     prob = Problem(
         src, tgt, src_spans or SpanVectors(src.vecs), tgt_spans or SpanVectors(tgt.vecs),
-        doc_stats(src, tgt, params), params, skip_src, skip_tgt,
+        stats, params, skip_src, skip_tgt,
     )
     beads: list[Bead] = []
     zs: list[float] = []
