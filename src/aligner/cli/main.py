@@ -170,7 +170,9 @@ def check_output(args: argparse.Namespace) -> None:
     from aligner.core.output_guard import check_output_path
 
     if getattr(args, "output", None) is not None:
-        check_output_path(args.output, owned_by(*resolve_pair(args)))
+        bilingual = bilingual_arg(args)
+        documents = (bilingual, None) if bilingual is not None else resolve_pair(args)
+        check_output_path(args.output, owned_by(*documents))
 
 
 def write_output(text: str, output: Path | None, what: str, owned: Sequence[tuple[Path, str]] = ()) -> int:
