@@ -139,7 +139,7 @@ def test_cli_writes_through_a_fifo_and_a_symlink_without_replacing_them(tmp_path
 
 def test_write_output_refuses_a_project_file_of_any_name(tmp_path: Path) -> None:
     """The late check (after opening) knows the pair's actual project file, whatever it is called."""
-    from aligner.cli.main import write_output
+    from aligner.cli.common import write_output
 
     ko, en = write_pair(tmp_path)
     odd = tmp_path / "my corrections"

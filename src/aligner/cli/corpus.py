@@ -114,7 +114,7 @@ def summary_table(reports: tuple[DocReport, ...]) -> Table:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aligner.cli.main import stderr
+    from aligner.cli.common import stderr
     from aligner.core.errors import AlignerError
     from aligner.corpus.assemble import JSONL_NAME, REPORT_NAME, TMX_NAME, Filters
     from aligner.corpus.engines import default_workers

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from aligner.cli.main import path_arg
+    from aligner.cli.common import path_arg
 
     p = sub.add_parser(
         "eval",

@@ -9,7 +9,7 @@ from aligner.export.formats import ExportFormat
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from aligner.cli.main import add_pair_args
+    from aligner.cli.common import add_pair_args
 
     p = sub.add_parser("export", help="export the aligned pairs (corrections included) for CAT tools")
     add_pair_args(p, optional=True)
@@ -22,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from aligner.cli.main import check_output, open_workspace, workspace_owned, write_output
+    from aligner.cli.common import check_output, open_workspace, workspace_owned, write_output
     from aligner.core.errors import AlignerError
     from aligner.export.formats import export, format_for_path
 

@@ -9,7 +9,7 @@ SUFFIX_FORMATS = {".tsv": "tsv", ".txt": "tsv", ".csv": "csv", ".tbx": "tbx", ".
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from aligner.cli.main import add_pair_args
+    from aligner.cli.common import add_pair_args
 
     p = sub.add_parser(
         "glossary",
@@ -43,7 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aligner.cli.main import check_output, open_workspace, progress_bar, workspace_owned, write_output
+    from aligner.cli.common import check_output, open_workspace, progress_bar, workspace_owned, write_output
     from aligner.core.errors import AlignerError
     from aligner.export.tbx import render_glossary
     from aligner.glossary.build import build_glossary

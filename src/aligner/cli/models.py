@@ -106,6 +106,13 @@ def fetch(m: LockedModel) -> LockedModel:
     return replace(m, source=f"hf:{repo}@{commit}", files=tuple(files))
 
 
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("models", help="list, verify or download the models pinned in models.lock")
+    p.add_argument("action", choices=["list", "verify", "fetch"], nargs="?", default="list")
+    p.add_argument("names", nargs="*", help="models (default: all)")
+    p.set_defaults(func=run_models)
+
+
 def run_models(args: argparse.Namespace) -> int:
     models = read_lock()
     names = args.names or list(models)

@@ -9,7 +9,7 @@ from aligner.core.terminal import safe_line
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from aligner.cli.main import add_pair_args
+    from aligner.cli.common import add_pair_args
 
     p = sub.add_parser("review", help="list alignment beads most-suspicious first (omissions included)")
     add_pair_args(p, optional=True)
@@ -24,7 +24,7 @@ def _side(ids: tuple[int, ...], texts: list[str]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aligner.cli.main import open_workspace
+    from aligner.cli.common import open_workspace
     from aligner.core.errors import AlignerError
     from aligner.session.review import review_order
 
