@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -24,6 +25,7 @@ import numpy as np
 from aligner.core.values import Alignment, Lang
 from aligner.embed.encoders import Encoder
 from aligner.search.index import SentenceIndex
+from aligner.search.lemma_cache import cached_lemmas
 from aligner.segment.kiwi import lemmas
 
 LITERAL_BONUS = 0.5
@@ -59,6 +61,36 @@ class SearchHit:
         return "+".join(self.kinds)
 
 
+class Morphology:
+    """The Korean side's lemma sets, built once (from the lemma cache where possible) and
+    shared by every searcher over the same texts; thread-safe."""
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self.texts = texts
+        self._lemmas: list[frozenset[str]] | None = None
+        self._lock = threading.Lock()
+        self._ready = threading.Event()
+        self.analysed = 0
+        """How many sentences kiwipiepy had to analyse (0 when the cache had them all)."""
+
+    @property
+    def ready(self) -> bool:
+        """Lemmas built and the analyser started: a morpheme search costs no waiting."""
+        return self._ready.is_set()
+
+    def lemmas(self) -> list[frozenset[str]]:
+        with self._lock:
+            if self._lemmas is None:
+                self._lemmas, self.analysed = cached_lemmas(self.texts, lemmas)
+            return self._lemmas
+
+    def prepare(self) -> None:
+        """Build the lemma sets and start the analyser for queries (seconds cold, kiwipiepy's start warm)."""
+        self.lemmas()
+        lemmas("한국어")  # starts kiwipiepy now rather than on the first Korean query
+        self._ready.set()
+
+
 class Searcher:
     def __init__(self, alignment: Alignment, encoder: Encoder, ko_vecs: np.ndarray, en_vecs: np.ndarray):
         self.alignment = alignment
@@ -66,7 +98,7 @@ class Searcher:
         self.index = SentenceIndex(ko_vecs, en_vecs)
         self._texts = {Lang.KO: alignment.source.texts, Lang.EN: alignment.target.texts}
         self._lower = {lang: [t.casefold() for t in texts] for lang, texts in self._texts.items()}
-        self._ko_lemmas: list[frozenset[str]] | None = None
+        self.morphology = Morphology(tuple(self._texts[Lang.KO]))
         self._map_beads()
 
     def with_alignment(self, alignment: Alignment) -> Searcher:
@@ -86,11 +118,6 @@ class Searcher:
             for j in bead.tgt:
                 self.bead_of[Lang.EN][j] = b
 
-    def _korean_lemmas(self) -> list[frozenset[str]]:
-        if self._ko_lemmas is None:
-            self._ko_lemmas = [frozenset(lemmas(t)) for t in self._texts[Lang.KO]]
-        return self._ko_lemmas
-
     def _encode_query(self, query: str) -> np.ndarray:
         by_query = getattr(self.encoder, "encode_query", None)
         if by_query is not None:
@@ -98,17 +125,23 @@ class Searcher:
         return self.encoder.encode([query])[0]
 
     def prepare(self) -> None:
-        """Do the one-off work (Korean lemmas) before the first keystroke."""
-        self._korean_lemmas()
+        """Do the one-off work (Korean lemmas, starting kiwipiepy) before the first Korean query."""
+        self.morphology.prepare()
 
-    def search(self, query: str, k: int = 10) -> list[SearchHit]:
+    @property
+    def morphemes_ready(self) -> bool:
+        return self.morphology.ready
+
+    def search(self, query: str, k: int = 10, *, morphemes: bool = True) -> list[SearchHit]:
+        """The best ``k`` pairs for ``query``; ``morphemes=False`` skips word-form matching
+        (the reader searches that way until ``morphemes_ready``, never waiting for kiwipiepy)."""
         query = query.strip()
         if not query:
             return []
         qvec = self._encode_query(query)
         needle = query.casefold()
-        qlemmas = set(lemmas(query)) if _HANGUL.search(query) else set()
-        ko_lemmas = self._korean_lemmas() if qlemmas else []
+        qlemmas = set(lemmas(query)) if morphemes and _HANGUL.search(query) else set()
+        ko_lemmas = self.morphology.lemmas() if qlemmas else []
         # A real top-k: the nearest sentences from faiss, plus every literal and
         # morpheme match (their cosines computed directly); only these can make the list.
         nearest = dict(zip((Lang.KO, Lang.EN), self.index.top(qvec, 4 * k + 8), strict=True))

@@ -151,9 +151,14 @@ def align_pair(
     if saved is not None:
         beads = tuple(saved)
     else:
-        beads = align_documents(
-            ko, en, encoder, constraints=constraints, progress=progress, vectors=(ko_vecs, en_vecs)
-        )
+        from aligner.session.alignment_cache import cached_alignment
+
+        def align() -> tuple[Bead, ...]:
+            return align_documents(
+                ko, en, encoder, constraints=constraints, progress=progress, vectors=(ko_vecs, en_vecs)
+            )
+
+        beads = cached_alignment(ko, en, encoder.name, constraints, align)  # unchanged pair: no aligning
     alignment = Alignment(ko, en, beads, model=encoder.name, warnings=unrelated_warning(beads))
     alignment.check()
     ws = Workspace(ko, en, alignment, encoder, ko_vecs, en_vecs)

@@ -34,7 +34,14 @@ from aligner.tui.bead_view import BeadView
 from aligner.tui.editing import EDIT_ACTIONS, EditingApp, ReaderPane, WorkCancelled
 from aligner.tui.header import PaneHeader
 from aligner.tui.help_screen import HelpScreen
-from aligner.tui.messages import SearchDone, WorkFailed, WorkProgress, WorkspaceReady, WorkTask
+from aligner.tui.messages import (
+    MorphologyReady,
+    SearchDone,
+    WorkFailed,
+    WorkProgress,
+    WorkspaceReady,
+    WorkTask,
+)
 from aligner.tui.rows import Highlight
 from aligner.tui.search_panel import HistoryInput, SearchPanel
 from aligner.tui.status_bar import StatusBar
@@ -154,9 +161,7 @@ class AlignerApp(EditingApp):
                     project_path=self.project_path,  # None: the pair's default project file
                 )  # fmt: skip
                 project_path = workspace.project_path
-            progress("preparing search", 0, 1)
-            with self._search_lock:
-                workspace.searcher.prepare()
+            _ = workspace.searcher  # the faiss index, built here off the UI thread
         except WorkCancelled:
             return
         except AlignerError as err:
@@ -177,12 +182,14 @@ class AlignerApp(EditingApp):
             with self._search_lock:
                 if get_current_worker().is_cancelled:
                     return
-                hits = workspace.search(query, SEARCH_K)
+                searcher = workspace.searcher
+                ready = searcher.morphemes_ready  # until then: meaning and exact matches, no waiting
+                hits = searcher.search(query, SEARCH_K, morphemes=ready)
         except Exception as err:  # noqa: BLE001 - shown as one line, never a traceback
             self.post_message(WorkFailed(WorkTask.SEARCH, f"search failed: {err}"))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(SearchDone(query, hits))
+            self.post_message(SearchDone(query, hits, word_forms=ready))
 
     # ------------------------------------------------------------------ worker messages
 
@@ -202,6 +209,13 @@ class AlignerApp(EditingApp):
         for notice in message.notices:
             self.notify(notice.splitlines()[0] if notice else notice, severity="warning", timeout=8)
         self.refresh_bindings()
+        self.prepare_search(message.workspace)  # Korean word forms, in the background
+
+    def on_morphology_ready(self, message: MorphologyReady) -> None:
+        panel = self.search_panel
+        query = panel.results_query
+        if query and not panel.results_word_forms:  # those results were found without word forms
+            self.run_search(query)
 
     def on_work_failed(self, message: WorkFailed) -> None:
         self.status.idle()
@@ -215,7 +229,7 @@ class AlignerApp(EditingApp):
         self.notify(error, title=f"{message.task} failed", severity="error", timeout=10)
 
     def on_search_done(self, message: SearchDone) -> None:
-        self.search_panel.show_results(message.query, message.hits)
+        self.search_panel.show_results(message.query, message.hits, word_forms=message.word_forms)
 
     # ------------------------------------------------------------------ status
 

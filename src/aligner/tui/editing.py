@@ -31,7 +31,7 @@ from aligner.tui.bead_view import BeadView
 from aligner.tui.dialogs import PickSentenceDialog, SplitDialog
 from aligner.tui.export_screen import ExportScreen
 from aligner.tui.header import PaneHeader
-from aligner.tui.messages import RealignDone, SaveDone, WorkFailed, WorkProgress, WorkTask
+from aligner.tui.messages import MorphologyReady, RealignDone, SaveDone, WorkFailed, WorkProgress, WorkTask
 from aligner.tui.review_screen import ReviewScreen
 from aligner.tui.status_bar import StatusBar
 
@@ -131,11 +131,15 @@ class EditingApp(App[int]):
 
     @work(exclusive=True, thread=True, group="prepare", exit_on_error=False)
     def prepare_search(self, workspace: Workspace) -> None:
+        """Korean lemmas (from the lemma cache when warm) and kiwipiepy for queries, off the first paint."""
+        searcher = workspace.searcher
+        if searcher.morphemes_ready:
+            return
         try:
-            with self._search_lock:
-                workspace.searcher.prepare()
+            searcher.prepare()  # never under the search lock: searches go on without word forms meanwhile
         except Exception:  # noqa: BLE001 - the next search reports any real problem
             return
+        self.post_message(MorphologyReady())
 
     @work(exclusive=True, thread=True, group="align", exit_on_error=False)
     def run_realign(self, workspace: Workspace) -> None:

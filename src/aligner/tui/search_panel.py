@@ -151,6 +151,7 @@ class SearchPanel(Vertical):
         self._hits: list[SearchHit] = []
         self._results_for: str | None = None
         self._pending_submit = False
+        self._word_forms = True
 
     def compose(self) -> ComposeResult:
         yield HistoryInput(placeholder="Search Korean or English (↑↓ history, Enter jumps)", id="search-input")
@@ -187,12 +188,19 @@ class SearchPanel(Vertical):
     def is_open(self) -> bool:
         return self.has_class("-open")
 
-    def show_results(self, query: str, hits: Sequence[SearchHit]) -> None:
-        """Display ``hits`` for ``query`` (ignored if the user has typed on since)."""
+    @property
+    def results_word_forms(self) -> bool:
+        """Whether the shown results were searched with Korean word forms."""
+        return self._word_forms
+
+    def show_results(self, query: str, hits: Sequence[SearchHit], *, word_forms: bool = True) -> None:
+        """Display ``hits`` for ``query`` (ignored if the user has typed on since);
+        ``word_forms`` False: found while Korean word forms were still being prepared."""
         if query != self.input.value.strip():
             return
         self._hits = list(hits)
         self._results_for = query
+        self._word_forms = word_forms
         results = self.results
         results.clear_options()
         results.add_options(Option(hit_prompt(h)) for h in self._hits)
@@ -200,11 +208,14 @@ class SearchPanel(Vertical):
             results.highlighted = 0
         count = self.query_one("#search-count", Static)
         if not query:
-            count.update("")
+            line = Text("")
         elif not self._hits:
-            count.update(Text("no match", style="italic"))
+            line = Text("no match", style="italic")
         else:
-            count.update(Text(f"{len(self._hits)} results — Enter or click to jump, Tab to the list"))
+            line = Text(f"{len(self._hits)} results — Enter or click to jump, Tab to the list")
+        if query and not word_forms:
+            line.append(" · word forms: preparing…", style="italic")
+        count.update(line)
         if self._pending_submit:
             self._pending_submit = False
             self._choose(results.highlighted)
