@@ -24,7 +24,7 @@ from aligner.core.paths import cache_dir
 from aligner.core.values import Bead, Document
 
 log = logging.getLogger(__name__)
-FORMAT = 1
+FORMAT = 2
 
 
 @lru_cache(maxsize=1)
@@ -62,8 +62,8 @@ def _load(key: str) -> tuple[Bead, ...] | None:
         if raw["key"] != key:
             raise ValueError("key mismatch")
         return tuple(
-            Bead(tuple(int(i) for i in src), tuple(int(j) for j in tgt), float(conf), bool(confirmed))
-            for src, tgt, conf, confirmed in raw["beads"]
+            Bead(tuple(int(i) for i in src), tuple(int(j) for j in tgt), float(conf), bool(confirmed), bool(edited))
+            for src, tgt, conf, confirmed, edited in raw["beads"]
         )
     except FileNotFoundError:
         return None
@@ -73,7 +73,7 @@ def _load(key: str) -> tuple[Bead, ...] | None:
 
 
 def _store(key: str, beads: Sequence[Bead]) -> None:
-    payload = {"key": key, "beads": [[list(b.src), list(b.tgt), b.confidence, b.confirmed] for b in beads]}
+    payload = {"key": key, "beads": [[list(b.src), list(b.tgt), b.confidence, b.confirmed, b.edited] for b in beads]}
     try:
         _path(key).parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(_path(key), json.dumps(payload))

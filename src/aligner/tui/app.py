@@ -52,11 +52,11 @@ SEARCH_K = 20
 # (action, palette title, palette help) — every action is also in the command palette.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("search", "Search", "Search Korean or English text (semantic, literal, morpheme)"),
-    ("next_suspicious", "Next suspicious pair", "Jump to the next low-confidence or omission pair"),
-    ("previous_suspicious", "Previous suspicious pair", "Jump to the previous low-confidence or omission pair"),
-    ("review", "Review list", "All pairs, most suspicious first"),
+    ("next_suspicious", "Next pair to check", "Jump to the next suspicious or check pair"),
+    ("previous_suspicious", "Previous pair to check", "Jump to the previous suspicious or check pair"),
+    ("review", "Review list", "Unconfirmed pairs: suspicious, then check, then confident; lowest confidence first"),
     ("confirm", "Confirm pair", "Mark the selected pair as checked (or unmark it)"),
-    ("confirm_high", "Confirm all high-confidence pairs", "Confirm every pair the aligner is sure about"),
+    ("confirm_high", "Confirm all confident pairs", "Confirm every pair in the confident band; says what is left"),
     ("merge_next", "Merge with next pair", "Join the selected pair with the one below"),
     ("merge_previous", "Merge with previous pair", "Join the selected pair with the one above"),
     ("split", "Split pair…", "Split the selected pair in two"),
@@ -161,7 +161,6 @@ class AlignerApp(EditingApp):
                     project_path=self.project_path,  # None: the pair's default project file
                 )  # fmt: skip
                 project_path = workspace.project_path
-            _ = workspace.searcher  # the faiss index, built here off the UI thread
         except WorkCancelled:
             return
         except AlignerError as err:

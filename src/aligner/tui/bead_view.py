@@ -23,8 +23,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from aligner.align.confidence import LOW_CONFIDENCE
 from aligner.core.values import Alignment, Bead
+from aligner.session.review import Band, band
 from aligner.tui.rows import (
     DIVIDER,
     GUTTER,
@@ -52,6 +52,7 @@ class BeadView(ScrollView, can_focus=True):
         "bead-view--paragraph",
         "bead-view--confirmed",
         "bead-view--suspicious",
+        "bead-view--check",
         "bead-view--omission",
         "bead-view--placeholder",
     }
@@ -75,6 +76,7 @@ class BeadView(ScrollView, can_focus=True):
     BeadView > .bead-view--paragraph { color: $text-muted; }
     BeadView > .bead-view--confirmed { color: $success; text-style: bold; }
     BeadView > .bead-view--suspicious { color: $warning; text-style: bold; }
+    BeadView > .bead-view--check { color: $warning; }
     BeadView > .bead-view--omission { color: $error; text-style: bold; }
     BeadView > .bead-view--placeholder { color: $text-muted; text-style: italic; }
     """
@@ -112,7 +114,6 @@ class BeadView(ScrollView, can_focus=True):
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
         self._wraps: WrapCache = {}
         self._wraps_for: tuple[int, RowStyles, int, int] | None = None
-        self.threshold = LOW_CONFIDENCE
 
     # ------------------------------------------------------------------ attributes down
 
@@ -312,11 +313,14 @@ class BeadView(ScrollView, can_focus=True):
         if not first or bead is None:
             return text.append(" ")
         if bead.confirmed:
-            return text.append("✓", style=get("bead-view--confirmed", partial=True))
+            return text.append("✎" if bead.edited else "✓", style=get("bead-view--confirmed", partial=True))
         if not bead.src or not bead.tgt:
             return text.append("!", style=get("bead-view--omission", partial=True))
-        if bead.confidence < self.threshold:
+        found = band(bead)
+        if found is Band.SUSPICIOUS:
             return text.append("?", style=get("bead-view--suspicious", partial=True))
+        if found is Band.CHECK:
+            return text.append("·", style=get("bead-view--check", partial=True))
         return text.append(" ")
 
     # ------------------------------------------------------------------ input

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, Lang
 from aligner.session import edits as edit
+from aligner.session import review
 from aligner.session.autosave import SaveResult
 from aligner.session.pair_session import PairSession
 from aligner.session.workspace import Workspace
@@ -53,10 +54,10 @@ class ReaderPane(Vertical):
     """Column titles over the bead list; holds the reading and workbench keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "app.next_suspicious", "Next suspicious"),
-        Binding("N,p", "app.previous_suspicious", "Previous suspicious", show=False),
+        Binding("n", "app.next_suspicious", "Next to check"),
+        Binding("N,p", "app.previous_suspicious", "Previous to check", show=False),
         Binding("c", "app.confirm", "Confirm"),
-        Binding("C", "app.confirm_high", "Confirm all high-confidence", show=False),
+        Binding("C", "app.confirm_high", "Confirm all confident pairs", show=False),
         Binding("m", "app.merge_next", "Merge with next", show=False),
         Binding("M", "app.merge_previous", "Merge with previous", show=False),
         Binding("s", "app.split", "Split pair…", show=False),
@@ -122,9 +123,12 @@ class EditingApp(App[int]):
         if beads:
             i = min(self.reader.cursor, len(beads) - 1)
             b = beads[i]
-            text.append(f" · #{i + 1} {b.shape} {b.confidence:.2f}")
+            text.append(f" · #{i + 1} {b.shape} {review.status_label(b)}")
             if b.confirmed:
                 text.append(" ✓", style="bold green")
+            counts = review.band_counts(beads)
+            if counts.to_review:
+                text.append(f" · {counts.to_review} to check")
         if self.session is not None and self.session.save_error is not None:
             text.append(" · not saved", style="bold red")
         self.status.show(text)
@@ -132,10 +136,11 @@ class EditingApp(App[int]):
     @work(exclusive=True, thread=True, group="prepare", exit_on_error=False)
     def prepare_search(self, workspace: Workspace) -> None:
         """Korean lemmas (from the lemma cache when warm) and kiwipiepy for queries, off the first paint."""
-        searcher = workspace.searcher
-        if searcher.morphemes_ready:
-            return
         try:
+            with self._search_lock:  # one searcher per workspace: built (faiss) here, after the first paint
+                searcher = workspace.searcher
+            if searcher.morphemes_ready:
+                return
             searcher.prepare()  # never under the search lock: searches go on without word forms meanwhile
         except Exception:  # noqa: BLE001 - the next search reports any real problem
             return
@@ -309,7 +314,7 @@ class EditingApp(App[int]):
         count = self.session.confirm_high()
         if count:
             self._after_edit(self.reader.cursor)
-        self.notify(f"confirmed {count} high-confidence pairs", timeout=4)
+        self.notify(review.confirm_high_report(count, self.session.beads), timeout=10)
 
     def action_undo(self) -> None:
         self._history(undo=True)
@@ -386,7 +391,7 @@ class EditingApp(App[int]):
                 self.reader.move_cursor(index, center=True)
                 self.reader.focus()
 
-        self.push_screen(ReviewScreen(ws.alignment, order, self.session.threshold), done)
+        self.push_screen(ReviewScreen(ws.alignment, order), done)
 
     def action_export(self) -> None:
         ws = self.workspace
