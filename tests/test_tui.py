@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, RadioButton, Static
 
@@ -37,6 +39,13 @@ async def settle(pilot: Pilot[object]) -> None:
     if session is not None:
         session.flush()
     await pilot.pause()
+
+
+def plain(renderable: object, width: int = 100) -> str:
+    """A rich renderable (an option's prompt) as plain text."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
 
 
 def reader_lines(app: AlignerApp) -> list[str]:
@@ -180,7 +189,7 @@ async def test_user_text_is_never_markup(tmp_path: Path) -> None:
         await pilot.press("slash", *"bold")
         await settle(pilot)
         prompts = [
-            str(app.search_panel.results.get_option_at_index(i).prompt)
+            plain(app.search_panel.results.get_option_at_index(i).prompt)
             for i in range(app.search_panel.results.option_count)
         ]
         assert any("[bold]x[/]" in p for p in prompts)
@@ -210,7 +219,7 @@ async def test_search_jumps_to_the_pair_and_highlights_it(kiep_workspace: Worksp
         assert panel.results.option_count == len(hits)
         assert all(set(h.kinds) <= {"semantic", "literal", "morpheme"} for h in hits)
         assert "literal" in hits[0].kinds
-        first_prompt = str(panel.results.get_option_at_index(0).prompt)
+        first_prompt = plain(panel.results.get_option_at_index(0).prompt)
         assert f"{hits[0].score:4.2f}" in first_prompt and hits[0].label in first_prompt
         await pilot.press("enter")
         await pilot.pause()
@@ -465,7 +474,7 @@ async def test_suspicious_navigation_and_review_list(kiep_workspace: Workspace, 
                  for i in order]  # fmt: skip
         assert ranks == sorted(ranks)  # by the band, then the score the list shows
         listing = screen.query_one("#review-list", OptionList)
-        first = str(listing.get_option_at_index(0).prompt)
+        first = plain(listing.get_option_at_index(0).prompt)
         b0 = beads[order[0]]
         assert f"{band(b0)} {b0.confidence:.2f}" in first
         ko, en = bead_text(app, order[0])

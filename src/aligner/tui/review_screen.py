@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,7 +24,7 @@ BAND_STYLES = {Band.SUSPICIOUS: "bold yellow", Band.CHECK: "yellow", Band.CONFID
 BAND_WIDTH = max(len(f"{b} 0.00") for b in Band) + 1
 
 
-def review_prompt(alignment: Alignment, index: int) -> Text:
+def review_prompt(alignment: Alignment, index: int) -> Table:
     """One pair of the list: its band and score as shown everywhere, then both sides (wrapped)."""
     bead = alignment.beads[index]
     label = status_label(bead)
@@ -33,11 +34,14 @@ def review_prompt(alignment: Alignment, index: int) -> Text:
     )
     ko = " ".join(alignment.source.sentences[i].text for i in bead.src)
     en = " ".join(alignment.target.sentences[j].text for j in bead.tgt)
-    return Text("\n").join([
-        head,
-        Text.assemble(("  KO ", "dim bold"), Text(display_text(ko)) if ko else Text(ABSENT, style="dim italic")),
-        Text.assemble(("  EN ", "dim bold"), Text(display_text(en)) if en else Text(ABSENT, style="dim italic")),
-    ])  # fmt: skip
+    grid = Table.grid(expand=True)
+    grid.add_column(width=4, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(Text(""), head)
+    for tag, text in (("KO", ko), ("EN", en)):
+        grid.add_row(Text(f" {tag} ", style="dim bold"),
+                     Text(display_text(text)) if text else Text(ABSENT, style="dim italic"))  # fmt: skip
+    return grid
 
 
 class ReviewScreen(ModalScreen[int | None]):

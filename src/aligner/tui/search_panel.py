@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,37 +22,37 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aligner.core.values import Lang
-from aligner.search.searcher import SearchHit
-from aligner.tui.rows import display_text
+from aligner.search.searcher import HitKind, SearchHit
+from aligner.tui.rows import ABSENT, display_text
 
 DEBOUNCE_S = 0.025
 """Wait this long after a keystroke before searching (a search itself takes a few ms)."""
-LABEL_WIDTH = len("semantic+literal+morpheme") + 1
-KIND_STYLES = {"semantic": "cyan", "literal": "green", "morpheme": "magenta"}
+KIND_STYLES = {HitKind.SEMANTIC: "cyan", HitKind.LITERAL: "green", HitKind.MORPHEME: "magenta"}
+SIDE_WIDTH = 4
 
 
-def hit_prompt(hit: SearchHit) -> Text:
-    """One result line: score, kind labels, language and the sentence (literal text)."""
-    kinds = Text()
+def hit_prompt(hit: SearchHit) -> Table:
+    """One result: score and how it matched (plain words), then the pair's two sides, the
+    matched side first, each wrapped to the window under its language tag."""
+    head = Text(f"{hit.score:4.2f} ", style="bold")
     for n, kind in enumerate(hit.kinds):
         if n:
-            kinds.append("+", style="dim")
-        kinds.append(kind, style=KIND_STYLES.get(kind, ""))
-    kinds.pad_right(max(0, LABEL_WIDTH - kinds.cell_len))
-    lang = Text(" KO " if hit.lang is Lang.KO else " EN ", style="bold")
-    line = Text.assemble(
-        Text(f"{hit.score:4.2f} ", style="bold"), kinds, lang, Text(display_text(hit.text)), no_wrap=True
-    )
-    # The pair's other side, so that a Korean query shows its English (and back).
-    other, other_lang = (hit.en, " EN ") if hit.lang is Lang.KO else (hit.ko, " KO ")
+            head.append(" + ", style="dim")
+        head.append(kind.label, style=KIND_STYLES.get(kind, ""))
+    grid = Table.grid(expand=True)
+    grid.add_column(width=SIDE_WIDTH, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(Text(""), head)
     if not hit.ko and not hit.en:
-        return line
-    indent = Text(" " * (5 + LABEL_WIDTH))
-    second = Text.assemble(
-        indent, Text(other_lang, style="dim bold"),
-        Text(display_text(other) if other else "— no counterpart —", style="dim"), no_wrap=True,
-    )
-    return Text("\n", no_wrap=True).join([line, second])
+        sides = [(hit.lang, hit.text)]
+    else:
+        ko, en = (Lang.KO, hit.ko), (Lang.EN, hit.en)
+        sides = [ko, en] if hit.lang is Lang.KO else [en, ko]
+    for n, (lang, text) in enumerate(sides):
+        tag = Text(f" {lang.value.upper()} ", style="bold" if n == 0 else "dim bold")
+        body = Text(display_text(text), style="" if n == 0 else "dim") if text else Text(ABSENT, style="dim italic")
+        grid.add_row(tag, body)
+    return grid
 
 
 class HistoryInput(Input):
@@ -106,8 +107,7 @@ class SearchPanel(Vertical):
 
     DEFAULT_CSS = """
     SearchPanel {
-        height: auto;
-        max-height: 50%;
+        height: 60%;
         display: none;
         border-top: solid $accent;
         background: $panel;
@@ -116,13 +116,11 @@ class SearchPanel(Vertical):
     SearchPanel > #search-input { border: none; height: 1; padding: 0 1; }
     SearchPanel > #search-count { height: 1; padding: 0 1; color: $text-muted; }
     SearchPanel > #search-results {
-        height: auto;
-        max-height: 8;
+        height: 1fr;
         border: none;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
         background: $panel;
     }
+    SearchPanel > #search-results > .option-list--option { padding-bottom: 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close search")]
