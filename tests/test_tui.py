@@ -268,7 +268,9 @@ async def test_search_results_update_click_and_history(kiep_workspace: Workspace
         hits = panel.hits
         assert panel.results_query == "인공지능" and hits
         # clicking a result jumps to it
-        await pilot.click(OptionList, offset=(5, 2))
+        second = f"{hits[1].score:4.2f} "
+        row = next(y for y in range(panel.results.size.height) if second in panel.results.render_line(y).text)
+        await pilot.click(OptionList, offset=(8, row))
         await pilot.pause()
         assert app.reader.cursor == hits[1].bead
         # Escape closes, / reopens with the query; up/down walk the history
@@ -638,7 +640,8 @@ async def test_loading_from_paths_reports_progress(kiep_paths: tuple[Path, Path]
         assert app.workspace is not None
         assert len(app.reader.rows) == len(app.workspace.alignment.beads)
         assert not app.status.has_class("-busy")
-        assert "segmenting" in app.stages and "preparing search" in app.stages
+        assert "segmenting" in app.stages and "embedding" in app.stages
+        assert "preparing search" not in app.stages  # word forms are prepared after the first paint
 
 
 async def test_help_lists_every_key_and_palette_has_every_action(kiep_workspace: Workspace, tmp_path: Path) -> None:

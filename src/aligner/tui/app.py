@@ -73,7 +73,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("look_up_term", "Look up a term…", "A word or phrase of the selected pair (or any typed one) in the glossary"),
     ("export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown or bead ids"),
     ("toggle_theme", "Toggle light/dark theme", "Switch between the light and dark themes"),
-    ("help", "Keys", "Show every key"),
+    ("help", "Help: keys and marks", "Every key of the reader and what the margin marks mean"),
 )
 NEEDS_DOCUMENT = EDIT_ACTIONS | {"look_up_term"}  # hidden from the palette until a document is open
 
@@ -323,7 +323,9 @@ class AlignerApp(EditingApp):
         self.push_screen(HelpScreen(self.help_sections()))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # Textual's own key panel: our help (below) lists every key
+                yield command
         for action, title, help_text in COMMANDS:
             if action in NEEDS_DOCUMENT and self.session is None:
                 continue
