@@ -141,7 +141,7 @@ def cmd_read(args: argparse.Namespace) -> int:
     from aligner.tui.app import create_app
 
     ko, en = resolve_pair(args)
-    app = create_app(ko, en, model=args.model, presplit=args.presplit)
+    app = create_app(ko, en, model=args.model, presplit=args.presplit, remember=True)
     app.run()
     return int(getattr(app, "return_code", 0) or 0)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,6 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
@@ -29,6 +31,7 @@ from aligner.core.values import Lang
 from aligner.search.searcher import SearchHit
 from aligner.session import edits as edit
 from aligner.session.pair_session import PairSession
+from aligner.session.reader_state import ReaderState, load_state, save_state
 from aligner.session.workspace import Workspace, open_pair, with_saved_corrections
 from aligner.tui.bead_view import BeadView
 from aligner.tui.editing import EDIT_ACTIONS, EditingApp, ReaderPane, WorkCancelled
@@ -47,6 +50,7 @@ from aligner.tui.search_panel import HistoryInput, SearchPanel
 from aligner.tui.status_bar import StatusBar
 
 SEARCH_K = 20
+REMEMBER_AFTER_S = 1.0
 
 
 # (action, palette title, palette help) — every action is also in the command palette.
@@ -103,6 +107,7 @@ class AlignerApp(EditingApp):
         workspace: Workspace | None = None,
         project_path: str | os.PathLike[str] | None = None,
         autosave: bool = True,
+        remember: bool = False,
     ) -> None:
         super().__init__()
         if (ko_path is None) != (en_path is None):
@@ -117,6 +122,11 @@ class AlignerApp(EditingApp):
         self.session: PairSession | None = None
         self.project_path = Path(project_path) if project_path is not None else None
         self.autosave = autosave
+        self.remember = remember
+        """Restore and keep this pair's position, view, theme and search history (user state directory)."""
+        self._remember_timer: Timer | None = None
+        self._state = ReaderState()
+        """What is remembered, kept up to date as the user reads (written without asking widgets)."""
         self.load_error: str | None = None
         self._given = workspace
         self._search_lock = threading.Lock()
@@ -203,7 +213,17 @@ class AlignerApp(EditingApp):
         )
         self.load_error = None
         self.status.idle()
-        self.reader.show_alignment(message.workspace.alignment, cursor=0)
+        state = self._remembered()
+        beads = message.workspace.alignment.beads
+        cursor = min(state.cursor, len(beads) - 1) if state is not None and beads else 0
+        self.reader.show_alignment(message.workspace.alignment, cursor=cursor)
+        if state is not None:
+            self._state = replace(state, cursor=cursor)
+            if state.theme in self.available_themes:
+                self.theme = state.theme
+            self.search_panel.input.history = list(state.history)
+            if cursor:
+                self.call_after_refresh(self.reader.move_cursor, cursor, force=True, center=True)
         self.refresh_status()
         for notice in message.notices:
             self.notify(notice.splitlines()[0] if notice else notice, severity="warning", timeout=8)
@@ -235,6 +255,29 @@ class AlignerApp(EditingApp):
     @on(BeadView.CursorMoved)
     def _cursor_moved(self) -> None:
         self.refresh_status()
+        self._state = replace(self._state, cursor=self.reader.cursor)
+        if self.remember and self.session is not None:  # remembered a moment after the cursor rests
+            if self._remember_timer is not None:
+                self._remember_timer.stop()
+            self._remember_timer = self.set_timer(REMEMBER_AFTER_S, self.remember_state)
+
+    # ------------------------------------------------------------------ remembered state
+
+    def _pair_paths(self) -> tuple[str, str] | None:
+        ws = self.workspace
+        if ws is None or not ws.ko.path or not ws.en.path:
+            return None
+        return ws.ko.path, ws.en.path
+
+    def _remembered(self) -> ReaderState | None:
+        paths = self._pair_paths() if self.remember else None
+        return load_state(*paths) if paths is not None else None
+
+    def remember_state(self) -> None:
+        paths = self._pair_paths() if self.remember and self.session is not None else None
+        if paths is None:
+            return
+        save_state(*paths, replace(self._state, theme=self.theme))
 
     # ------------------------------------------------------------------ search
 
@@ -251,6 +294,8 @@ class AlignerApp(EditingApp):
     @on(SearchPanel.HitChosen)
     def _hit(self, message: SearchPanel.HitChosen) -> None:
         self.jump_to_hit(message.hit, message.query)
+        self._state = self._state.with_query(message.query)
+        self.remember_state()
 
     @on(SearchPanel.Closed)
     def _search_closed(self) -> None:
@@ -307,6 +352,7 @@ class AlignerApp(EditingApp):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+        self.remember_state()
 
     def help_sections(self) -> list[tuple[str, list[BindingType]]]:
         return [
@@ -342,9 +388,11 @@ def create_app(
     workspace: Workspace | None = None,
     project_path: str | os.PathLike[str] | None = None,
     autosave: bool = True,
+    remember: bool = False,
 ) -> AlignerApp:
-    """The reader app for two documents (the bundled sample when none are given) or a ready workspace."""
+    """The reader app for two documents (the bundled sample when none are given) or a ready workspace;
+    ``remember``: restore and keep the pair's position, theme and search history (the CLI's reader does)."""
     return AlignerApp(
         ko_path, en_path, model=model, presplit=presplit, workspace=workspace,
-        project_path=project_path, autosave=autosave,
+        project_path=project_path, autosave=autosave, remember=remember,
     )  # fmt: skip

@@ -216,8 +216,12 @@ class EditingApp(App[int]):
             self.post_message(SaveDone(self.session.save_result(), explicit=True))
 
     def on_unmount(self) -> None:
+        self.remember_state()
         if self.session is not None:
             self.session.close()  # nothing pending is lost however the app ends
+
+    def remember_state(self) -> None:
+        """Write what the reader remembers for this pair (the subclass knows what that is)."""
 
     def action_save(self) -> None:
         """Save now: after a failed autosave, retry once the disk or folder is fixed."""
