@@ -45,6 +45,7 @@ from aligner.tui.messages import (
     WorkspaceReady,
     WorkTask,
 )
+from aligner.tui.reading_view import ReadingView
 from aligner.tui.rows import Highlight
 from aligner.tui.search_panel import HistoryInput, SearchPanel
 from aligner.tui.status_bar import StatusBar
@@ -76,6 +77,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("glossary", "Glossary", "Term pairs learned from the aligned text, with a concordance"),
     ("look_up_term", "Look up a term…", "A word or phrase of the selected pair (or any typed one) in the glossary"),
     ("export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown or bead ids"),
+    ("toggle_reading", "Reading view", "One language as paragraphs, the focused pair's counterpart under it"),
     ("toggle_theme", "Toggle light/dark theme", "Switch between the light and dark themes"),
     ("help", "Help: keys and marks", "Every key of the reader and what the margin marks mean"),
 )
@@ -92,6 +94,7 @@ class AlignerApp(EditingApp):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search"),
         Binding("question_mark,f1", "help", "Help"),
+        Binding("r", "toggle_reading", "Reading view"),
         Binding("t", "toggle_theme", "Light/dark theme", show=False),
         Binding("l", "look_up_term", "Look up a term of this pair…", show=False),
         Binding("q", "quit", "Quit"),
@@ -136,6 +139,7 @@ class AlignerApp(EditingApp):
 
     def compose(self) -> ComposeResult:
         yield ReaderPane(id="pane")
+        yield ReadingView(id="reading")
         yield SearchPanel(id="search")
         yield StatusBar(id="status")
         yield Footer()
@@ -224,6 +228,8 @@ class AlignerApp(EditingApp):
             self.search_panel.input.history = list(state.history)
             if cursor:
                 self.call_after_refresh(self.reader.move_cursor, cursor, force=True, center=True)
+            if state.view == "reading" and not self.reading_mode:
+                self.call_after_refresh(self.action_toggle_reading)
         self.refresh_status()
         for notice in message.notices:
             self.notify(notice.splitlines()[0] if notice else notice, severity="warning", timeout=8)
@@ -300,7 +306,38 @@ class AlignerApp(EditingApp):
     @on(SearchPanel.Closed)
     def _search_closed(self) -> None:
         self.search_panel.close()
-        self.reader.focus()
+        (self.reading if self.reading_mode else self.reader).focus()
+
+    # ------------------------------------------------------------------ reading view
+
+    @property
+    def reading(self) -> ReadingView:
+        return self.query_one("#reading", ReadingView)
+
+    @property
+    def reading_mode(self) -> bool:
+        return bool(self.reading.display)
+
+    def action_toggle_reading(self) -> None:
+        """Side-by-side pairs ⇄ one language as paragraphs with the counterpart under it."""
+        ws = self.workspace
+        if ws is None or not ws.alignment.beads:
+            return
+        pane, reading = self.query_one("#pane", ReaderPane), self.reading
+        if not self.reading_mode:
+            reading.display, pane.display = True, False
+            reading.show(ws.alignment, self.reader.cursor)
+            reading.focus()
+        else:
+            reading.display, pane.display = False, True
+            self.reader.move_cursor(reading.cursor, force=True, center=True)
+            self.reader.focus()
+        self._state = replace(self._state, view="reading" if self.reading_mode else "pairs")
+        self.remember_state()
+
+    @on(ReadingView.Moved)
+    def _reading_moved(self, message: ReadingView.Moved) -> None:
+        self.reader.move_cursor(message.bead)  # the status line and the remembered place follow
 
     def jump_to_hit(self, hit: SearchHit, query: str) -> None:
         ws = self.workspace
@@ -317,7 +354,11 @@ class AlignerApp(EditingApp):
             highlight = Highlight(index, frozenset(bead.src), frozenset({hit.sentence}), query)
         self.reader.set_highlight(highlight)
         self.reader.move_cursor(index, force=True, center=True)
-        self.reader.focus()
+        if self.reading_mode:
+            self.reading.move_to(index)
+            self.reading.focus()
+        else:
+            self.reader.focus()
 
     def action_clear_highlight(self) -> None:
         self.reader.set_highlight(None)
@@ -357,6 +398,7 @@ class AlignerApp(EditingApp):
     def help_sections(self) -> list[tuple[str, list[BindingType]]]:
         return [
             ("Reading", list(BeadView.BINDINGS)),
+            ("Reading view (r)", list(ReadingView.BINDINGS)),
             ("Workbench", list(ReaderPane.BINDINGS)),
             ("Search", [*HistoryInput.BINDINGS, *SearchPanel.BINDINGS,
                         Binding("enter", "", "Jump to the highlighted result"),
