@@ -55,7 +55,7 @@ def progress_bar(enabled: bool = True) -> Iterator[ProgressFn]:
         yield update
 
 
-SUBCOMMAND_MODULES = ("export", "review", "glossary", "evaluate")
+SUBCOMMAND_MODULES = ("export", "review", "glossary", "evaluate", "serve")
 """Subcommands with a module of their own in ``aligner.cli``."""
 
 
