@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Offset
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
@@ -68,6 +69,25 @@ class HistoryInput(Input):
         self.history: list[str] = []
         self._position: int | None = None
         self._draft = ""
+
+    @property
+    def cursor_screen_offset(self) -> Offset:
+        """The screen cell of the caret: where the terminal cursor goes, so that an input method's
+        composition window (Korean IME) opens at the caret (Textual puts it one cell past the end)."""
+        x, y, _width, _height = self.content_region
+        return Offset(x + self._position_to_cell(self.cursor_position) - self.scroll_offset.x, y)
+
+    def place_terminal_cursor(self) -> None:
+        """Put the terminal cursor at the caret now (on focus, after the panel is laid out)."""
+        if self.has_focus:
+            self.app.cursor_position = self.cursor_screen_offset
+            self.app.screen.refresh()  # the next frame ends with the cursor move
+
+    def on_focus(self) -> None:
+        self.call_after_refresh(self.place_terminal_cursor)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.place_terminal_cursor)
 
     def remember(self, query: str) -> None:
         query = query.strip()
@@ -178,6 +198,7 @@ class SearchPanel(Vertical):
         self.input.focus()
         if self.input.value:
             self.input.select_all()
+        self.call_after_refresh(self.input.place_terminal_cursor)  # the box has its place only now
 
     def close(self) -> None:
         self.remove_class("-open")
