@@ -30,6 +30,7 @@ from aligner.core.paths import sample_paths
 from aligner.core.values import Lang
 from aligner.search.searcher import SearchHit
 from aligner.session import edits as edit
+from aligner.session.learner_deck import add_note
 from aligner.session.pair_session import PairSession
 from aligner.session.reader_state import ReaderState, load_state, save_state
 from aligner.session.workspace import Workspace, open_pair, with_saved_corrections
@@ -78,6 +79,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("look_up_term", "Look up a term…", "A word or phrase of the selected pair (or any typed one) in the glossary"),
     ("export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown or bead ids"),
     ("toggle_reading", "Reading view", "One language as paragraphs, the focused pair's counterpart under it"),
+    ("toggle_learner", "Learner mode", "Hide every translation until revealed (enter); d saves a pair to your deck"),
+    ("save_to_deck", "Save pair to learning deck", "Add the selected pair to an Anki-importable deck file"),
     ("toggle_theme", "Toggle light/dark theme", "Switch between the light and dark themes"),
     ("help", "Help: keys and marks", "Every key of the reader and what the margin marks mean"),
 )
@@ -95,6 +98,9 @@ class AlignerApp(EditingApp):
         Binding("slash", "search", "Search"),
         Binding("question_mark,f1", "help", "Help"),
         Binding("r", "toggle_reading", "Reading view"),
+        Binding("H", "toggle_learner", "Learner mode (hide translations)", show=False),
+        Binding("enter", "reveal", "Reveal the translation (learner mode)", show=False),
+        Binding("d", "save_to_deck", "Save the pair to the learning deck", show=False),
         Binding("t", "toggle_theme", "Light/dark theme", show=False),
         Binding("l", "look_up_term", "Look up a term of this pair…", show=False),
         Binding("q", "quit", "Quit"),
@@ -334,6 +340,38 @@ class AlignerApp(EditingApp):
             self.reader.focus()
         self._state = replace(self._state, view="reading" if self.reading_mode else "pairs")
         self.remember_state()
+
+    # ------------------------------------------------------------------ learner mode
+
+    def action_toggle_learner(self) -> None:
+        on = not self.reader.learner
+        self.reader.set_learner(on)
+        self.notify("learner mode: translations hidden — enter reveals one, d saves the pair to your deck"
+                    if on else "learner mode off", timeout=5)  # fmt: skip
+
+    def action_reveal(self) -> None:
+        if self.reader.learner and self.workspace is not None:
+            self.reader.reveal(self.reader.cursor)
+
+    def action_save_to_deck(self) -> None:
+        ws = self.workspace
+        paths = self._pair_paths()
+        if ws is None or paths is None or not ws.alignment.beads:
+            return
+        i = self.reading.cursor if self.reading_mode else self.reader.cursor
+        bead = ws.alignment.beads[i]
+        korean = " ".join(ws.ko.sentences[k].text for k in bead.src)
+        english = " ".join(ws.en.sentences[k].text for k in bead.tgt)
+        if not korean or not english:
+            self.notify("this pair has one side only: nothing to learn from it", severity="warning", timeout=4)
+            return
+        try:
+            path, added = add_note(*paths, korean, english)
+        except AlignerError as err:
+            self.notify(str(err), severity="error", timeout=8)
+            return
+        what = f"pair {i + 1} saved to" if added else f"pair {i + 1} is already in"
+        self.notify(f"{what} your deck {path} (Anki: File → Import)", timeout=6)
 
     @on(ReadingView.Moved)
     def _reading_moved(self, message: ReadingView.Moved) -> None:

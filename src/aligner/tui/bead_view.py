@@ -114,6 +114,10 @@ class BeadView(ScrollView, can_focus=True):
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
         self._wraps: WrapCache = {}
         self._wraps_for: tuple[int, RowStyles, int, int] | None = None
+        self.learner = False
+        """Learner mode: the English of every pair is hidden until revealed."""
+        self.revealed: set[int] = set()
+        """Pairs whose translation the learner revealed (positions)."""
 
     # ------------------------------------------------------------------ attributes down
 
@@ -142,6 +146,26 @@ class BeadView(ScrollView, can_focus=True):
             self._highlight = None
         self._relayout()
         self.move_cursor(self._cursor if cursor is None else cursor, force=True)
+
+    def set_learner(self, on: bool) -> None:
+        """Hide (or show) every pair's English; revealed pairs start over."""
+        self.learner = on
+        self.revealed = set()
+        self._cache.clear()
+        self.refresh()
+
+    def reveal(self, index: int) -> None:
+        """Show (or hide again) the English of pair ``index`` in learner mode."""
+        self.revealed ^= {index}
+        self._cache.clear()
+        self.refresh()
+
+    def _masked(self, line: Text, first: bool) -> Text:
+        """A hidden translation line: the same width, nothing readable (the first line says how to look)."""
+        hint = " enter reveals " if first else ""
+        width = line.cell_len
+        fill = "░" * max(0, width - len(hint))
+        return Text(hint + fill if len(hint) <= width else "░" * width, style="dim")
 
     def show_placeholder(self, text: str | Text) -> None:
         """Show a message instead of text (loading, errors); it wraps to the pane's width."""
@@ -297,6 +321,8 @@ class BeadView(ScrollView, can_focus=True):
         else:
             left = row.left[k] if k < len(row.left) else Text()
             right = row.right[k] if k < len(row.right) else Text()
+            if self.learner and index not in self.revealed and right.plain.strip():
+                right = self._masked(right, k == 0)
             gutter = self._gutter(self._alignment.beads[index] if self._alignment else None, k == 0, is_cursor)
         console = self.app.console
         parts = [
