@@ -60,7 +60,9 @@ def time_to_screen(command: str, marks: tuple[str, ...], env: dict[str, str], ti
     """Seconds from starting ``command`` in a fresh terminal until every mark is on screen."""
     socket = f"aligner-bench-{os.getpid()}-{time.monotonic_ns()}"
     assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    program = f"cd {shlex.quote(str(ROOT))} && env -u COLUMNS -u LINES {assignments} {command}"
+    # as installed: byte-compiled modules (a sandbox's PYTHONDONTWRITEBYTECODE would recompile every run)
+    unset = "-u COLUMNS -u LINES -u PYTHONDONTWRITEBYTECODE"
+    program = f"cd {shlex.quote(str(ROOT))} && env {unset} {assignments} {command}"
     start = time.perf_counter()
     _tmux(socket, "new-session", "-d", "-s", "b", "-x", "100", "-y", "30", program)
     try:
@@ -81,6 +83,7 @@ def main() -> int:
     if TMUX is None:
         raise SystemExit("tmux is not installed (apt-get install tmux)")
     py = shlex.quote(sys.executable)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True, capture_output=True)
     with tempfile.TemporaryDirectory(prefix="aligner-first-paint-") as tmp:
         base = Path(tmp)
         script = base / "minimal.py"

@@ -89,12 +89,12 @@ def segment_cached(
     progress: Progress | None = None,
 ) -> Document:
     """``segment.segment`` with an on-disk cache of the result."""
-    from aligner.segment.sentences import segment
-
     key = _key(source, lang, presplit)
     path = str(path) if path is not None else None
     doc = _load(key, source, path, encoding)
     if doc is None:
+        from aligner.segment.sentences import segment  # imported only on a miss
+
         doc = segment(source, lang, presplit=presplit, path=path, encoding=encoding, progress=progress)
         _store(key, doc)
     return doc

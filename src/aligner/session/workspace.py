@@ -143,8 +143,6 @@ def align_pair(
 ) -> Workspace:
     """Embed both documents once and align them; ``saved`` beads (a project file's,
     for these very sentences) are taken as they are, without aligning again."""
-    from aligner.align.documents import align_documents
-
     encoder = cached_encoder(model)  # the model itself loads on the first cache miss
     vecs = encoder.encode(ko.texts + en.texts, progress)
     ko_vecs, en_vecs = vecs[: len(ko)], vecs[len(ko) :]
@@ -154,6 +152,8 @@ def align_pair(
         from aligner.session.alignment_cache import cached_alignment
 
         def align() -> tuple[Bead, ...]:
+            from aligner.align.documents import align_documents  # not even imported when cached
+
             return align_documents(
                 ko, en, encoder, constraints=constraints, progress=progress, vectors=(ko_vecs, en_vecs)
             )

@@ -9,6 +9,7 @@ around the confirmed pairs.  The reading, loading and search half lives in
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -36,6 +37,8 @@ from aligner.tui.messages import MorphologyReady, RealignDone, SaveDone, WorkFai
 from aligner.tui.review_screen import ReviewScreen
 from aligner.tui.status_bar import StatusBar
 
+PROGRESS_EVERY_S = 0.1
+"""Progress messages from a worker are posted at most this often (a new stage and the end always)."""
 
 class WorkCancelled(BaseException):
     """Raised from a progress callback to stop a cancelled worker (passes ``except Exception``)."""
@@ -101,10 +104,16 @@ class EditingApp(App[int]):
     def _progress(self) -> Callable[[str, int, int], None]:
         """A pipeline progress callback for the current worker; it stops the work once cancelled."""
         worker = get_current_worker()
+        last_stage, last_time = "", 0.0
 
         def report(stage: str, done: int, total: int) -> None:
+            nonlocal last_stage, last_time
             if worker.is_cancelled:  # the app is closing or a newer run replaced this one
                 raise WorkCancelled(stage)
+            now = time.monotonic()
+            if stage == last_stage and done < total and now - last_time < PROGRESS_EVERY_S:
+                return  # the bar moves ten times a second at most: redrawing is not free on a busy machine
+            last_stage, last_time = stage, now
             self.post_message(WorkProgress(stage, done, total))
 
         return report
