@@ -240,7 +240,8 @@ class AlignerApp(EditingApp):
         for notice in message.notices:
             self.notify(notice.splitlines()[0] if notice else notice, severity="warning", timeout=8)
         self.refresh_bindings()
-        self.prepare_search(message.workspace)  # Korean word forms, in the background
+        # faiss and Korean word forms, in the background once the pairs are on screen
+        self.call_after_refresh(self.prepare_search, message.workspace)
 
     def on_morphology_ready(self, message: MorphologyReady) -> None:
         panel = self.search_panel
