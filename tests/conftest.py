@@ -11,6 +11,7 @@ import pytest
 _CACHE = tempfile.mkdtemp(prefix="aligner-test-cache-")
 os.environ.setdefault("ALIGNER_CACHE_DIR", _CACHE)
 os.environ.setdefault("ALIGNER_PROJECT_DIR", tempfile.mkdtemp(prefix="aligner-test-projects-"))
+os.environ.setdefault("ALIGNER_STATE_DIR", tempfile.mkdtemp(prefix="aligner-test-state-"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 

@@ -79,6 +79,7 @@ def test_read_search_and_quit_in_tmux(terminal: Terminal, tmp_path: Path) -> Non
         "LC_ALL": "C.UTF-8",
         # keep the user's saved corrections and caches out of the test
         "XDG_DATA_HOME": str(tmp_path / "data"),
+        "ALIGNER_STATE_DIR": str(tmp_path / "state"),
         "ALIGNER_CACHE_DIR": os.environ.get("ALIGNER_CACHE_DIR", str(tmp_path / "cache")),
         "HF_HUB_OFFLINE": "1",
     }

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, RadioButton, Static
 
-from aligner.align.confidence import LOW_CONFIDENCE
 from aligner.core.values import Bead, Lang
-from aligner.session.review import suspicion
+from aligner.session.review import Band, band, band_counts
 from aligner.session.workspace import Workspace, open_pair
 from aligner.tui.app import COMMANDS, AlignerApp, create_app
 from aligner.tui.bead_view import BeadView
@@ -39,6 +40,13 @@ async def settle(pilot: Pilot[Any]) -> None:
     if session is not None:
         session.flush()
     await pilot.pause()
+
+
+def plain(renderable: object, width: int = 100) -> str:
+    """A rich renderable (an option's prompt) as plain text."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
 
 
 def reader_lines(app: AlignerApp) -> list[str]:
@@ -182,7 +190,7 @@ async def test_user_text_is_never_markup(tmp_path: Path) -> None:
         await pilot.press("slash", *"bold")
         await settle(pilot)
         prompts = [
-            str(app.search_panel.results.get_option_at_index(i).prompt)
+            plain(app.search_panel.results.get_option_at_index(i).prompt)
             for i in range(app.search_panel.results.option_count)
         ]
         assert any("[bold]x[/]" in p for p in prompts)
@@ -212,7 +220,7 @@ async def test_search_jumps_to_the_pair_and_highlights_it(kiep_workspace: Worksp
         assert panel.results.option_count == len(hits)
         assert all(set(h.kinds) <= {"semantic", "literal", "morpheme"} for h in hits)
         assert "literal" in hits[0].kinds
-        first_prompt = str(panel.results.get_option_at_index(0).prompt)
+        first_prompt = plain(panel.results.get_option_at_index(0).prompt)
         assert f"{hits[0].score:4.2f}" in first_prompt and hits[0].label in first_prompt
         await pilot.press("enter")
         await pilot.pause()
@@ -261,7 +269,9 @@ async def test_search_results_update_click_and_history(kiep_workspace: Workspace
         hits = panel.hits
         assert panel.results_query == "인공지능" and hits
         # clicking a result jumps to it
-        await pilot.click(OptionList, offset=(5, 2))
+        second = f"{hits[1].score:4.2f} "
+        row = next(y for y in range(panel.results.size.height) if second in panel.results.render_line(y).text)
+        await pilot.click(OptionList, offset=(8, row))
         await pilot.pause()
         assert app.reader.cursor == hits[1].bead
         # Escape closes, / reopens with the query; up/down walk the history
@@ -443,25 +453,63 @@ async def test_mark_no_counterpart_and_confirm(kiep_workspace: Workspace, tmp_pa
 async def test_suspicious_navigation_and_review_list(kiep_workspace: Workspace, tmp_path: Path) -> None:
     app = make_app(kiep_workspace, tmp_path)
     beads = kiep_workspace.alignment.beads
-    threshold = LOW_CONFIDENCE
-    suspicious = [i for i, b in enumerate(beads) if not b.src or not b.tgt or b.confidence < threshold]
+    to_check = [i for i, b in enumerate(beads) if band(b) is not Band.CONFIDENT]
+    checks = [i for i in to_check if band(beads[i]) is Band.CHECK]
+    assert checks, "the sample has pairs in the check band (0.5-0.8)"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        if suspicious:
+        visited = []
+        for _ in to_check:
             await pilot.press("n")
-            assert app.reader.cursor == suspicious[0]
-            await pilot.press("N")
-            assert app.reader.cursor == suspicious[-1] or len(suspicious) == 1
+            visited.append(app.reader.cursor)
+        assert visited == to_check  # n visits the suspicious and the check band, in document order
+        await pilot.press("n")
+        assert app.reader.cursor == to_check[0]  # and wraps
+        await pilot.press("N")
+        assert app.reader.cursor == to_check[-1]
+        assert str(band(beads[to_check[-1]])) in app.status.text
         await pilot.press("v")
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         order = screen.order
         assert sorted(order) == [i for i, b in enumerate(beads) if not b.confirmed]
-        scores = [suspicion(beads[i]) for i in order]
-        assert scores == sorted(scores, reverse=True)
+        ranks = [(-[Band.CONFIDENT, Band.CHECK, Band.SUSPICIOUS].index(band(beads[i])), beads[i].confidence)
+                 for i in order]  # fmt: skip
+        assert ranks == sorted(ranks)  # by the band, then the score the list shows
+        listing = screen.query_one("#review-list", OptionList)
+        first = plain(listing.get_option_at_index(0).prompt)
+        b0 = beads[order[0]]
+        assert f"{band(b0)} {b0.confidence:.2f}" in first
+        ko, en = bead_text(app, order[0])
+        assert "KO " in first and "EN " in first
+        assert (ko[:10] in first or not ko) and (en[:10] in first or not en)  # both sides
         await pilot.press("down", "enter")
         assert not isinstance(app.screen, ReviewScreen)
         assert app.reader.cursor == order[1]
+
+
+async def test_confirm_confident_says_what_it_left_and_edits_show_as_edited(
+    kiep_workspace: Workspace, tmp_path: Path
+) -> None:
+    app = make_app(kiep_workspace, tmp_path)
+    beads = kiep_workspace.alignment.beads
+    confident = sum(1 for b in beads if band(b) is Band.CONFIDENT and b.src and b.tgt)
+    counts = band_counts(beads)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        assert any(f"confirmed {confident} confident pairs" in n and f"left {counts.to_review} unconfirmed" in n
+                   and f"{counts.check} to check" in n for n in notes), notes  # fmt: skip
+        assert app.session is not None and app.session.confirmed == confident
+        app.reader.move_cursor(0)
+        await pilot.press("m")  # merge the first two pairs: a manual edit
+        await settle(pilot)
+        merged = app.session.beads[0]
+        assert merged.edited and merged.confirmed
+        assert "edited" in app.status.text and "1.00" not in app.status.text
+        assert reader_lines(app)[0].lstrip("▌ ").startswith("✎") or "✎" in reader_lines(app)[0][:3]
 
 
 async def test_export_dialog_writes_files_and_reports_errors(kiep_workspace: Workspace, tmp_path: Path) -> None:
@@ -593,7 +641,8 @@ async def test_loading_from_paths_reports_progress(kiep_paths: tuple[Path, Path]
         assert app.workspace is not None
         assert len(app.reader.rows) == len(app.workspace.alignment.beads)
         assert not app.status.has_class("-busy")
-        assert "segmenting" in app.stages and "preparing search" in app.stages
+        assert "segmenting" in app.stages and "embedding" in app.stages
+        assert "preparing search" not in app.stages  # word forms are prepared after the first paint
 
 
 async def test_help_lists_every_key_and_palette_has_every_action(kiep_workspace: Workspace, tmp_path: Path) -> None:

@@ -19,7 +19,9 @@ from aligner import __version__
 from aligner.cli.common import ConsoleLogHandler, OneLineParser, one_line, stderr
 from aligner.core.errors import AlignerError
 
-SUBCOMMAND_MODULES = ("read", "align", "search", "models", "export", "review", "glossary", "evaluate", "corpus")
+SUBCOMMAND_MODULES = (
+    "read", "serve", "align", "search", "models", "export", "review", "glossary", "evaluate", "corpus",
+)
 """The subcommands, in the order ``aligner --help`` lists them."""
 
 

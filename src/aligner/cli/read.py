@@ -22,6 +22,6 @@ def run(args: argparse.Namespace) -> int:
         app = create_app(workspace=ws, project_path=ws.project_path)
     else:
         ko, en = resolve_pair(args)
-        app = create_app(ko, en, model=args.model, presplit=args.presplit)
+        app = create_app(ko, en, model=args.model, presplit=args.presplit, remember=True)
     app.run()
     return int(getattr(app, "return_code", 0) or 0)

@@ -1,4 +1,5 @@
-"""``aligner review KO EN``: the beads to check first, most suspicious first."""
+"""``aligner review KO EN``: the beads to check first: suspicious, then check, then confident
+(the bands of ``aligner.session.review``), lowest confidence first within a band."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def _side(ids: tuple[int, ...], texts: list[str]) -> str:
 def run(args: argparse.Namespace) -> int:
     from aligner.cli.common import open_workspace
     from aligner.core.errors import AlignerError
-    from aligner.session.review import review_order
+    from aligner.session.review import review_order, status_label
 
     if args.n < 0:
         raise AlignerError("-n must be 0 or more")
@@ -36,6 +37,6 @@ def run(args: argparse.Namespace) -> int:
     for item in review_order(ws.alignment.beads, args.n or None):
         b = item.bead
         label = {"1-0": "untranslated", "0-1": "no source"}.get(b.kind.value, b.shape)
-        out.write(f"{item.position + 1:>5}  {b.confidence:5.2f}  {label:<12} {b.vecalign()}\n")
+        out.write(f"{item.position + 1:>5}  {status_label(b):<16} {label:<12} {b.vecalign()}\n")
         out.write(f"       ko: {_side(b.src, ko)}\n       en: {_side(b.tgt, en)}\n\n")
     return 0

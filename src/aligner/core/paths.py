@@ -1,4 +1,5 @@
-"""Where aligner keeps things: the bundled sample, the user cache, the user's project files."""
+"""Where aligner keeps things: the bundled sample, the user cache, the user's project files,
+the reader's remembered state."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import platformdirs
 APP_NAME = "aligner"
 CACHE_ENV = "ALIGNER_CACHE_DIR"
 PROJECT_DIR_ENV = "ALIGNER_PROJECT_DIR"
+STATE_DIR_ENV = "ALIGNER_STATE_DIR"
 SAMPLE_FILES = ("kiep_ko.txt", "kiep_en.txt")
 
 PROJECT_SUFFIX = ".aligner.json"
@@ -38,6 +40,15 @@ def user_projects_dir() -> Path:
     if env:
         return Path(env)
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "projects"
+
+
+def user_state_dir() -> Path:
+    """What the reader remembers between sessions (position, view, theme, search history);
+    ``$ALIGNER_STATE_DIR`` overrides it."""
+    env = os.environ.get(STATE_DIR_ENV)
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
 def data_dir() -> Path:

@@ -61,6 +61,8 @@ class Bead:
     tgt: tuple[int, ...]
     confidence: float = 1.0
     confirmed: bool = False
+    edited: bool = False
+    """Made by a manual edit (its confidence is not the aligner's)."""
 
     @property
     def kind(self) -> BeadKind:

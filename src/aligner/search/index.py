@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import faiss
 import numpy as np
 
 from aligner.core.values import Lang
@@ -30,6 +29,8 @@ class SentenceIndex:
         self.n_ko = int(ko.shape[0])
         self.n_en = int(en.shape[0])
         self.dim = int(ko.shape[1])
+        import faiss  # here, not at import: the reader paints before faiss loads (in its worker)
+
         vecs = np.ascontiguousarray(np.vstack([ko, en]), dtype=np.float32)
         self._vecs = vecs
         self._index = faiss.IndexFlatIP(self.dim)

@@ -1,12 +1,18 @@
-"""Cross-lingual search over an aligned pair: semantic, literal and morpheme-aware.
+"""Cross-lingual search over an aligned pair: by meaning, exact text and word form.
 
 ``Searcher.search`` merges three kinds of match into one ranked list of
-sentence hits, each labelled with the kinds that found it:
+sentence hits, each labelled with the kinds that found it (shown to the user
+as "meaning", "exact" and "word form"):
 
-- semantic: faiss over both sides' embeddings, query in either language;
-- literal: case-insensitive substring;
-- morpheme: every content lemma of the query (kiwipiepy) occurs among the
-  sentence's lemmas, so "추진하다" finds "추진 중이다" and "추진하고".
+- semantic (meaning): faiss over both sides' embeddings, query in either
+  language; a hit found only this way must come close to the best one
+  (``NOISE_SPREAD``), so unrelated sentences do not pad the list;
+- literal (exact): case-insensitive substring;
+- morpheme (word form): every content lemma of a Korean query (kiwipiepy)
+  occurs among the sentence's lemmas, so "추진하다" finds "추진 중이다" and
+  "추진하고"; every word stem of an English query (Snowball, the Porter2
+  stemmer, via ``snowballstemmer``) occurs among the sentence's stems, so
+  "smart city" finds "smart cities" and "develop" finds "developed".
 
 Results are pairs (beads): each appears once, represented by its best-matching
 sentence, so a Korean query surfaces the English of the pairs it finds.
@@ -16,20 +22,27 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from aligner.core.values import Alignment, Lang
 from aligner.embed.encoders import Encoder
 from aligner.search.index import SentenceIndex
+from aligner.search.lemma_cache import cached_lemmas
 from aligner.segment.kiwi import lemmas
 
 LITERAL_BONUS = 0.5
 MORPHEME_BONUS = 0.35
 MIN_SEMANTIC = 0.25
+NOISE_SPREAD = 0.12
+"""A hit found by meaning alone is kept only within this cosine of the query's best hit."""
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
 class HitKind(StrEnum):
@@ -38,6 +51,31 @@ class HitKind(StrEnum):
     SEMANTIC = "semantic"
     LITERAL = "literal"
     MORPHEME = "morpheme"
+
+    @property
+    def label(self) -> str:
+        """The kind in plain words, as the reader shows it."""
+        return _LABELS[self]
+
+
+_LABELS = {HitKind.SEMANTIC: "meaning", HitKind.LITERAL: "exact", HitKind.MORPHEME: "word form"}
+
+
+@lru_cache(maxsize=65536)
+def english_stem(word: str) -> str:
+    """The Snowball (Porter2) stem of one lower-case English word: "cities" -> "citi"."""
+    return str(_stemmer().stemWord(word))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def english_stems(text: str) -> frozenset[str]:
+    return frozenset(english_stem(w.lower()) for w in _LATIN_WORD.findall(text))
 
 
 @dataclass(frozen=True)
@@ -56,7 +94,38 @@ class SearchHit:
 
     @property
     def label(self) -> str:
-        return "+".join(self.kinds)
+        """The kinds in plain words: "meaning + exact"."""
+        return " + ".join(kind.label for kind in self.kinds)
+
+
+class Morphology:
+    """The Korean side's lemma sets, built once (from the lemma cache where possible) and
+    shared by every searcher over the same texts; thread-safe."""
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self.texts = texts
+        self._lemmas: list[frozenset[str]] | None = None
+        self._lock = threading.Lock()
+        self._ready = threading.Event()
+        self.analysed = 0
+        """How many sentences kiwipiepy had to analyse (0 when the cache had them all)."""
+
+    @property
+    def ready(self) -> bool:
+        """Lemmas built and the analyser started: a morpheme search costs no waiting."""
+        return self._ready.is_set()
+
+    def lemmas(self) -> list[frozenset[str]]:
+        with self._lock:
+            if self._lemmas is None:
+                self._lemmas, self.analysed = cached_lemmas(self.texts, lemmas)
+            return self._lemmas
+
+    def prepare(self) -> None:
+        """Build the lemma sets and start the analyser for queries (seconds cold, kiwipiepy's start warm)."""
+        self.lemmas()
+        lemmas("한국어")  # starts kiwipiepy now rather than on the first Korean query
+        self._ready.set()
 
 
 class Searcher:
@@ -66,7 +135,8 @@ class Searcher:
         self.index = SentenceIndex(ko_vecs, en_vecs)
         self._texts = {Lang.KO: alignment.source.texts, Lang.EN: alignment.target.texts}
         self._lower = {lang: [t.casefold() for t in texts] for lang, texts in self._texts.items()}
-        self._ko_lemmas: list[frozenset[str]] | None = None
+        self.morphology = Morphology(tuple(self._texts[Lang.KO]))
+        self._en_stems: list[frozenset[str]] = []  # filled on the first English query, shared by clones
         self._map_beads()
 
     def with_alignment(self, alignment: Alignment) -> Searcher:
@@ -86,11 +156,6 @@ class Searcher:
             for j in bead.tgt:
                 self.bead_of[Lang.EN][j] = b
 
-    def _korean_lemmas(self) -> list[frozenset[str]]:
-        if self._ko_lemmas is None:
-            self._ko_lemmas = [frozenset(lemmas(t)) for t in self._texts[Lang.KO]]
-        return self._ko_lemmas
-
     def _encode_query(self, query: str) -> np.ndarray:
         by_query = getattr(self.encoder, "encode_query", None)
         if by_query is not None:
@@ -98,24 +163,36 @@ class Searcher:
         return self.encoder.encode([query])[0]
 
     def prepare(self) -> None:
-        """Do the one-off work (Korean lemmas) before the first keystroke."""
-        self._korean_lemmas()
+        """Do the one-off work (Korean lemmas, starting kiwipiepy) before the first Korean query."""
+        self.morphology.prepare()
 
-    def search(self, query: str, k: int = 10) -> list[SearchHit]:
+    @property
+    def morphemes_ready(self) -> bool:
+        return self.morphology.ready
+
+    def search(self, query: str, k: int = 10, *, morphemes: bool = True) -> list[SearchHit]:
+        """The best ``k`` pairs for ``query``; ``morphemes=False`` skips word-form matching
+        (the reader searches that way until ``morphemes_ready``, never waiting for kiwipiepy)."""
         query = query.strip()
         if not query:
             return []
         qvec = self._encode_query(query)
         needle = query.casefold()
-        qlemmas = set(lemmas(query)) if _HANGUL.search(query) else set()
-        ko_lemmas = self._korean_lemmas() if qlemmas else []
+        qlemmas = set(lemmas(query)) if morphemes and _HANGUL.search(query) else set()
+        ko_lemmas = self.morphology.lemmas() if qlemmas else []
+        qstems = english_stems(query)
+        en_stems = self._english_stems() if qstems else []
         # A real top-k: the nearest sentences from faiss, plus every literal and
         # morpheme match (their cosines computed directly); only these can make the list.
         nearest = dict(zip((Lang.KO, Lang.EN), self.index.top(qvec, 4 * k + 8), strict=True))
         hits: list[SearchHit] = []
         for lang in (Lang.KO, Lang.EN):
             literal = {i for i, low in enumerate(self._lower[lang]) if needle in low}
-            morph = {i for i, lem in enumerate(ko_lemmas) if qlemmas <= lem} if lang is Lang.KO and qlemmas else set()
+            if lang is Lang.KO:
+                morph = {i for i, lem in enumerate(ko_lemmas) if qlemmas <= lem} if qlemmas else set()
+            else:
+                morph = {i for i, st in enumerate(en_stems) if qstems <= st} if qstems else set()
+            morph -= literal  # "word form": found as another form of the words, not as typed
             ids, cos = nearest[lang]
             semantic = dict(zip(ids.tolist(), cos.tolist(), strict=True))
             extra = np.array(sorted((literal | morph) - semantic.keys()), dtype=np.int64)
@@ -135,7 +212,12 @@ class Searcher:
                     total = score + LITERAL_BONUS * (i in literal) + MORPHEME_BONUS * (i in morph)
                     hits.append(SearchHit(lang, i, self.bead_of[lang].get(i, -1), float(total),
                                           float(score), tuple(kinds), self._texts[lang][i]))
-        return [self._with_pair(h) for h in self._best_per_bead(hits)[:k]]
+        return [self._with_pair(h) for h in self._best_per_bead(_without_noise(hits))[:k]]
+
+    def _english_stems(self) -> list[frozenset[str]]:
+        if not self._en_stems:
+            self._en_stems.extend(english_stems(t) for t in self._texts[Lang.EN])
+        return self._en_stems
 
     def _with_pair(self, hit: SearchHit) -> SearchHit:
         if not 0 <= hit.bead < len(self.alignment.beads):
@@ -157,3 +239,12 @@ class Searcher:
             seen.extend(kind for kind in h.kinds if kind not in seen)
         order = list(HitKind)
         return [replace(h, kinds=tuple(sorted(kinds[b], key=order.index))) for b, h in best.items()]
+
+
+def _without_noise(hits: list[SearchHit]) -> list[SearchHit]:
+    """Drop hits found by meaning alone far below the best hit's cosine (the long tail of
+    sentences that are merely on the same topic)."""
+    if not hits:
+        return hits
+    floor = max(h.semantic for h in hits) - NOISE_SPREAD
+    return [h for h in hits if h.kinds != (HitKind.SEMANTIC,) or h.semantic >= floor]

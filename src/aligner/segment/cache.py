@@ -142,6 +142,8 @@ def segment_cached(
     path = str(path) if path is not None else None
     doc = _load(key, source, path, encoding)
     if doc is None:
+        from aligner.segment.sentences import segment  # imported only on a miss
+
         doc = segment(source, lang, presplit=presplit, path=path, encoding=encoding, progress=progress)
         _store(key, doc)
     return doc

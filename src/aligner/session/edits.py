@@ -2,7 +2,7 @@
 
 Every operation returns a new tuple (the input is never modified) that still
 covers every sentence exactly once, in order.  Each bead an edit creates or
-changes is marked ``confirmed`` with confidence 1.0, since the user made it.
+changes is marked ``confirmed`` and ``edited`` (confidence 1.0), since the user made it.
 Impossible edits raise :class:`AlignerError` with a one-line message and
 change nothing.  :class:`EditHistory` adds undo/redo over whole states.
 """
@@ -21,7 +21,7 @@ _SIDE_NAMES = {Lang.KO: "Korean", Lang.EN: "English"}
 
 
 def _user_bead(src: Sequence[int], tgt: Sequence[int]) -> Bead:
-    return Bead(tuple(src), tuple(tgt), confidence=1.0, confirmed=True)
+    return Bead(tuple(src), tuple(tgt), confidence=1.0, confirmed=True, edited=True)
 
 
 def _side(side: Lang | str) -> Lang:
@@ -191,7 +191,7 @@ def confirm(beads: Beads, i: int, value: bool = True) -> Beads:
     """Set the confirmed flag of bead ``i`` (its confidence is kept)."""
     _check_index(beads, i)
     b = beads[i]
-    return _validated(beads, (*beads[:i], Bead(b.src, b.tgt, b.confidence, value), *beads[i + 1 :]))
+    return _validated(beads, (*beads[:i], Bead(b.src, b.tgt, b.confidence, value, b.edited), *beads[i + 1 :]))
 
 
 class EditHistory:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from aligner.align.confidence import HIGH_CONFIDENCE, LOW_CONFIDENCE
+from aligner.align.confidence import HIGH_CONFIDENCE
 from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, Progress
 from aligner.session import review
@@ -54,7 +54,6 @@ class PairSession:
         self.workspace = workspace
         self.project_path = Path(project_path) if project_path is not None else None
         self.history = EditHistory(workspace.alignment.beads)
-        self.threshold = LOW_CONFIDENCE
         self.save_error: str | None = None
         """Why the last save failed (the corrections exist only in memory), or None."""
         self.glossary = GlossaryCache()
@@ -126,8 +125,9 @@ class PairSession:
     def confirm_high(self, threshold: float = HIGH_CONFIDENCE) -> int:
         """Confirm every match bead at or above ``threshold``; returns how many changed."""
         targets = [
-            i for i, b in enumerate(self.beads) if not b.confirmed and b.src and b.tgt and b.confidence >= threshold
-        ]
+            i for i, b in enumerate(self.beads)
+            if not b.confirmed and b.src and b.tgt and b.confidence >= threshold
+        ]  # fmt: skip
         if targets:
             wanted = set(targets)
 
@@ -197,13 +197,14 @@ class PairSession:
         return [item.position for item in review.review_order(self.beads)]
 
     def suspicious(self) -> list[int]:
-        return [i for i, b in enumerate(self.beads) if review.is_suspicious(b, self.threshold)]
+        """Positions of the pairs to check: unconfirmed, in the suspicious or the check band."""
+        return [i for i, b in enumerate(self.beads) if review.needs_review(b)]
 
     def next_suspicious(self, start: int, step: int) -> int:
-        """The next suspicious bead after ``start`` going ``step`` (±1), wrapping; raises if none."""
+        """The next pair to check after ``start`` going ``step`` (±1), wrapping; raises if none."""
         found = self.suspicious()
         if not found:
-            raise AlignerError("no suspicious beads left: every bead is confirmed or confident")
+            raise AlignerError("no pairs left to check: every pair is confirmed or confident")
         if step > 0:
             later = [i for i in found if i > start]
             return later[0] if later else found[0]

@@ -137,6 +137,7 @@ def _bead(value: Any) -> Bead:
         tuple(_typed(i, int, "bead id") for i in _typed(value["tgt"], list, "bead")),
         float(_typed(value["confidence"], (int, float), "confidence")),
         _typed(value["confirmed"], bool, "confirmed flag"),
+        _typed(value.get("edited", False), bool, "edited flag"),  # absent in files before it existed
     )
 
 

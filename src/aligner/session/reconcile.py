@@ -133,7 +133,7 @@ def reconcile(project: ProjectFile, source: Document, target: Document) -> Proje
         if isinstance(src, str) or isinstance(tgt, str):
             dropped.append(DroppedBead(bead, src if isinstance(src, str) else str(tgt)))
         else:
-            kept.append(Bead(src, tgt, bead.confidence, True))
+            kept.append(Bead(src, tgt, bead.confidence, True, bead.edited))
     return ProjectLoad(
         LoadStatus.UNCHANGED if unchanged else LoadStatus.CHANGED,
         Path(),

@@ -149,17 +149,22 @@ def align_pair(
 ) -> Workspace:
     """Embed both documents once and align them; ``saved`` beads (a project file's,
     for these very sentences) are taken as they are, without aligning again."""
-    from aligner.align.documents import align_documents
-
     encoder = cached_encoder(model)  # the model itself loads on the first cache miss
     vecs = encoder.encode(ko.texts + en.texts, progress)
     ko_vecs, en_vecs = vecs[: len(ko)], vecs[len(ko) :]
     if saved is not None:
         beads = tuple(saved)
     else:
-        beads = align_documents(
-            ko, en, encoder, constraints=constraints, progress=progress, vectors=(ko_vecs, en_vecs)
-        )
+        from aligner.session.alignment_cache import cached_alignment
+
+        def align() -> tuple[Bead, ...]:
+            from aligner.align.documents import align_documents  # not even imported when cached
+
+            return align_documents(
+                ko, en, encoder, constraints=constraints, progress=progress, vectors=(ko_vecs, en_vecs)
+            )
+
+        beads = cached_alignment(ko, en, encoder.name, constraints, align)  # unchanged pair: no aligning
     alignment = Alignment(ko, en, beads, model=encoder.name, warnings=unrelated_warning(beads))
     alignment.check()
     ws = Workspace(ko, en, alignment, encoder, ko_vecs, en_vecs)

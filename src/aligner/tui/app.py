@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,6 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
@@ -28,28 +30,39 @@ from aligner.core.paths import sample_paths
 from aligner.core.values import Lang
 from aligner.search.searcher import SearchHit
 from aligner.session import edits as edit
+from aligner.session.learner_deck import add_note
 from aligner.session.pair_session import PairSession
+from aligner.session.reader_state import ReaderState, load_state, save_state
 from aligner.session.workspace import Workspace, open_pair, with_saved_corrections
 from aligner.tui.bead_view import BeadView
 from aligner.tui.editing import EDIT_ACTIONS, EditingApp, ReaderPane, WorkCancelled
 from aligner.tui.header import PaneHeader
 from aligner.tui.help_screen import HelpScreen
-from aligner.tui.messages import SearchDone, WorkFailed, WorkProgress, WorkspaceReady, WorkTask
+from aligner.tui.messages import (
+    MorphologyReady,
+    SearchDone,
+    WorkFailed,
+    WorkProgress,
+    WorkspaceReady,
+    WorkTask,
+)
+from aligner.tui.reading_view import ReadingView
 from aligner.tui.rows import Highlight
 from aligner.tui.search_panel import HistoryInput, SearchPanel
 from aligner.tui.status_bar import StatusBar
 
 SEARCH_K = 20
+REMEMBER_AFTER_S = 1.0
 
 
 # (action, palette title, palette help) — every action is also in the command palette.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("search", "Search", "Search Korean or English text (semantic, literal, morpheme)"),
-    ("next_suspicious", "Next suspicious pair", "Jump to the next low-confidence or omission pair"),
-    ("previous_suspicious", "Previous suspicious pair", "Jump to the previous low-confidence or omission pair"),
-    ("review", "Review list", "All pairs, most suspicious first"),
+    ("next_suspicious", "Next pair to check", "Jump to the next suspicious or check pair"),
+    ("previous_suspicious", "Previous pair to check", "Jump to the previous suspicious or check pair"),
+    ("review", "Review list", "Unconfirmed pairs: suspicious, then check, then confident; lowest confidence first"),
     ("confirm", "Confirm pair", "Mark the selected pair as checked (or unmark it)"),
-    ("confirm_high", "Confirm all high-confidence pairs", "Confirm every pair the aligner is sure about"),
+    ("confirm_high", "Confirm all confident pairs", "Confirm every pair in the confident band; says what is left"),
     ("merge_next", "Merge with next pair", "Join the selected pair with the one below"),
     ("merge_previous", "Merge with previous pair", "Join the selected pair with the one above"),
     ("split", "Split pair…", "Split the selected pair in two"),
@@ -65,8 +78,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("glossary", "Glossary", "Term pairs learned from the aligned text, with a concordance"),
     ("look_up_term", "Look up a term…", "A word or phrase of the selected pair (or any typed one) in the glossary"),
     ("export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown or bead ids"),
+    ("toggle_reading", "Reading view", "One language as paragraphs, the focused pair's counterpart under it"),
+    ("toggle_learner", "Learner mode", "Hide every translation until revealed (enter); d saves a pair to your deck"),
+    ("save_to_deck", "Save pair to learning deck", "Add the selected pair to an Anki-importable deck file"),
     ("toggle_theme", "Toggle light/dark theme", "Switch between the light and dark themes"),
-    ("help", "Keys", "Show every key"),
+    ("help", "Help: keys and marks", "Every key of the reader and what the margin marks mean"),
 )
 NEEDS_DOCUMENT = EDIT_ACTIONS | {"look_up_term"}  # hidden from the palette until a document is open
 
@@ -81,6 +97,10 @@ class AlignerApp(EditingApp):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search"),
         Binding("question_mark,f1", "help", "Help"),
+        Binding("r", "toggle_reading", "Reading view"),
+        Binding("H", "toggle_learner", "Learner mode (hide translations)", show=False),
+        Binding("enter", "reveal", "Reveal the translation (learner mode)", show=False),
+        Binding("d", "save_to_deck", "Save the pair to the learning deck", show=False),
         Binding("t", "toggle_theme", "Light/dark theme", show=False),
         Binding("l", "look_up_term", "Look up a term of this pair…", show=False),
         Binding("q", "quit", "Quit"),
@@ -96,6 +116,7 @@ class AlignerApp(EditingApp):
         workspace: Workspace | None = None,
         project_path: str | os.PathLike[str] | None = None,
         autosave: bool = True,
+        remember: bool = False,
     ) -> None:
         super().__init__()
         if (ko_path is None) != (en_path is None):
@@ -110,6 +131,11 @@ class AlignerApp(EditingApp):
         self.session: PairSession | None = None
         self.project_path = Path(project_path) if project_path is not None else None
         self.autosave = autosave
+        self.remember = remember
+        """Restore and keep this pair's position, view, theme and search history (user state directory)."""
+        self._remember_timer: Timer | None = None
+        self._state = ReaderState()
+        """What is remembered, kept up to date as the user reads (written without asking widgets)."""
         self.load_error: str | None = None
         self._given = workspace
         self._search_lock = threading.Lock()
@@ -119,6 +145,7 @@ class AlignerApp(EditingApp):
 
     def compose(self) -> ComposeResult:
         yield ReaderPane(id="pane")
+        yield ReadingView(id="reading")
         yield SearchPanel(id="search")
         yield StatusBar(id="status")
         yield Footer()
@@ -154,9 +181,6 @@ class AlignerApp(EditingApp):
                     project_path=self.project_path,  # None: the pair's default project file
                 )  # fmt: skip
                 project_path = workspace.project_path
-            progress("preparing search", 0, 1)
-            with self._search_lock:
-                workspace.searcher.prepare()
         except WorkCancelled:
             return
         except AlignerError as err:
@@ -177,12 +201,14 @@ class AlignerApp(EditingApp):
             with self._search_lock:
                 if get_current_worker().is_cancelled:
                     return
-                hits = workspace.search(query, SEARCH_K)
+                searcher = workspace.searcher
+                ready = searcher.morphemes_ready  # until then: meaning and exact matches, no waiting
+                hits = searcher.search(query, SEARCH_K, morphemes=ready)
         except Exception as err:  # noqa: BLE001 - shown as one line, never a traceback
             self.post_message(WorkFailed(WorkTask.SEARCH, f"search failed: {err}"))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(SearchDone(query, hits))
+            self.post_message(SearchDone(query, hits, word_forms=ready))
 
     # ------------------------------------------------------------------ worker messages
 
@@ -197,12 +223,32 @@ class AlignerApp(EditingApp):
         )
         self.load_error = None
         self.status.idle()
-        self.reader.show_alignment(message.workspace.alignment, cursor=0)
+        state = self._remembered()
+        beads = message.workspace.alignment.beads
+        cursor = min(state.cursor, len(beads) - 1) if state is not None and beads else 0
+        self.reader.show_alignment(message.workspace.alignment, cursor=cursor)
+        if state is not None:
+            self._state = replace(state, cursor=cursor)
+            if state.theme in self.available_themes:
+                self.theme = state.theme
+            self.search_panel.input.history = list(state.history)
+            if cursor:
+                self.call_after_refresh(self.reader.move_cursor, cursor, force=True, center=True)
+            if state.view == "reading" and not self.reading_mode:
+                self.call_after_refresh(self.action_toggle_reading)
         self.refresh_status()
         self.announce_session()
         for notice in message.notices:
             self.notify(notice.splitlines()[0] if notice else notice, severity="warning", timeout=8)
         self.refresh_bindings()
+        # faiss and Korean word forms, in the background once the pairs are on screen
+        self.call_after_refresh(self.prepare_search, message.workspace)
+
+    def on_morphology_ready(self, message: MorphologyReady) -> None:
+        panel = self.search_panel
+        query = panel.results_query
+        if query and not panel.results_word_forms:  # those results were found without word forms
+            self.run_search(query)
 
     def on_work_failed(self, message: WorkFailed) -> None:
         self.status.idle()
@@ -216,13 +262,36 @@ class AlignerApp(EditingApp):
         self.notify(error, title=f"{message.task} failed", severity="error", timeout=10)
 
     def on_search_done(self, message: SearchDone) -> None:
-        self.search_panel.show_results(message.query, message.hits)
+        self.search_panel.show_results(message.query, message.hits, word_forms=message.word_forms)
 
     # ------------------------------------------------------------------ status
 
     @on(BeadView.CursorMoved)
     def _cursor_moved(self) -> None:
         self.refresh_status()
+        self._state = replace(self._state, cursor=self.reader.cursor)
+        if self.remember and self.session is not None:  # remembered a moment after the cursor rests
+            if self._remember_timer is not None:
+                self._remember_timer.stop()
+            self._remember_timer = self.set_timer(REMEMBER_AFTER_S, self.remember_state)
+
+    # ------------------------------------------------------------------ remembered state
+
+    def _pair_paths(self) -> tuple[str, str] | None:
+        ws = self.workspace
+        if ws is None or not ws.ko.path or not ws.en.path:
+            return None
+        return ws.ko.path, ws.en.path
+
+    def _remembered(self) -> ReaderState | None:
+        paths = self._pair_paths() if self.remember else None
+        return load_state(*paths) if paths is not None else None
+
+    def remember_state(self) -> None:
+        paths = self._pair_paths() if self.remember and self.session is not None else None
+        if paths is None:
+            return
+        save_state(*paths, replace(self._state, theme=self.theme))
 
     # ------------------------------------------------------------------ search
 
@@ -239,11 +308,76 @@ class AlignerApp(EditingApp):
     @on(SearchPanel.HitChosen)
     def _hit(self, message: SearchPanel.HitChosen) -> None:
         self.jump_to_hit(message.hit, message.query)
+        self._state = self._state.with_query(message.query)
+        self.remember_state()
 
     @on(SearchPanel.Closed)
     def _search_closed(self) -> None:
         self.search_panel.close()
-        self.reader.focus()
+        (self.reading if self.reading_mode else self.reader).focus()
+
+    # ------------------------------------------------------------------ reading view
+
+    @property
+    def reading(self) -> ReadingView:
+        return self.query_one("#reading", ReadingView)
+
+    @property
+    def reading_mode(self) -> bool:
+        return bool(self.reading.display)
+
+    def action_toggle_reading(self) -> None:
+        """Side-by-side pairs ⇄ one language as paragraphs with the counterpart under it."""
+        ws = self.workspace
+        if ws is None or not ws.alignment.beads:
+            return
+        pane, reading = self.query_one("#pane", ReaderPane), self.reading
+        if not self.reading_mode:
+            reading.display, pane.display = True, False
+            reading.show(ws.alignment, self.reader.cursor)
+            reading.focus()
+        else:
+            reading.display, pane.display = False, True
+            self.reader.move_cursor(reading.cursor, force=True, center=True)
+            self.reader.focus()
+        self._state = replace(self._state, view="reading" if self.reading_mode else "pairs")
+        self.remember_state()
+
+    # ------------------------------------------------------------------ learner mode
+
+    def action_toggle_learner(self) -> None:
+        on = not self.reader.learner
+        self.reader.set_learner(on)
+        self.notify("learner mode: translations hidden — enter reveals one, d saves the pair to your deck"
+                    if on else "learner mode off", timeout=5)  # fmt: skip
+
+    def action_reveal(self) -> None:
+        if self.reader.learner and self.workspace is not None:
+            self.reader.reveal(self.reader.cursor)
+
+    def action_save_to_deck(self) -> None:
+        ws = self.workspace
+        paths = self._pair_paths()
+        if ws is None or paths is None or not ws.alignment.beads:
+            return
+        i = self.reading.cursor if self.reading_mode else self.reader.cursor
+        bead = ws.alignment.beads[i]
+        korean = " ".join(ws.ko.sentences[k].text for k in bead.src)
+        english = " ".join(ws.en.sentences[k].text for k in bead.tgt)
+        if not korean or not english:
+            self.notify("this pair has one side only: nothing to learn from it", severity="warning", timeout=4)
+            return
+        try:
+            path, added = add_note(*paths, korean, english)
+        except AlignerError as err:
+            self.notify(str(err), severity="error", timeout=8)
+            return
+        what = f"pair {i + 1} saved to" if added else f"pair {i + 1} is already in"
+        self.notify(f"{what} your deck {path} (Anki: File → Import)", timeout=6)
+
+    @on(ReadingView.Moved)
+    def _reading_moved(self, message: ReadingView.Moved) -> None:
+        self.reader.move_cursor(message.bead)  # the status line and the remembered place follow
 
     def jump_to_hit(self, hit: SearchHit, query: str) -> None:
         ws = self.workspace
@@ -260,7 +394,11 @@ class AlignerApp(EditingApp):
             highlight = Highlight(index, frozenset(bead.src), frozenset({hit.sentence}), query)
         self.reader.set_highlight(highlight)
         self.reader.move_cursor(index, force=True, center=True)
-        self.reader.focus()
+        if self.reading_mode:
+            self.reading.move_to(index)
+            self.reading.focus()
+        else:
+            self.reader.focus()
 
     def action_clear_highlight(self) -> None:
         self.reader.set_highlight(None)
@@ -296,10 +434,12 @@ class AlignerApp(EditingApp):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+        self.remember_state()
 
     def help_sections(self) -> list[tuple[str, list[BindingType]]]:
         return [
             ("Reading", list(BeadView.BINDINGS)),
+            ("Reading view (r)", list(ReadingView.BINDINGS)),
             ("Workbench", list(ReaderPane.BINDINGS)),
             ("Search", [*HistoryInput.BINDINGS, *SearchPanel.BINDINGS,
                         Binding("enter", "", "Jump to the highlighted result"),
@@ -312,7 +452,9 @@ class AlignerApp(EditingApp):
         self.push_screen(HelpScreen(self.help_sections()))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # Textual's own key panel: our help (below) lists every key
+                yield command
         for action, title, help_text in COMMANDS:
             if action in NEEDS_DOCUMENT and self.session is None:
                 continue
@@ -329,9 +471,11 @@ def create_app(
     workspace: Workspace | None = None,
     project_path: str | os.PathLike[str] | None = None,
     autosave: bool = True,
+    remember: bool = False,
 ) -> AlignerApp:
-    """The reader app for two documents (the bundled sample when none are given) or a ready workspace."""
+    """The reader app for two documents (the bundled sample when none are given) or a ready workspace;
+    ``remember``: restore and keep the pair's position, theme and search history (the CLI's reader does)."""
     return AlignerApp(
         ko_path, en_path, model=model, presplit=presplit, workspace=workspace,
-        project_path=project_path, autosave=autosave,
+        project_path=project_path, autosave=autosave, remember=remember,
     )  # fmt: skip

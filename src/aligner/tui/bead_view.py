@@ -23,9 +23,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from aligner.align.confidence import LOW_CONFIDENCE
 from aligner.core.terminal import safe_rich
 from aligner.core.values import Alignment, Bead
+from aligner.session.review import Band, band
 from aligner.tui.rows import (
     DIVIDER,
     GUTTER,
@@ -53,6 +53,7 @@ class BeadView(ScrollView, can_focus=True):
         "bead-view--paragraph",
         "bead-view--confirmed",
         "bead-view--suspicious",
+        "bead-view--check",
         "bead-view--omission",
         "bead-view--placeholder",
     }
@@ -76,6 +77,7 @@ class BeadView(ScrollView, can_focus=True):
     BeadView > .bead-view--paragraph { color: $text-muted; }
     BeadView > .bead-view--confirmed { color: $success; text-style: bold; }
     BeadView > .bead-view--suspicious { color: $warning; text-style: bold; }
+    BeadView > .bead-view--check { color: $warning; }
     BeadView > .bead-view--omission { color: $error; text-style: bold; }
     BeadView > .bead-view--placeholder { color: $text-muted; text-style: italic; }
     """
@@ -113,7 +115,10 @@ class BeadView(ScrollView, can_focus=True):
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
         self._wraps: WrapCache = {}
         self._wraps_for: tuple[int, RowStyles, int, int] | None = None
-        self.threshold = LOW_CONFIDENCE
+        self.learner = False
+        """Learner mode: the English of every pair is hidden until revealed."""
+        self.revealed: set[int] = set()
+        """Pairs whose translation the learner revealed (positions)."""
 
     # ------------------------------------------------------------------ attributes down
 
@@ -142,6 +147,26 @@ class BeadView(ScrollView, can_focus=True):
             self._highlight = None
         self._relayout()
         self.move_cursor(self._cursor if cursor is None else cursor, force=True)
+
+    def set_learner(self, on: bool) -> None:
+        """Hide (or show) every pair's English; revealed pairs start over."""
+        self.learner = on
+        self.revealed = set()
+        self._cache.clear()
+        self.refresh()
+
+    def reveal(self, index: int) -> None:
+        """Show (or hide again) the English of pair ``index`` in learner mode."""
+        self.revealed ^= {index}
+        self._cache.clear()
+        self.refresh()
+
+    def _masked(self, line: Text, first: bool) -> Text:
+        """A hidden translation line: the same width, nothing readable (the first line says how to look)."""
+        hint = " enter reveals " if first else ""
+        width = line.cell_len
+        fill = "░" * max(0, width - len(hint))
+        return Text(hint + fill if len(hint) <= width else "░" * width, style="dim")
 
     def show_placeholder(self, text: str | Text) -> None:
         """Show a message instead of text (loading, errors); it wraps to the pane's width."""
@@ -297,6 +322,8 @@ class BeadView(ScrollView, can_focus=True):
         else:
             left = row.left[k] if k < len(row.left) else Text()
             right = row.right[k] if k < len(row.right) else Text()
+            if self.learner and index not in self.revealed and right.plain.strip():
+                right = self._masked(right, k == 0)
             gutter = self._gutter(self._alignment.beads[index] if self._alignment else None, k == 0, is_cursor)
         console = self.app.console
         parts = [
@@ -313,11 +340,14 @@ class BeadView(ScrollView, can_focus=True):
         if not first or bead is None:
             return text.append(" ")
         if bead.confirmed:
-            return text.append("✓", style=get("bead-view--confirmed", partial=True))
+            return text.append("✎" if bead.edited else "✓", style=get("bead-view--confirmed", partial=True))
         if not bead.src or not bead.tgt:
             return text.append("!", style=get("bead-view--omission", partial=True))
-        if bead.confidence < self.threshold:
+        found = band(bead)
+        if found is Band.SUSPICIOUS:
             return text.append("?", style=get("bead-view--suspicious", partial=True))
+        if found is Band.CHECK:
+            return text.append("·", style=get("bead-view--check", partial=True))
         return text.append(" ")
 
     # ------------------------------------------------------------------ input

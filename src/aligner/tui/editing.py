@@ -9,6 +9,7 @@ around the confirmed pairs.  The reading, loading and search half lives in
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -26,6 +27,7 @@ from aligner.core.terminal import safe_line, safe_text
 from aligner.core.values import Bead, Lang
 from aligner.ingest.extracted import pair_location
 from aligner.session import edits as edit
+from aligner.session import review
 from aligner.session.autosave import SaveResult
 from aligner.session.glossary_cache import GlossaryCache
 from aligner.session.pair_session import PairSession
@@ -34,10 +36,12 @@ from aligner.tui.bead_view import BeadView
 from aligner.tui.dialogs import PickSentenceDialog, SplitDialog
 from aligner.tui.export_screen import ExportScreen
 from aligner.tui.header import PaneHeader
-from aligner.tui.messages import RealignDone, SaveDone, WorkFailed, WorkProgress, WorkTask
+from aligner.tui.messages import MorphologyReady, RealignDone, SaveDone, WorkFailed, WorkProgress, WorkTask
 from aligner.tui.review_screen import ReviewScreen
 from aligner.tui.status_bar import StatusBar
 
+PROGRESS_EVERY_S = 0.1
+"""Progress messages from a worker are posted at most this often (a new stage and the end always)."""
 
 class WorkCancelled(BaseException):
     """Raised from a progress callback to stop a cancelled worker (passes ``except Exception``)."""
@@ -56,10 +60,10 @@ class ReaderPane(Vertical):
     """Column titles over the bead list; holds the reading and workbench keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "app.next_suspicious", "Next suspicious"),
-        Binding("N,p", "app.previous_suspicious", "Previous suspicious", show=False),
+        Binding("n", "app.next_suspicious", "Next to check"),
+        Binding("N,p", "app.previous_suspicious", "Previous to check", show=False),
         Binding("c", "app.confirm", "Confirm"),
-        Binding("C", "app.confirm_high", "Confirm all high-confidence", show=False),
+        Binding("C", "app.confirm_high", "Confirm all confident pairs", show=False),
         Binding("m", "app.merge_next", "Merge with next", show=False),
         Binding("M", "app.merge_previous", "Merge with previous", show=False),
         Binding("s", "app.split", "Split pair…", show=False),
@@ -103,10 +107,16 @@ class EditingApp(App[int]):
     def _progress(self) -> Callable[[str, int, int], None]:
         """A pipeline progress callback for the current worker; it stops the work once cancelled."""
         worker = get_current_worker()
+        last_stage, last_time = "", 0.0
 
         def report(stage: str, done: int, total: int) -> None:
+            nonlocal last_stage, last_time
             if worker.is_cancelled:  # the app is closing or a newer run replaced this one
                 raise WorkCancelled(stage)
+            now = time.monotonic()
+            if stage == last_stage and done < total and now - last_time < PROGRESS_EVERY_S:
+                return  # the bar moves ten times a second at most: redrawing is not free on a busy machine
+            last_stage, last_time = stage, now
             self.post_message(WorkProgress(stage, done, total))
 
         return report
@@ -125,12 +135,15 @@ class EditingApp(App[int]):
         if beads:
             i = min(self.reader.cursor, len(beads) - 1)
             b = beads[i]
-            text.append(f" · #{i + 1} {b.shape} {b.confidence:.2f}")
+            text.append(f" · #{i + 1} {b.shape} {review.status_label(b)}")
             where = pair_location(ws.ko, b.src, ws.en, b.tgt)
             if where:
                 text.append(f" · {where}")
             if b.confirmed:
                 text.append(" ✓", style="bold green")
+            counts = review.band_counts(beads)
+            if counts.to_review:
+                text.append(f" · {counts.to_review} to check")
         if self.session is not None and self.session.read_only is not None:  # first: never cut off
             text = Text.assemble(("read-only (open elsewhere)", "bold yellow"), " · ", text)
         elif self.session is not None and self.session.save_error is not None:
@@ -139,11 +152,16 @@ class EditingApp(App[int]):
 
     @work(exclusive=True, thread=True, group="prepare", exit_on_error=False)
     def prepare_search(self, workspace: Workspace) -> None:
+        """Korean lemmas (from the lemma cache when warm) and kiwipiepy for queries, off the first paint."""
         try:
-            with self._search_lock:
-                workspace.searcher.prepare()
+            with self._search_lock:  # one searcher per workspace: built (faiss) here, after the first paint
+                searcher = workspace.searcher
+            if searcher.morphemes_ready:
+                return
+            searcher.prepare()  # never under the search lock: searches go on without word forms meanwhile
         except Exception:  # noqa: BLE001 - the next search reports any real problem
             return
+        self.post_message(MorphologyReady())
 
     @work(exclusive=True, thread=True, group="align", exit_on_error=False)
     def run_realign(self, workspace: Workspace) -> None:
@@ -232,8 +250,12 @@ class EditingApp(App[int]):
         return self.session.glossary if self.session is not None else None
 
     def on_unmount(self) -> None:
+        self.remember_state()
         if self.session is not None:
             self.session.close()  # nothing pending is lost however the app ends
+
+    def remember_state(self) -> None:
+        """Write what the reader remembers for this pair (the subclass knows what that is)."""
 
     def action_save(self) -> None:
         """Save now: after a failed autosave, retry once the disk or folder is fixed."""
@@ -330,7 +352,7 @@ class EditingApp(App[int]):
         count = self.session.confirm_high()
         if count:
             self._after_edit(self.reader.cursor)
-        self.notify(f"confirmed {count} high-confidence pairs", timeout=4)
+        self.notify(review.confirm_high_report(count, self.session.beads), timeout=10)
 
     def action_undo(self) -> None:
         self._history(undo=True)
@@ -407,7 +429,7 @@ class EditingApp(App[int]):
                 self.reader.move_cursor(index, center=True)
                 self.reader.focus()
 
-        self.push_screen(ReviewScreen(ws.alignment, order, self.session.threshold), done)
+        self.push_screen(ReviewScreen(ws.alignment, order), done)
 
     def action_export(self) -> None:
         ws = self.workspace

@@ -52,7 +52,7 @@ def export_to(alignment: Alignment, fmt: str, path: str, owned: Protected = ()) 
     written = ExportFormat(fmt).units(alignment.beads)
     skipped = len(alignment.beads) - written
     note = f" ({skipped} without a counterpart left out)" if skipped else ""
-    return f"exported {written} pairs as {ExportFormat(fmt).label} to {target}{note}"
+    return f"exported {written} pairs as {ExportFormat(fmt).label} to {target.absolute()}{note}"
 
 
 class ExportScreen(ModalScreen[str | None]):

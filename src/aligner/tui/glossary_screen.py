@@ -25,6 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets.data_table import ColumnKey
 from textual.widgets.option_list import Option
 
 from aligner.core.values import Lang
@@ -179,6 +180,7 @@ class GlossaryScreen(Screen[int | None]):
         table.add_column(Text("kind"), key="kind", width=7)
         table.add_column(Text("freq"), key="freq")
         table.add_column(Text("conf"), key="conf")
+        self._fit_columns()
         table.focus()
         if self.initial_term:
             self.show_concordance(self.initial_term)
@@ -187,6 +189,21 @@ class GlossaryScreen(Screen[int | None]):
             self._glossary_ready(cached)
         else:
             self.compute()
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Term columns share what the numbers leave, so ``conf`` always stays on screen."""
+        table = self.query_one("#glossary-table", DataTable)
+        numbers = 2 * (5 + 2 * table.cell_padding)
+        text = max(16, self.size.width - numbers - 2 * 2 * table.cell_padding - 2)  # 2: the scrollbar
+        for key, width in (("ko", text * 2 // 5), ("en", text - text * 2 // 5)):
+            column = table.columns.get(ColumnKey(key))
+            if column is not None:
+                column.auto_width = False
+                column.width = width
+        table.refresh(layout=True)
 
     # ------------------------------------------------------------------ worker
 

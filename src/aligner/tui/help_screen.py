@@ -13,6 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from aligner.session.review import BAND_RULES, Band
+
 Section = tuple[str, Sequence[BindingType]]
 
 
@@ -51,9 +53,15 @@ def help_table(sections: Sequence[Section], display: object) -> Table:
 LEGEND = Text.assemble(
     "Marks in the left margin: ",
     ("✓", "bold green"), " confirmed  ",
-    ("!", "bold red"), " a sentence with no counterpart  ",
-    ("?", "bold yellow"), " low confidence  ",
-    ("¶", "dim"), " a new paragraph",
+    ("✎", "bold green"), " edited  ",
+    ("!", "bold red"), " no counterpart  ",
+    ("?", "bold yellow"), " suspicious  ",
+    ("·", "yellow"), " check  ",
+    ("¶", "dim"), " a new paragraph\n",
+    "Bands: ",
+    ("suspicious", "bold"), f" {BAND_RULES[Band.SUSPICIOUS]}; ",
+    ("check", "bold"), f" {BAND_RULES[Band.CHECK]}; ",
+    ("confident", "bold"), f" {BAND_RULES[Band.CONFIDENT]}. n/N visit suspicious and check pairs.",
 )  # fmt: skip
 
 

@@ -55,6 +55,13 @@ class SearchDone(Message):
 
     query: str
     hits: list[SearchHit] = field(default_factory=list)
+    word_forms: bool = True
+    """False while Korean word forms were still being prepared (meaning and exact matches only)."""
+
+
+@dataclass
+class MorphologyReady(Message):
+    """Korean lemmas are built and kiwipiepy started: searches now match word forms."""
 
 
 @dataclass

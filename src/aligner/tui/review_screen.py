@@ -1,10 +1,12 @@
-"""The review list: beads ordered most-suspicious first; Enter jumps to one."""
+"""The review list: unconfirmed pairs by band (suspicious, check, confident), lowest confidence
+first within a band (``aligner.session.review``), both sides shown; Enter jumps to one."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,56 +17,55 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from aligner.core.values import Alignment
-from aligner.session.review import is_suspicious
-from aligner.tui.rows import display_text
+from aligner.session.review import Band, band, band_counts, status_label
+from aligner.tui.rows import ABSENT, display_text
+
+BAND_STYLES = {Band.SUSPICIOUS: "bold yellow", Band.CHECK: "yellow", Band.CONFIDENT: "green"}
+BAND_WIDTH = max(len(f"{b} 0.00") for b in Band) + 1
 
 
-def review_prompt(alignment: Alignment, index: int, threshold: float) -> Text:
+def review_prompt(alignment: Alignment, index: int) -> Table:
+    """One pair of the list: its band and score as shown everywhere, then both sides (wrapped)."""
     bead = alignment.beads[index]
-    if bead.confirmed:
-        mark = Text("✓", style="green bold")
-    elif not bead.src or not bead.tgt:
-        mark = Text("!", style="red bold")
-    elif is_suspicious(bead, threshold):
-        mark = Text("?", style="yellow bold")
-    else:
-        mark = Text(" ")
-    ko = " ".join(alignment.source.sentences[i].text for i in bead.src) or "—"
-    en = " ".join(alignment.target.sentences[j].text for j in bead.tgt) or "—"
-    return Text.assemble(
-        mark,
-        Text(f" {bead.confidence:4.2f} {bead.shape:>4} #{index + 1:<4} ", style="bold"),
-        Text(display_text(ko)),
-        Text(" ⇄ ", style="dim"),
-        Text(display_text(en)),
-        no_wrap=True,
+    label = status_label(bead)
+    head = Text.assemble(
+        Text(f"{label:<{BAND_WIDTH}}", style=BAND_STYLES[band(bead)] if not bead.confirmed else "green"),
+        Text(f"{bead.shape:>4} #{index + 1}", style="bold"),
     )
+    ko = " ".join(alignment.source.sentences[i].text for i in bead.src)
+    en = " ".join(alignment.target.sentences[j].text for j in bead.tgt)
+    grid = Table.grid(expand=True)
+    grid.add_column(width=4, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(Text(""), head)
+    for tag, text in (("KO", ko), ("EN", en)):
+        grid.add_row(Text(f" {tag} ", style="dim bold"),
+                     Text(display_text(text)) if text else Text(ABSENT, style="dim italic"))  # fmt: skip
+    return grid
 
 
 class ReviewScreen(ModalScreen[int | None]):
-    """Unconfirmed beads, most suspicious first (``aligner.session.review``); Enter jumps to one."""
+    """Unconfirmed pairs in review order; Enter jumps to one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "cancel", "Close review"),
     ]
 
-    def __init__(self, alignment: Alignment, order: Sequence[int], threshold: float) -> None:
+    def __init__(self, alignment: Alignment, order: Sequence[int]) -> None:
         super().__init__()
         self.alignment = alignment
         self.order = list(order)
-        self.threshold = threshold
 
     def compose(self) -> ComposeResult:
-        suspicious = sum(1 for b in self.alignment.beads if is_suspicious(b, self.threshold))
+        counts = band_counts(self.alignment.beads)
         with Vertical(classes="dialog"):
             yield Static(
-                f"Review: {len(self.order)} unconfirmed pairs ({suspicious} suspicious) of "
-                f"{len(self.alignment.beads)}, most suspicious first",
+                f"Review: {counts.suspicious} suspicious, {counts.check} to check, {counts.confident} confident "
+                f"(unconfirmed) · {counts.confirmed} confirmed of {len(self.alignment.beads)} — "
+                "suspicious first, then check, lowest confidence first",
                 classes="dialog-title",
             )
-            yield OptionList(
-                *(Option(review_prompt(self.alignment, i, self.threshold)) for i in self.order), id="review-list"
-            )
+            yield OptionList(*(Option(review_prompt(self.alignment, i)) for i in self.order), id="review-list")
             if not self.order:
                 yield Static("Every pair is confirmed.")
             yield Static("Enter jumps to the pair, Escape closes.", classes="dialog-help")

@@ -10,48 +10,50 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Offset
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aligner.core.values import Lang
-from aligner.search.searcher import SearchHit
-from aligner.tui.rows import display_text
+from aligner.search.searcher import HitKind, SearchHit
+from aligner.tui.rows import ABSENT, display_text
 
 DEBOUNCE_S = 0.025
 """Wait this long after a keystroke before searching (a search itself takes a few ms)."""
-LABEL_WIDTH = len("semantic+literal+morpheme") + 1
-KIND_STYLES = {"semantic": "cyan", "literal": "green", "morpheme": "magenta"}
+KIND_STYLES = {HitKind.SEMANTIC: "cyan", HitKind.LITERAL: "green", HitKind.MORPHEME: "magenta"}
+SIDE_WIDTH = 4
 
 
-def hit_prompt(hit: SearchHit) -> Text:
-    """One result line: score, kind labels, language and the sentence (literal text)."""
-    kinds = Text()
+def hit_prompt(hit: SearchHit) -> Table:
+    """One result: score and how it matched (plain words), then the pair's two sides, the
+    matched side first, each wrapped to the window under its language tag."""
+    head = Text(f"{hit.score:4.2f} ", style="bold")
     for n, kind in enumerate(hit.kinds):
         if n:
-            kinds.append("+", style="dim")
-        kinds.append(kind, style=KIND_STYLES.get(kind, ""))
-    kinds.pad_right(max(0, LABEL_WIDTH - kinds.cell_len))
-    lang = Text(" KO " if hit.lang is Lang.KO else " EN ", style="bold")
-    line = Text.assemble(
-        Text(f"{hit.score:4.2f} ", style="bold"), kinds, lang, Text(display_text(hit.text)), no_wrap=True
-    )
-    # The pair's other side, so that a Korean query shows its English (and back).
-    other, other_lang = (hit.en, " EN ") if hit.lang is Lang.KO else (hit.ko, " KO ")
+            head.append(" + ", style="dim")
+        head.append(kind.label, style=KIND_STYLES.get(kind, ""))
+    grid = Table.grid(expand=True)
+    grid.add_column(width=SIDE_WIDTH, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(Text(""), head)
     if not hit.ko and not hit.en:
-        return line
-    indent = Text(" " * (5 + LABEL_WIDTH))
-    second = Text.assemble(
-        indent, Text(other_lang, style="dim bold"),
-        Text(display_text(other) if other else "— no counterpart —", style="dim"), no_wrap=True,
-    )
-    return Text("\n", no_wrap=True).join([line, second])
+        sides = [(hit.lang, hit.text)]
+    else:
+        ko, en = (Lang.KO, hit.ko), (Lang.EN, hit.en)
+        sides = [ko, en] if hit.lang is Lang.KO else [en, ko]
+    for n, (lang, text) in enumerate(sides):
+        tag = Text(f" {lang.value.upper()} ", style="bold" if n == 0 else "dim bold")
+        body = Text(display_text(text), style="" if n == 0 else "dim") if text else Text(ABSENT, style="dim italic")
+        grid.add_row(tag, body)
+    return grid
 
 
 class HistoryInput(Input):
@@ -67,6 +69,25 @@ class HistoryInput(Input):
         self.history: list[str] = []
         self._position: int | None = None
         self._draft = ""
+
+    @property
+    def cursor_screen_offset(self) -> Offset:
+        """The screen cell of the caret: where the terminal cursor goes, so that an input method's
+        composition window (Korean IME) opens at the caret (Textual puts it one cell past the end)."""
+        x, y, _width, _height = self.content_region
+        return Offset(x + self._position_to_cell(self.cursor_position) - self.scroll_offset.x, y)
+
+    def place_terminal_cursor(self) -> None:
+        """Put the terminal cursor at the caret now (on focus, after the panel is laid out)."""
+        if self.has_focus:
+            self.app.cursor_position = self.cursor_screen_offset
+            self.app.screen.refresh()  # the next frame ends with the cursor move
+
+    def on_focus(self) -> None:
+        self.call_after_refresh(self.place_terminal_cursor)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.place_terminal_cursor)
 
     def remember(self, query: str) -> None:
         query = query.strip()
@@ -106,8 +127,7 @@ class SearchPanel(Vertical):
 
     DEFAULT_CSS = """
     SearchPanel {
-        height: auto;
-        max-height: 50%;
+        height: 60%;
         display: none;
         border-top: solid $accent;
         background: $panel;
@@ -116,13 +136,11 @@ class SearchPanel(Vertical):
     SearchPanel > #search-input { border: none; height: 1; padding: 0 1; }
     SearchPanel > #search-count { height: 1; padding: 0 1; color: $text-muted; }
     SearchPanel > #search-results {
-        height: auto;
-        max-height: 8;
+        height: 1fr;
         border: none;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
         background: $panel;
     }
+    SearchPanel > #search-results > .option-list--option { padding-bottom: 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close search")]
@@ -151,6 +169,7 @@ class SearchPanel(Vertical):
         self._hits: list[SearchHit] = []
         self._results_for: str | None = None
         self._pending_submit = False
+        self._word_forms = True
 
     def compose(self) -> ComposeResult:
         yield HistoryInput(placeholder="Search Korean or English (↑↓ history, Enter jumps)", id="search-input")
@@ -179,6 +198,7 @@ class SearchPanel(Vertical):
         self.input.focus()
         if self.input.value:
             self.input.select_all()
+        self.call_after_refresh(self.input.place_terminal_cursor)  # the box has its place only now
 
     def close(self) -> None:
         self.remove_class("-open")
@@ -187,12 +207,19 @@ class SearchPanel(Vertical):
     def is_open(self) -> bool:
         return self.has_class("-open")
 
-    def show_results(self, query: str, hits: Sequence[SearchHit]) -> None:
-        """Display ``hits`` for ``query`` (ignored if the user has typed on since)."""
+    @property
+    def results_word_forms(self) -> bool:
+        """Whether the shown results were searched with Korean word forms."""
+        return self._word_forms
+
+    def show_results(self, query: str, hits: Sequence[SearchHit], *, word_forms: bool = True) -> None:
+        """Display ``hits`` for ``query`` (ignored if the user has typed on since);
+        ``word_forms`` False: found while Korean word forms were still being prepared."""
         if query != self.input.value.strip():
             return
         self._hits = list(hits)
         self._results_for = query
+        self._word_forms = word_forms
         results = self.results
         results.clear_options()
         results.add_options(Option(hit_prompt(h)) for h in self._hits)
@@ -200,11 +227,14 @@ class SearchPanel(Vertical):
             results.highlighted = 0
         count = self.query_one("#search-count", Static)
         if not query:
-            count.update("")
+            line = Text("")
         elif not self._hits:
-            count.update(Text("no match", style="italic"))
+            line = Text("no match", style="italic")
         else:
-            count.update(Text(f"{len(self._hits)} results — Enter or click to jump, Tab to the list"))
+            line = Text(f"{len(self._hits)} results — Enter or click to jump, Tab to the list")
+        if query and not word_forms:
+            line.append(" · word forms: preparing…", style="italic")
+        count.update(line)
         if self._pending_submit:
             self._pending_submit = False
             self._choose(results.highlighted)

@@ -1,0 +1,45 @@
+"""Learner mode: translations hidden until revealed; pairs saved with one key into an Anki deck file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aligner.session.learner_deck import HEADER, deck_path, read_deck
+from aligner.session.workspace import Workspace
+from aligner.tui.app import create_app
+
+from .test_tui import bead_text, reader_lines, settle
+
+
+async def test_translations_hide_reveal_and_go_to_the_deck(
+    kiep_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALIGNER_STATE_DIR", str(tmp_path / "state"))
+    app = create_app(workspace=kiep_workspace, project_path=tmp_path / "pair.aligner.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        ko0, en0 = bead_text(app, 0)
+        assert en0.split()[0] in "\n".join(reader_lines(app))
+        await pilot.press("H")
+        await pilot.pause()
+        shown = "\n".join(reader_lines(app))
+        assert "China is pursuing" not in shown and "░" in shown and "enter reveals" in shown
+        assert ko0.split()[0] in shown  # the Korean stays
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = "\n".join(reader_lines(app))
+        assert "China is pursuing" in shown  # the focused pair revealed
+        assert "Along with" not in shown  # the next one still hidden
+        await pilot.press("d")
+        await pilot.press("d")  # twice: still one note
+        await pilot.pause()
+        ws = kiep_workspace
+        path = deck_path(ws.ko.path or "", ws.en.path or "")
+        assert path.read_text(encoding="utf-8").startswith(HEADER)
+        notes = read_deck(path)
+        assert notes == [(" ".join(ko0.split()), " ".join(en0.split()))]
+        await pilot.press("H")
+        await pilot.pause()
+        assert "░" not in "\n".join(reader_lines(app))
