@@ -118,16 +118,17 @@ def test_split_dialog(snap_compare: Any, make_app: Callable[[], AlignerApp]) -> 
     assert snap_compare(make_app(), terminal_size=(100, 30), run_before=steps("j", "s"))
 
 
-def test_export_dialog(snap_compare: Any, make_app: Callable[[], AlignerApp]) -> None:
-    async def run(pilot: Pilot[Any]) -> None:
-        await steps("e")(pilot)
-        # The dialog shows the full path of the documents' folder, which depends on the checkout.
-        path = pilot.app.screen.query_one("#export-path", Input)
-        assert Path(path.value).parent == Path(DATA).absolute()
-        path.value = "/documents/kiep_ko.kiep_en.tmx"
-        await settle(pilot)
+async def open_export_dialog(pilot: Pilot[Any]) -> None:
+    await steps("e")(pilot)
+    # The dialog shows the full path of the documents' folder, which depends on the checkout.
+    path = pilot.app.screen.query_one("#export-path", Input)
+    assert Path(path.value).parent == Path(DATA).absolute()
+    path.value = "/documents/kiep_ko.kiep_en.tmx"
+    await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run)
+
+def test_export_dialog(snap_compare: Any, make_app: Callable[[], AlignerApp]) -> None:
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=open_export_dialog)
 
 
 def test_edited_pairs(snap_compare: Any, make_app: Callable[[], AlignerApp]) -> None:
@@ -143,7 +144,7 @@ VIEWS: dict[str, Before] = {
     "help": steps("question_mark"),
     "reading": steps("r", "down", "down"),
     "reading_english": steps("r", "down", "L"),
-    "export": steps("e"),
+    "export": open_export_dialog,
     "split": steps("j", "s"),
 }
 

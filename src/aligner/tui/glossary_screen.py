@@ -38,6 +38,7 @@ from aligner.session.workspace import Workspace
 KWIC_WIDTH = 34
 KO_WIDTH = 28  # term columns in cells: the rare longer term is cut ("…"); the concordance title shows it whole
 EN_WIDTH = 44
+KIND_WIDTH = 7
 TERM_STYLE = "bold reverse"
 COUNTERPART_STYLE = "bold underline"
 
@@ -177,7 +178,7 @@ class GlossaryScreen(Screen[int | None]):
         table = self.query_one("#glossary-table", DataTable)
         table.add_column(Text("한국어"), key="ko", width=KO_WIDTH)
         table.add_column(Text("English"), key="en", width=EN_WIDTH)
-        table.add_column(Text("kind"), key="kind", width=7)
+        table.add_column(Text("kind"), key="kind", width=KIND_WIDTH)
         table.add_column(Text("freq"), key="freq")
         table.add_column(Text("conf"), key="conf")
         self._fit_columns()
@@ -194,9 +195,9 @@ class GlossaryScreen(Screen[int | None]):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Term columns share what the numbers leave, so ``conf`` always stays on screen."""
+        """Term columns share what the kind and the numbers leave, so ``conf`` always stays on screen."""
         table = self.query_one("#glossary-table", DataTable)
-        numbers = 2 * (5 + 2 * table.cell_padding)
+        numbers = KIND_WIDTH + 2 * table.cell_padding + 2 * (5 + 2 * table.cell_padding)
         text = max(16, self.size.width - numbers - 2 * 2 * table.cell_padding - 2)  # 2: the scrollbar
         for key, width in (("ko", text * 2 // 5), ("en", text - text * 2 // 5)):
             column = table.columns.get(ColumnKey(key))
