@@ -63,9 +63,19 @@ def _paragraphs(document: Document, ids: tuple[int, ...]) -> list[int]:
     return sorted({document.sentences[i].paragraph for i in ids})
 
 
-def _pages(document: Document, ids: tuple[int, ...]) -> list[int]:
-    pages = {getattr(document.sentences[i], "page", None) for i in ids}
-    return sorted(p for p in pages if isinstance(p, int))
+_PAGE = re.compile(r"p\. (\d+)")
+
+
+def _locations(document: Document, ids: tuple[int, ...]) -> list[str]:
+    """Where the sentences came from ("p. 3", "¶ 7", "§ 1 ¶ 4"), in order, each once."""
+    from aligner.ingest.extracted import location_of
+
+    labels = (location_of(document, document.sentences[i]) for i in ids)
+    return list(dict.fromkeys(label for label in labels if label))
+
+
+def _pages(locations: list[str]) -> list[int]:
+    return sorted({int(m[1]) for label in locations if (m := _PAGE.fullmatch(label))})
 
 
 def _unit(position: int, bead: Bead, ko: Document, en: Document) -> dict[str, Any]:
@@ -84,7 +94,10 @@ def _unit(position: int, bead: Bead, ko: Document, en: Document) -> dict[str, An
         "ko_paragraphs": _paragraphs(ko, bead.src),
         "en_paragraphs": _paragraphs(en, bead.tgt),
     }
-    pages = _pages(ko, bead.src), _pages(en, bead.tgt)
+    locations = _locations(ko, bead.src), _locations(en, bead.tgt)
+    if locations[0] or locations[1]:  # an extracted document (PDF, DOCX, HWP, ...): where each side came from
+        unit["ko_locations"], unit["en_locations"] = locations
+    pages = _pages(locations[0]), _pages(locations[1])
     if pages[0] or pages[1]:
         unit["ko_pages"], unit["en_pages"] = pages
     return unit
