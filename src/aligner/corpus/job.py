@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +24,7 @@ from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, Document
 
 if TYPE_CHECKING:
+    from aligner.embed.vector_cache import CachedEncoder
     from aligner.session.workspace import Workspace
 
 RESULT_FORMAT = 1
@@ -112,13 +116,38 @@ def save_new_project(ws: Workspace) -> Path:
     return path
 
 
+@contextmanager
+def document_encoder(model: str | None) -> Iterator[CachedEncoder]:
+    """The worker's loaded model behind a cache of this one job's own.
+
+    Embeddings of the same text differ in the last bits with the batch they were
+    computed in, so a sentence taken from the shared cache (embedded with another
+    document, in whichever worker ran that one first) could move a confidence in
+    its fourth decimal.  Each job embeds its own texts in its own batches, so a
+    document's units depend on that document alone: the same from one worker, many,
+    a cluster or a resumed run.  Its sentence vectors then go to the shared cache,
+    for the reader.
+    """
+    from aligner.embed.vector_cache import CachedEncoder, cached_encoder
+
+    shared = cached_encoder(model)
+    with tempfile.TemporaryDirectory(prefix="aligner-job-") as tmp:
+        yield CachedEncoder(shared.inner, Path(tmp), name=shared.name, dim=shared.dim)
+
+
 def run_job(job: DocJob) -> dict[str, Any]:
     """Align one pair; a dict with the units, counts and warnings, or the failure."""
+    from aligner.embed.vector_cache import cached_encoder, text_key
     from aligner.session.workspace import open_pair
 
     started = time.perf_counter()
     try:
-        ws = open_pair(job.ko, job.en, model=job.model, presplit=job.presplit, use_project=True)
+        with document_encoder(job.model) as encoder:
+            ws = open_pair(job.ko, job.en, model=job.model, presplit=job.presplit, use_project=True,
+                           encoder=encoder)
+        texts = ws.ko.texts + ws.en.texts
+        vectors = [*ws.ko_vecs, *ws.en_vecs]
+        cached_encoder(job.model).cache.put_many([(text_key(t), v) for t, v in zip(texts, vectors, strict=True)])
         warnings = [n for n in ws.notices if not _PLAIN_RESTORE.fullmatch(n)] + list(ws.alignment.warnings)
         if job.write_project and (ws.project_path is None or not ws.project_path.exists()):
             try:
