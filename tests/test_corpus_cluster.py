@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import FIXTURES
 from tests.test_corpus import ROOT, check_units, copy_tree, make_corpus, outputs, run_corpus
 
 pytestmark = pytest.mark.slow
@@ -70,6 +71,10 @@ def test_cluster_run_matches_the_local_run(tmp_path: Path, dask_cluster: str) ->
     from distributed import Client
 
     make_corpus(tmp_path / "local", 6, 10)
+    formats = FIXTURES / "formats"  # and two pairs in mixed formats (PDF with DOCX, ODT with HTML)
+    for name, fixture in (("kiep.ko.pdf", "kiep_ko.pdf"), ("kiep.en.docx", "kiep_en.docx"),
+                          ("web.ko.odt", "kiep_ko.odt"), ("web.en.html", "kiep_en.html")):
+        (tmp_path / "local" / name).write_bytes((formats / fixture).read_bytes())
     copy_tree(tmp_path / "local", tmp_path / "cluster")
     res = run_corpus(str(tmp_path / "local"), "-o", str(tmp_path / "out-local"), "--workers", "1", "-q",
                      cache=tmp_path / "cache-local")
@@ -89,5 +94,5 @@ def test_cluster_run_matches_the_local_run(tmp_path: Path, dask_cluster: str) ->
         per_worker = client.run(state)
     assert len(per_worker) == 2
     assert all(loaded for _, loaded in per_worker.values())  # the encoder lives in each worker
-    assert sum(n for n, _ in per_worker.values()) >= 6
+    assert sum(n for n, _ in per_worker.values()) >= 8
     assert not any((tmp_path / "cache-client").glob("*.sqlite"))  # the client itself embedded nothing

@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +24,7 @@ from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, Document
 
 if TYPE_CHECKING:
+    from aligner.embed.vector_cache import CachedEncoder
     from aligner.session.workspace import Workspace
 
 RESULT_FORMAT = 1
@@ -63,9 +67,19 @@ def _paragraphs(document: Document, ids: tuple[int, ...]) -> list[int]:
     return sorted({document.sentences[i].paragraph for i in ids})
 
 
-def _pages(document: Document, ids: tuple[int, ...]) -> list[int]:
-    pages = {getattr(document.sentences[i], "page", None) for i in ids}
-    return sorted(p for p in pages if isinstance(p, int))
+_PAGE = re.compile(r"p\. (\d+)")
+
+
+def _locations(document: Document, ids: tuple[int, ...]) -> list[str]:
+    """Where the sentences came from ("p. 3", "¶ 7", "§ 1 ¶ 4"), in order, each once."""
+    from aligner.ingest.extracted import location_of
+
+    labels = (location_of(document, document.sentences[i]) for i in ids)
+    return list(dict.fromkeys(label for label in labels if label))
+
+
+def _pages(locations: list[str]) -> list[int]:
+    return sorted({int(m[1]) for label in locations if (m := _PAGE.fullmatch(label))})
 
 
 def _unit(position: int, bead: Bead, ko: Document, en: Document) -> dict[str, Any]:
@@ -84,7 +98,10 @@ def _unit(position: int, bead: Bead, ko: Document, en: Document) -> dict[str, An
         "ko_paragraphs": _paragraphs(ko, bead.src),
         "en_paragraphs": _paragraphs(en, bead.tgt),
     }
-    pages = _pages(ko, bead.src), _pages(en, bead.tgt)
+    locations = _locations(ko, bead.src), _locations(en, bead.tgt)
+    if locations[0] or locations[1]:  # an extracted document (PDF, DOCX, HWP, ...): where each side came from
+        unit["ko_locations"], unit["en_locations"] = locations
+    pages = _pages(locations[0]), _pages(locations[1])
     if pages[0] or pages[1]:
         unit["ko_pages"], unit["en_pages"] = pages
     return unit
@@ -99,13 +116,38 @@ def save_new_project(ws: Workspace) -> Path:
     return path
 
 
+@contextmanager
+def document_encoder(model: str | None) -> Iterator[CachedEncoder]:
+    """The worker's loaded model behind a cache of this one job's own.
+
+    Embeddings of the same text differ in the last bits with the batch they were
+    computed in, so a sentence taken from the shared cache (embedded with another
+    document, in whichever worker ran that one first) could move a confidence in
+    its fourth decimal.  Each job embeds its own texts in its own batches, so a
+    document's units depend on that document alone: the same from one worker, many,
+    a cluster or a resumed run.  Its sentence vectors then go to the shared cache,
+    for the reader.
+    """
+    from aligner.embed.vector_cache import CachedEncoder, cached_encoder
+
+    shared = cached_encoder(model)
+    with tempfile.TemporaryDirectory(prefix="aligner-job-") as tmp:
+        yield CachedEncoder(shared.inner, Path(tmp), name=shared.name, dim=shared.dim)
+
+
 def run_job(job: DocJob) -> dict[str, Any]:
     """Align one pair; a dict with the units, counts and warnings, or the failure."""
+    from aligner.embed.vector_cache import cached_encoder, text_key
     from aligner.session.workspace import open_pair
 
     started = time.perf_counter()
     try:
-        ws = open_pair(job.ko, job.en, model=job.model, presplit=job.presplit, use_project=True)
+        with document_encoder(job.model) as encoder:
+            ws = open_pair(job.ko, job.en, model=job.model, presplit=job.presplit, use_project=True,
+                           encoder=encoder)
+        texts = ws.ko.texts + ws.en.texts
+        vectors = [*ws.ko_vecs, *ws.en_vecs]
+        cached_encoder(job.model).cache.put_many([(text_key(t), v) for t, v in zip(texts, vectors, strict=True)])
         warnings = [n for n in ws.notices if not _PLAIN_RESTORE.fullmatch(n)] + list(ws.alignment.warnings)
         if job.write_project and (ws.project_path is None or not ws.project_path.exists()):
             try:

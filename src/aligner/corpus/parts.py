@@ -19,7 +19,7 @@ from typing import Any
 from aligner.core.atomic import atomic_write_text
 from aligner.corpus.job import DocJob, file_digest, project_digest
 
-PART_FORMAT = 1
+PART_FORMAT = 2
 PARTS_DIR = "parts"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -146,10 +146,12 @@ def align_pair(
     constraints: Sequence[Bead] = (),
     progress: Progress | None = None,
     saved: Sequence[Bead] | None = None,
+    encoder: CachedEncoder | None = None,
 ) -> Workspace:
     """Embed both documents once and align them; ``saved`` beads (a project file's,
-    for these very sentences) are taken as they are, without aligning again."""
-    encoder = cached_encoder(model)  # the model itself loads on the first cache miss
+    for these very sentences) are taken as they are, without aligning again.
+    ``encoder``: another than the model's shared cached one (corpus jobs use their own)."""
+    encoder = encoder or cached_encoder(model)  # the model itself loads on the first cache miss
     vecs = encoder.encode(ko.texts + en.texts, progress)
     ko_vecs, en_vecs = vecs[: len(ko)], vecs[len(ko) :]
     if saved is not None:
@@ -182,6 +184,7 @@ def open_pair(
     progress: Progress | None = None,
     use_project: bool = True,
     project_path: str | Path | None = None,
+    encoder: CachedEncoder | None = None,
 ) -> Workspace:
     """Read, segment, embed, align and index two documents.
 
@@ -197,7 +200,7 @@ def open_pair(
     path: Path | None = None
     if use_project or project_path is not None:
         saved, constraints, path = _saved_corrections(ko, en, constraints, project_path, notices)
-    ws = align_pair(ko, en, model=model, constraints=constraints, progress=progress, saved=saved)
+    ws = align_pair(ko, en, model=model, constraints=constraints, progress=progress, saved=saved, encoder=encoder)
     ws.notices[:0] = notices
     ws.project_path = path
     return ws
