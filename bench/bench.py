@@ -5,7 +5,8 @@ document extraction per format against pdftotext (bench_formats.py), the
 embedding models (bench_models.py), sentence alignment against Bertalign on the
 KIEP dev gold, the development sets and the 10k x 10k scale test
 (bench_align.py), search latency headless (bench_search.py) and in the real
-reader (bench_tui_search.py), and corpus throughput (bench_corpus.py).
+reader (bench_tui_search.py), launch to first pair in a real terminal beside a
+minimal Textual app (bench_first_paint.py), and corpus throughput (bench_corpus.py).
 Numbers are from this machine, this run.
 """
 
@@ -42,6 +43,7 @@ def main() -> int:
     align = run("bench_align.py", "--repeat", args.repeat)
     search = run("bench_search.py")
     tui = run("bench_tui_search.py")
+    first_paint = run("bench_first_paint.py")
     corpus = run("bench_corpus.py")
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = f"""# Benchmarks
@@ -82,6 +84,14 @@ In the reader (Textual, driven by its Pilot at ~8 keys/s): from the keystroke to
 of the screen that shows the results for the text typed so far (includes the 25 ms debounce):
 
 {tui}
+
+## Reader: launch to first pair
+
+Through a real terminal (tmux 100x30), polled with `tmux capture-pane`; the minimal app is
+a header, an 85-row DataTable and a footer. Warm = every cache filled; cold = an empty
+`ALIGNER_CACHE_DIR`. Goal: warm ≤ 2x the minimal app; cold ≤ cold `aligner align` + the app.
+
+{first_paint}
 
 {corpus}
 """
