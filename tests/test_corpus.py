@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from aligner.core.values import Bead
@@ -119,6 +120,27 @@ def check_units(out: Path) -> list[dict[str, str]]:
     return rows
 
 
+def kill_after_the_first_part(source: str, out: Path, cache: Path) -> list[psutil.Process]:
+    """Start a 2-worker corpus run and ``kill -9`` it once its first part is written; its workers."""
+    proc = subprocess.Popen(corpus_cmd(source, "-o", str(out), "--workers", "2"), env=cli_env(cache), cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and proc.poll() is None:
+            workers = psutil.Process(proc.pid).children(recursive=True) or workers
+            if (out / "parts").is_dir() and any((out / "parts").glob("*.json")):
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return workers
+
+
 def test_folder_corpus_tmx_jsonl_report_unpaired_and_failure(tmp_path: Path) -> None:
     src = tmp_path / "archive"
     ids = make_corpus(src, 6, 14)
@@ -168,7 +190,6 @@ def test_folder_corpus_tmx_jsonl_report_unpaired_and_failure(tmp_path: Path) -> 
 
 
 def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_output(tmp_path: Path) -> None:
-    import psutil
 
     ids = make_corpus(tmp_path / "a", 8, 10)
     copy_tree(tmp_path / "a", tmp_path / "b")
@@ -177,23 +198,7 @@ def test_kill_9_mid_run_then_rerun_gives_the_uninterrupted_output(tmp_path: Path
     expected = outputs(tmp_path / "out-a")
 
     out = tmp_path / "out-b"
-    proc = subprocess.Popen(corpus_cmd(str(tmp_path / "b"), "-o", str(out), "--workers", "2"),
-                            env=cli_env(tmp_path / "cache-b"), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    workers: list[psutil.Process] = []
-    try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline and proc.poll() is None:
-            workers = psutil.Process(proc.pid).children(recursive=True) or workers
-            if (out / "parts").is_dir() and any((out / "parts").glob("*.json")):
-                break
-            time.sleep(0.05)
-        assert proc.poll() is None, "the run finished before it could be killed"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    workers = kill_after_the_first_part(str(tmp_path / "b"), out, tmp_path / "cache-b")
     done = len(list((out / "parts").glob("*.json")))
     assert 1 <= done < len(ids)
     assert not (out / "corpus.jsonl").exists()

@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from aligner.core.errors import InputError
 from tests.conftest import FIXTURES
-from tests.test_corpus import ROOT, check_units, cli_env, corpus_cmd, jsonl, outputs, report_rows, run_corpus
+from tests.test_corpus import check_units, jsonl, kill_after_the_first_part, outputs, report_rows, run_corpus
 
 pytestmark = pytest.mark.slow  # real CLI subprocesses with the real model (and a kill -9)
 
@@ -127,7 +125,6 @@ MANIFEST = (
 
 
 def test_mixed_format_manifest_kill_9_then_rerun_is_identical(tmp_path: Path) -> None:
-    import psutil
 
     for name in ("a", "b"):
         place(tmp_path / name, MANIFEST_LAYOUT)
@@ -141,23 +138,7 @@ def test_mixed_format_manifest_kill_9_then_rerun_is_identical(tmp_path: Path) ->
     assert "HWP" in rows["truncated-hwp"]["warnings"] and "password" in rows["password-docx"]["warnings"]
 
     out = tmp_path / "out-b"
-    proc = subprocess.Popen(corpus_cmd(str(tmp_path / "b" / "pairs.tsv"), "-o", str(out), "--workers", "2"),
-                            env=cli_env(tmp_path / "cache-b"), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    workers: list[psutil.Process] = []
-    try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline and proc.poll() is None:
-            workers = psutil.Process(proc.pid).children(recursive=True) or workers
-            if (out / "parts").is_dir() and any((out / "parts").glob("*.json")):
-                break
-            time.sleep(0.05)
-        assert proc.poll() is None, "the run finished before it could be killed"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    workers = kill_after_the_first_part(str(tmp_path / "b" / "pairs.tsv"), out, tmp_path / "cache-b")
     done = len(list((out / "parts").glob("*.json")))
     assert 1 <= done < len(rows)
     assert not (out / "corpus.tmx").exists()
