@@ -8,6 +8,7 @@ one-line :class:`InputError` naming the file.
 
 from __future__ import annotations
 
+import importlib
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -30,36 +31,19 @@ _UNSUPPORTED = {
 }
 
 
+_READERS: dict[Format, str] = {
+    Format.PDF: "pdf", Format.DOCX: "docx", Format.ODT: "odt", Format.HWP: "hwp",
+    Format.HWPX: "hwpx", Format.HTML: "html", Format.EPUB: "epub",
+}  # fmt: skip
+"""The module of ``aligner.ingest`` that reads each format (imported on first use): ``read_<name>``."""
+
+
 def _reader(fmt: Format) -> Reader:
-    if fmt is Format.PDF:
-        from aligner.ingest.pdf import read_pdf
-
-        return read_pdf
-    if fmt is Format.DOCX:
-        from aligner.ingest.docx import read_docx
-
-        return read_docx
-    if fmt is Format.ODT:
-        from aligner.ingest.odt import read_odt
-
-        return read_odt
-    if fmt is Format.HWP:
-        from aligner.ingest.hwp import read_hwp
-
-        return read_hwp
-    if fmt is Format.HWPX:
-        from aligner.ingest.hwpx import read_hwpx
-
-        return read_hwpx
-    if fmt is Format.HTML:
-        from aligner.ingest.html import read_html
-
-        return read_html
-    if fmt is Format.EPUB:
-        from aligner.ingest.epub import read_epub
-
-        return read_epub
-    raise InputError(f"no reader for {fmt}")
+    name = _READERS.get(fmt)
+    if name is None:
+        raise InputError(f"no reader for {fmt}")
+    reader: Reader = getattr(importlib.import_module(f"aligner.ingest.{name}"), f"read_{name}")
+    return reader
 
 
 def extract(data: bytes, name: str) -> Extracted | None:
