@@ -20,7 +20,8 @@ from aligner.glossary.concordance import spans_of
 from aligner.glossary.termhood import TermKind
 from aligner.session.glossary_cache import GlossaryCache
 from aligner.session.workspace import Workspace
-from aligner.tui.app import COMMANDS, AlignerApp, create_app
+from aligner.tui.app import AlignerApp, create_app
+from aligner.tui.commands import COMMANDS
 from aligner.tui.glossary_screen import GlossaryScreen
 from aligner.tui.help_screen import key_rows
 from aligner.tui.term_picker import TermPicker, filter_terms, norm, pair_terms

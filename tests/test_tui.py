@@ -16,8 +16,9 @@ from textual.widgets import Input, OptionList, RadioButton, Static
 from aligner.core.values import Bead, Lang
 from aligner.session.review import Band, band, band_counts
 from aligner.session.workspace import Workspace, open_pair
-from aligner.tui.app import COMMANDS, AlignerApp, create_app
+from aligner.tui.app import AlignerApp, create_app
 from aligner.tui.bead_view import BeadView
+from aligner.tui.commands import COMMANDS
 from aligner.tui.dialogs import PickSentenceDialog, SplitDialog, default_cut, detachable
 from aligner.tui.export_screen import ExportScreen
 from aligner.tui.help_screen import HelpScreen, key_rows

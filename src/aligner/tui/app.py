@@ -35,6 +35,7 @@ from aligner.session.pair_session import PairSession
 from aligner.session.reader_state import ReaderState, load_state, save_state
 from aligner.session.workspace import Workspace, open_pair, with_saved_corrections
 from aligner.tui.bead_view import BeadView
+from aligner.tui.commands import COMMANDS
 from aligner.tui.editing import EDIT_ACTIONS, EditingApp, ReaderPane, WorkCancelled
 from aligner.tui.header import PaneHeader
 from aligner.tui.help_screen import HelpScreen
@@ -55,35 +56,6 @@ SEARCH_K = 20
 REMEMBER_AFTER_S = 1.0
 
 
-# (action, palette title, palette help) — every action is also in the command palette.
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("search", "Search", "Search Korean or English text (semantic, literal, morpheme)"),
-    ("next_suspicious", "Next pair to check", "Jump to the next suspicious or check pair"),
-    ("previous_suspicious", "Previous pair to check", "Jump to the previous suspicious or check pair"),
-    ("review", "Review list", "Unconfirmed pairs: suspicious, then check, then confident; lowest confidence first"),
-    ("confirm", "Confirm pair", "Mark the selected pair as checked (or unmark it)"),
-    ("confirm_high", "Confirm all confident pairs", "Confirm every pair in the confident band; says what is left"),
-    ("merge_next", "Merge with next pair", "Join the selected pair with the one below"),
-    ("merge_previous", "Merge with previous pair", "Join the selected pair with the one above"),
-    ("split", "Split pair…", "Split the selected pair in two"),
-    ("ko_to_previous", "Move Korean sentence to previous pair", "First Korean sentence joins the pair above"),
-    ("ko_to_next", "Move Korean sentence to next pair", "Last Korean sentence joins the pair below"),
-    ("en_to_previous", "Move English sentence to previous pair", "First English sentence joins the pair above"),
-    ("en_to_next", "Move English sentence to next pair", "Last English sentence joins the pair below"),
-    ("no_counterpart", "Mark sentence with no counterpart…", "Detach a sentence into its own pair"),
-    ("undo", "Undo", "Undo the last correction"),
-    ("redo", "Redo", "Redo the last undone correction"),
-    ("realign", "Realign keeping confirmed pairs", "Align again around the confirmed pairs"),
-    ("save", "Save corrections now", "Write the corrections to the project file (retry after a failed save)"),
-    ("glossary", "Glossary", "Term pairs learned from the aligned text, with a concordance"),
-    ("look_up_term", "Look up a term…", "A word or phrase of the selected pair (or any typed one) in the glossary"),
-    ("export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown or bead ids"),
-    ("toggle_reading", "Reading view", "One language as paragraphs, the focused pair's counterpart under it"),
-    ("toggle_learner", "Learner mode", "Hide every translation until revealed (enter); d saves a pair to your deck"),
-    ("save_to_deck", "Save pair to learning deck", "Add the selected pair to an Anki-importable deck file"),
-    ("toggle_theme", "Toggle light/dark theme", "Switch between the light and dark themes"),
-    ("help", "Help: keys and marks", "Every key of the reader and what the margin marks mean"),
-)
 NEEDS_DOCUMENT = EDIT_ACTIONS | {"look_up_term"}  # hidden from the palette until a document is open
 
 

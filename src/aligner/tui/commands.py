@@ -1,0 +1,77 @@
+"""The reader's commands as the command palette lists them: every action is also there."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class PaletteCommand(NamedTuple):
+    action: str
+    title: str
+    help: str
+
+
+COMMANDS: tuple[PaletteCommand, ...] = (
+    PaletteCommand("search", "Search", "Search Korean or English text (by meaning, exact text and word form)"),
+    PaletteCommand("next_suspicious", "Next pair to check", "Jump to the next suspicious or check pair"),
+    PaletteCommand("previous_suspicious", "Previous pair to check", "Jump to the previous suspicious or check pair"),
+    PaletteCommand(
+        "review",
+        "Review list",
+        "Unconfirmed pairs: suspicious, then check, then confident; lowest confidence first",
+    ),
+    PaletteCommand("confirm", "Confirm pair", "Mark the selected pair as checked (or unmark it)"),
+    PaletteCommand(
+        "confirm_high",
+        "Confirm all confident pairs",
+        "Confirm every pair in the confident band; says what is left",
+    ),
+    PaletteCommand("merge_next", "Merge with next pair", "Join the selected pair with the one below"),
+    PaletteCommand("merge_previous", "Merge with previous pair", "Join the selected pair with the one above"),
+    PaletteCommand("split", "Split pair…", "Split the selected pair in two"),
+    PaletteCommand(
+        "ko_to_previous",
+        "Move Korean sentence to previous pair",
+        "First Korean sentence joins the pair above",
+    ),
+    PaletteCommand("ko_to_next", "Move Korean sentence to next pair", "Last Korean sentence joins the pair below"),
+    PaletteCommand(
+        "en_to_previous",
+        "Move English sentence to previous pair",
+        "First English sentence joins the pair above",
+    ),
+    PaletteCommand("en_to_next", "Move English sentence to next pair", "Last English sentence joins the pair below"),
+    PaletteCommand("no_counterpart", "Mark sentence with no counterpart…", "Detach a sentence into its own pair"),
+    PaletteCommand("undo", "Undo", "Undo the last correction"),
+    PaletteCommand("redo", "Redo", "Redo the last undone correction"),
+    PaletteCommand("realign", "Realign keeping confirmed pairs", "Align again around the confirmed pairs"),
+    PaletteCommand(
+        "save",
+        "Save corrections now",
+        "Write the corrections to the project file (retry after a failed save)",
+    ),
+    PaletteCommand("glossary", "Glossary", "Term pairs learned from the aligned text, with a concordance"),
+    PaletteCommand(
+        "look_up_term",
+        "Look up a term…",
+        "A word or phrase of the selected pair (or any typed one) in the glossary",
+    ),
+    PaletteCommand("export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown or bead ids"),
+    PaletteCommand(
+        "toggle_reading",
+        "Reading view",
+        "One language as paragraphs, the focused pair's counterpart under it",
+    ),
+    PaletteCommand(
+        "toggle_learner",
+        "Learner mode",
+        "Hide every translation until revealed (enter); d saves a pair to your deck",
+    ),
+    PaletteCommand(
+        "save_to_deck",
+        "Save pair to learning deck",
+        "Add the selected pair to an Anki-importable deck file",
+    ),
+    PaletteCommand("toggle_theme", "Toggle light/dark theme", "Switch between the light and dark themes"),
+    PaletteCommand("help", "Help: keys and marks", "Every key of the reader and what the margin marks mean"),
+)
