@@ -70,6 +70,10 @@ RELATED_MARGIN = 0.3
 RELATED_SLOPE = 4.0
 
 
+RELATED_FLOOR = 0.5
+"""Below this relatedness the two documents look unrelated: every match's confidence is scaled down."""
+
+
 def relatedness(match_z: list[float], candidates: int) -> float:
     """How likely the two documents are translations at all, from their matches' cosines.
 

@@ -29,7 +29,7 @@ import numpy as np
 from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays
 from aligner.align.calibration import diagonal_band, doc_stats
 from aligner.align.completeness import Completeness, lone_nulls, refined
-from aligner.align.confidence import confidence, relatedness
+from aligner.align.confidence import RELATED_FLOOR, confidence, relatedness
 from aligner.align.costs import DEFAULT_PARAMS, Params, Problem, bead_scores, first_pass_scores, match_z
 from aligner.align.dp import band_cells, banded_dp, max_marginals, path_gaps
 from aligner.core.values import Bead, Document, Progress, check_beads
@@ -245,7 +245,7 @@ def align_arrays(
         if progress is not None and (size >= PROGRESS_STEPS_FROM or c is None):
             progress("aligning", done, total)
     related = relatedness(zs, min(max(n, m), 2 * params.first_half_width(n, m) + 1))
-    if related < 0.5:  # unrelated documents: no pair is confidently a translation
+    if related < RELATED_FLOOR:  # unrelated documents: no pair is confidently a translation
         beads = [
             replace(b, confidence=b.confidence * related) if b.src and b.tgt and not b.confirmed else b for b in beads
         ]
