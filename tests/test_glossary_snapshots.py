@@ -20,6 +20,8 @@ from aligner.tui.app import AlignerApp, create_app
 from tests.test_tui_snapshots import fixed_workspace as fixed_workspace  # the shared fixture
 from tests.test_tui_snapshots import steps
 
+pytestmark = pytest.mark.slow  # Pilot, tmux, browser and subprocess runs: `make test-fast` leaves them out
+
 
 @pytest.fixture
 def make_app(fixed_workspace: Workspace, tmp_path: Path) -> Callable[[], AlignerApp]:

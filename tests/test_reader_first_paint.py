@@ -9,6 +9,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from aligner.search.searcher import HitKind
@@ -17,12 +18,15 @@ from aligner.tui.app import create_app
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow  # Pilot, tmux, browser and subprocess runs: `make test-fast` leaves them out
+
 SENTENCES = ["중국 내 500여 개의 도시가 스마트시티의 건설을 추진 중이다.", "항저우시는 발전수준이 높다고 평가받는다."]
 
 _PROBE = """
 import json, sys
 from aligner.search.lemma_cache import cached_lemmas, cache_file
 from aligner.segment.kiwi import lemmas
+
 texts = json.loads(sys.argv[1])
 sets, missed = cached_lemmas(texts, lemmas)
 print(json.dumps({"missed": missed, "kiwi": "kiwipiepy" in sys.modules,

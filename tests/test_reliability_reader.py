@@ -28,6 +28,8 @@ from aligner.tui.messages import WorkspaceReady
 from .test_reliability_cli import EN, KO
 from .test_tui import SIZE, reader_lines, settle
 
+pytestmark = pytest.mark.slow  # Pilot, tmux, browser and subprocess runs: `make test-fast` leaves them out
+
 VECTOR_CACHE = f"use-m3-{weights_digest(locked('use-m3'))[:16]}.sqlite"
 """The default model's vector cache file (named by its pinned weights)."""
 

@@ -26,6 +26,8 @@ from aligner.tui.glossary_screen import GlossaryScreen
 from aligner.tui.help_screen import key_rows
 from aligner.tui.term_picker import TermPicker, filter_terms, norm, pair_terms
 
+pytestmark = pytest.mark.slow  # Pilot, tmux, browser and subprocess runs: `make test-fast` leaves them out
+
 SIZE = (100, 30)
 
 

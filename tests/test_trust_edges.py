@@ -40,6 +40,8 @@ from aligner.segment.sentences import segment
 
 from .test_cli import ROOT, run
 
+pytestmark = pytest.mark.slow  # Pilot, tmux, browser and subprocess runs: `make test-fast` leaves them out
+
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J"
 KO = "중국은 스마트시티 정책을 추진하고 있다. 항저우시는 데이터자원 관리국을 신설했다.\n"

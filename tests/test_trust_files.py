@@ -56,6 +56,8 @@ from .test_reliability_cli import KO as KO_TEXT
 from .test_reliability_reader import messages
 from .test_tui import SIZE, settle
 
+pytestmark = pytest.mark.slow  # Pilot, tmux, browser and subprocess runs: `make test-fast` leaves them out
+
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

@@ -26,6 +26,8 @@ from aligner.tui.messages import WorkProgress
 from aligner.tui.review_screen import ReviewScreen
 from aligner.tui.rows import ABSENT, DIVIDER, GUTTER, Columns, display_text
 
+pytestmark = pytest.mark.slow  # Pilot, tmux, browser and subprocess runs: `make test-fast` leaves them out
+
 SIZE = (100, 30)
 
 

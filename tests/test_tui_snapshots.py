@@ -24,6 +24,8 @@ from aligner.session.workspace import Workspace
 from aligner.tui.app import AlignerApp, create_app
 from tests.conftest import DATA, GOLD
 
+pytestmark = pytest.mark.slow  # Pilot, tmux, browser and subprocess runs: `make test-fast` leaves them out
+
 Before = Callable[[Pilot[Any]], Awaitable[None]]
 
 
