@@ -47,11 +47,9 @@ def run(args: argparse.Namespace) -> int:
     for path in (ko, en):
         if path is not None and not path.is_file():
             raise AlignerError(f"{path} does not exist or is not a file")
-    try:
-        from textual_serve.server import Server
-    except ImportError as err:
-        raise AlignerError("aligner serve needs textual-serve: pip install textual-serve") from err
+    from aligner.tui.browser import serve_in_browser
+
     command = read_command(args)
     print(f"serving the reader on http://{args.host}:{args.port} (ctrl+c stops)", file=sys.stderr, flush=True)
-    Server(command, host=args.host, port=args.port, title="aligner").serve()
+    serve_in_browser(command, args.host, args.port)
     return 0
