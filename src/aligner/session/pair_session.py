@@ -137,10 +137,6 @@ class PairSession:
             self.apply(confirm_all)
         return len(targets)
 
-    def realigned(self, progress: Progress | None = None) -> tuple[Bead, ...]:
-        """The beads of a fresh alignment around the confirmed ones (not applied: see ``replace_beads``)."""
-        return self.workspace.realign(progress).alignment.beads
-
     # ------------------------------------------------------------------ saving
 
     def save(self) -> Path | None:
