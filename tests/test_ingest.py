@@ -11,13 +11,11 @@ from hypothesis import strategies as st
 
 from aligner.core.errors import InputError
 from aligner.core.values import Document, Lang
+from aligner.ingest.mapped_text import MappedText, normalize_chars, repair_markdown
 from aligner.ingest.text import (
-    MappedText,
     decode_bytes,
     detect_lang,
-    normalize_chars,
     read_document_text,
-    repair_markdown,
 )
 from aligner.segment.sentences import load_document, segment
 

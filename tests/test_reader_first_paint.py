@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from aligner.search.searcher import HitKind
+from aligner.search.hits import HitKind
 from aligner.session.workspace import Workspace
 from aligner.tui.app import create_app
 

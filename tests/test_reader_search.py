@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from aligner.core.values import Lang
-from aligner.search.searcher import NOISE_SPREAD, HitKind, english_stems
+from aligner.search.hits import HitKind
+from aligner.search.searcher import NOISE_SPREAD, english_stems
 from aligner.session.workspace import Workspace
 from aligner.tui.app import create_app
 

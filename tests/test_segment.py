@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from aligner.core.errors import InputError
 from aligner.core.values import Document, Lang
-from aligner.ingest.text import normalize_chars, repair_markdown
+from aligner.ingest.mapped_text import normalize_chars, repair_markdown
 from aligner.segment.english import split_en
 from aligner.segment.sentences import MAX_SENTENCE_CHARS, load_document, segment
 from tests.conftest import GOLD

@@ -25,13 +25,15 @@ SUBCOMMAND_MODULES = (
 """The subcommands, in the order ``aligner --help`` lists them."""
 
 
-def build_parser() -> OneLineParser:
+def build_parser(only: str | None = None) -> OneLineParser:
+    """The whole command line; with ``only`` (a subcommand's name), just that subcommand, so
+    running one does not import the others (``aligner read`` opens sooner)."""
     parser = OneLineParser(
         prog="aligner", description="A bilingual Korean–English aligned-text reader: align, read, search, export."
     )
     parser.add_argument("--version", action="version", version=f"aligner {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMAND_MODULES:
+    for name in (only,) if only in SUBCOMMAND_MODULES else SUBCOMMAND_MODULES:
         importlib.import_module(f"aligner.cli.{name}").add_parser(sub)
     return parser
 
@@ -43,7 +45,8 @@ def _log_to_console() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv else None)  # help and errors for the rest still list every command
     _log_to_console()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -15,13 +15,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from aligner.cli.common import bilingual_arg, open_workspace, resolve_pair
-    from aligner.tui.app import create_app
 
     if bilingual_arg(args) is not None:  # a TMX/XLIFF file: its units are the pairs
         ws = open_workspace(args)
+        from aligner.tui.app import create_app
+
         app = create_app(workspace=ws, project_path=ws.project_path)
     else:
+        from aligner.session.opening import PairReading
+
         ko, en = resolve_pair(args)
-        app = create_app(ko, en, model=args.model, presplit=args.presplit, remember=True)
+        reading = PairReading(ko, en, model=args.model, presplit=args.presplit)  # while Textual loads
+        from aligner.tui.app import create_app
+
+        app = create_app(ko, en, model=args.model, presplit=args.presplit, remember=True, reading=reading)
     app.run()
     return int(getattr(app, "return_code", 0) or 0)

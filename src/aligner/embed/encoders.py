@@ -18,9 +18,8 @@ import numpy as np
 
 from aligner.core.errors import ModelError
 from aligner.core.values import Progress
-from aligner.embed.models_lock import LockedModel, locked, sha256_file, verify
+from aligner.embed.models_lock import DEFAULT_MODEL, LockedModel, locked, sha256_file, verify
 
-DEFAULT_MODEL = "use-m3"
 BATCH = 32
 log = logging.getLogger(__name__)
 

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from aligner.core.errors import ModelError
 
+DEFAULT_MODEL = "use-m3"
+"""The encoder used when none is named: it ships inside a pip package (no download)."""
 LOCK_ENV = "ALIGNER_MODELS_LOCK"
 MODELS_DIR_ENV = "ALIGNER_MODELS_DIR"
 
@@ -149,8 +151,7 @@ def resolve_location(model: LockedModel) -> Path:
         spec = importlib.util.find_spec(module)
         if spec is None or not spec.submodule_search_locations:
             raise ModelError(
-                f"model {model.name!r} needs the Python package {module!r} ({model.source}); "
-                "install it with pip"
+                f"model {model.name!r} needs the Python package {module!r} ({model.source}); install it with pip"
             )
         base = Path(next(iter(spec.submodule_search_locations)))
         return base / sub if sub else base

@@ -252,8 +252,8 @@ _cached_lock = threading.Lock()
 
 def cached_encoder(name: str | None = None) -> CachedEncoder:
     """The named encoder behind the disk cache; one instance per (model, cache dir)."""
-    from aligner.embed.encoders import DEFAULT_MODEL, load_encoder
-    from aligner.embed.models_lock import locked, weights_digest
+    from aligner.embed.encoders import load_encoder
+    from aligner.embed.models_lock import DEFAULT_MODEL, locked, weights_digest
 
     name = name or DEFAULT_MODEL
     key = (name, str(cache_dir()))

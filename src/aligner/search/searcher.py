@@ -23,8 +23,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -32,6 +31,7 @@ import numpy as np
 
 from aligner.core.values import Alignment, Lang
 from aligner.embed.encoders import Encoder
+from aligner.search.hits import HitKind, SearchHit
 from aligner.search.index import SentenceIndex
 from aligner.search.lemma_cache import cached_lemmas
 from aligner.segment.kiwi import lemmas
@@ -43,22 +43,6 @@ NOISE_SPREAD = 0.12
 """A hit found by meaning alone is kept only within this cosine of the query's best hit."""
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
-
-
-class HitKind(StrEnum):
-    """How a sentence matched a query (in display order)."""
-
-    SEMANTIC = "semantic"
-    LITERAL = "literal"
-    MORPHEME = "morpheme"
-
-    @property
-    def label(self) -> str:
-        """The kind in plain words, as the reader shows it."""
-        return _LABELS[self]
-
-
-_LABELS = {HitKind.SEMANTIC: "meaning", HitKind.LITERAL: "exact", HitKind.MORPHEME: "word form"}
 
 
 @lru_cache(maxsize=65536)
@@ -76,26 +60,6 @@ def _stemmer() -> Any:
 
 def english_stems(text: str) -> frozenset[str]:
     return frozenset(english_stem(w.lower()) for w in _LATIN_WORD.findall(text))
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    lang: Lang
-    sentence: int
-    bead: int
-    score: float
-    semantic: float
-    kinds: tuple[HitKind, ...]
-    text: str
-    ko: str = ""
-    """The whole pair's Korean side (the hit's bead)."""
-    en: str = ""
-    """The whole pair's English side."""
-
-    @property
-    def label(self) -> str:
-        """The kinds in plain words: "meaning + exact"."""
-        return " + ".join(kind.label for kind in self.kinds)
 
 
 class Morphology:
@@ -211,7 +175,7 @@ class Searcher:
                 if kinds:
                     total = score + LITERAL_BONUS * (i in literal) + MORPHEME_BONUS * (i in morph)
                     hits.append(SearchHit(lang, i, self.bead_of[lang].get(i, -1), float(total),
-                                          float(score), tuple(kinds), self._texts[lang][i]))
+                                          float(score), tuple(kinds), self._texts[lang][i]))  # fmt: skip
         return [self._with_pair(h) for h in self._best_per_bead(_without_noise(hits))[:k]]
 
     def _english_stems(self) -> list[frozenset[str]]:

@@ -136,8 +136,6 @@ def segment_cached(
     progress: Progress | None = None,
 ) -> Document:
     """``segment.segment`` with an on-disk cache of the result."""
-    from aligner.segment.sentences import segment
-
     key = _key(source, lang, presplit, encoding)
     path = str(path) if path is not None else None
     doc = _load(key, source, path, encoding)

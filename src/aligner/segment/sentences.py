@@ -17,13 +17,11 @@ from pathlib import Path
 from aligner.core.errors import InputError
 from aligner.core.values import Document, Lang, Progress, Sentence
 from aligner.ingest.formats import DOCUMENT_FORMATS
+from aligner.ingest.mapped_text import MappedText, normalize_chars, repair_markdown
 from aligner.ingest.text import (
-    MappedText,
     detect_lang,
     has_content,
-    normalize_chars,
     read_document,
-    repair_markdown,
 )
 from aligner.segment.blocks import build_blocks
 from aligner.segment.english import split_en

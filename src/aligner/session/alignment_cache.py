@@ -126,13 +126,18 @@ def cached_alignment(
     align: Callable[[], tuple[Bead, ...]],
 ) -> tuple[Bead, ...]:
     """The beads ``align()`` gives for these documents, from the cache when it has them."""
-    key = alignment_key(ko, en, model, constraints)
-    beads = _load(key)
-    if beads is not None and _fits(beads, ko, en):
+    beads = lookup_alignment(ko, en, model, constraints)
+    if beads is not None:
         return beads
     beads = align()
-    _store(key, beads)
+    _store(alignment_key(ko, en, model, constraints), beads)
     return beads
+
+
+def lookup_alignment(ko: Document, en: Document, model: str, constraints: Sequence[Bead]) -> tuple[Bead, ...] | None:
+    """The cached beads for these documents, or None when they were never aligned (or the entry is unusable)."""
+    beads = _load(alignment_key(ko, en, model, constraints))
+    return beads if beads is not None and _fits(beads, ko, en) else None
 
 
 def _fits(beads: Sequence[Bead], ko: Document, en: Document) -> bool:

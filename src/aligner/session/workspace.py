@@ -1,6 +1,9 @@
 """The headless pipeline: read, segment, embed, align, index.
 
-The CLI and the TUI are thin shells over ``open_pair``/``Workspace``.
+The CLI and the TUI are thin shells over ``open_pair``/``Workspace``.  Opening
+is two halves: ``read_pair`` (``aligner.session.opening``: the documents and
+the pairs already known, no numpy) and ``workspace_for`` (the vectors, the
+alignment when it is not known yet, and the search index).
 """
 
 from __future__ import annotations
@@ -11,14 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.align.confidence import LOW_CONFIDENCE
-from aligner.core.errors import InputError
-from aligner.core.values import Alignment, Bead, Document, Lang, Progress
+from aligner.core.values import Alignment, Bead, Document, Progress
 from aligner.embed.vector_cache import CachedEncoder, cached_encoder
-from aligner.search.searcher import Searcher, SearchHit
+from aligner.search.hits import SearchHit
+from aligner.search.searcher import Searcher
+from aligner.session.opening import OpenedPair, load_pair, read_pair, saved_corrections, unrelated_warning
 
-UNRELATED_COVERAGE = 0.3
-"""Below this share of sentences in confident beads, the pair is flagged as unrelated."""
+__all__ = ["OpenedPair", "Workspace", "align_pair", "load_pair", "open_pair", "read_pair", "unrelated_warning"]
 
 
 @dataclass
@@ -62,80 +64,6 @@ class Workspace:
             vectors=(self.ko_vecs, self.en_vecs),
         )  # fmt: skip
         return self.with_beads(beads)
-
-
-def load_pair(
-    ko_path: str | Path,
-    en_path: str | Path,
-    *,
-    presplit: bool = False,
-    progress: Progress | None = None,
-    notices: list[str] | None = None,
-) -> tuple[Document, Document]:
-    """Read and segment both documents, checking that each is in its language.
-
-    Two files given the wrong way round are swapped (with a notice in
-    ``notices``); two files in the same language are refused.
-    """
-    from aligner.ingest.formats import DOCUMENT_FORMATS
-    from aligner.ingest.text import detect_lang, read_document
-    from aligner.segment.cache import segment_cached
-
-    ko_path, en_path = Path(ko_path), Path(en_path)
-    ko_got, en_got = read_document(ko_path), read_document(en_path)
-    ko_text, ko_enc, en_text, en_enc = ko_got.text, ko_got.format, en_got.text, en_got.format
-    ko_lang, en_lang = detect_lang(ko_text), detect_lang(en_text)
-    if ko_lang is Lang.EN and en_lang is Lang.KO:
-        if notices is not None:
-            notices.append(f"{ko_path} is English and {en_path} is Korean: swapped them")
-        ko_path, en_path, ko_text, en_text, ko_enc, en_enc = en_path, ko_path, en_text, ko_text, en_enc, ko_enc
-        ko_got, en_got = en_got, ko_got
-    elif ko_lang is not None and ko_lang == en_lang:
-        name = "Korean" if ko_lang is Lang.KO else "English"
-        raise InputError(f"{ko_path} and {en_path} are both {name}; give one Korean and one English document")
-    elif ko_lang is Lang.EN:
-        raise InputError(f"{ko_path} does not look Korean (no Hangul); give the Korean document first")
-    elif en_lang is Lang.KO:
-        raise InputError(f"{en_path} looks Korean, not English; give the English document second")
-    for enc, path in ((ko_enc, ko_path), (en_enc, en_path)):
-        if enc not in ("utf-8", "utf-8-sig") and enc not in DOCUMENT_FORMATS and notices is not None:
-            notices.append(f"{path} was decoded as {enc}")
-    if progress:
-        progress("segmenting", 0, 2)
-    ko = segment_cached(ko_text, Lang.KO, presplit=presplit, path=ko_path, encoding=ko_enc, progress=progress)
-    if progress:
-        progress("segmenting", 1, 2)
-    en = segment_cached(en_text, Lang.EN, presplit=presplit, path=en_path, encoding=en_enc, progress=progress)
-    if ko_got.locations:
-        ko = replace(ko, locations=ko_got.locations)
-    if en_got.locations:
-        en = replace(en, locations=en_got.locations)
-    if progress:
-        progress("segmenting", 2, 2)
-    return ko, en
-
-
-def unrelated_warning(beads: Sequence[Bead]) -> tuple[str, ...]:
-    """A warning when the alignment looks like two unrelated documents.
-
-    Coverage is measured on the shorter side, so an excerpt aligned against
-    the whole document it comes from is not flagged.
-    """
-    confident = [b for b in beads if b.src and b.tgt and b.confidence >= LOW_CONFIDENCE]
-    n_src = sum(len(b.src) for b in beads)
-    n_tgt = sum(len(b.tgt) for b in beads)
-    if n_src == 0 or n_tgt == 0:
-        return ()
-    if n_src <= n_tgt:
-        share = sum(len(b.src) for b in confident) / n_src
-    else:
-        share = sum(len(b.tgt) for b in confident) / n_tgt
-    if share < UNRELATED_COVERAGE:
-        return (
-            f"low confidence: only {share:.0%} of the sentences found a confident counterpart; "
-            "these documents may not be translations of each other",
-        )
-    return ()
 
 
 def align_pair(
@@ -194,15 +122,24 @@ def open_pair(
     that still fit are kept and the rest is realigned around them (the notices
     say what).
     """
-    notices: list[str] = []
-    ko, en = load_pair(ko_path, en_path, presplit=presplit, progress=progress, notices=notices)
-    saved: tuple[Bead, ...] | None = None
-    path: Path | None = None
-    if use_project or project_path is not None:
-        saved, constraints, path = _saved_corrections(ko, en, constraints, project_path, notices)
-    ws = align_pair(ko, en, model=model, constraints=constraints, progress=progress, saved=saved, encoder=encoder)
-    ws.notices[:0] = notices
-    ws.project_path = path
+    model = model or (encoder.name if encoder is not None else None)
+    opened = read_pair(
+        ko_path, en_path, model=model, presplit=presplit, constraints=constraints, progress=progress,
+        use_project=use_project, project_path=project_path,
+    )  # fmt: skip
+    return workspace_for(opened, progress=progress, encoder=encoder)
+
+
+def workspace_for(
+    opened: OpenedPair, *, progress: Progress | None = None, encoder: CachedEncoder | None = None
+) -> Workspace:
+    """The workspace of a pair ``read_pair`` opened: embedded once, aligned only if its pairs are not known."""
+    ws = align_pair(
+        opened.ko, opened.en, model=opened.model, constraints=opened.constraints, progress=progress,
+        saved=opened.beads, encoder=encoder,
+    )  # fmt: skip
+    ws.notices[:0] = opened.notices
+    ws.project_path = opened.project_path
     return ws
 
 
@@ -215,7 +152,7 @@ def with_saved_corrections(
 
     notices: list[str] = []
     ko, en = workspace.ko, workspace.en
-    saved, constraints, path = _saved_corrections(ko, en, (), project_path, notices)
+    saved, constraints, path = saved_corrections(ko, en, (), project_path, notices)
     if saved is not None:
         workspace = workspace.with_beads(saved)
     elif constraints:
@@ -223,31 +160,6 @@ def with_saved_corrections(
         beads = align_documents(ko, en, workspace.encoder, constraints=constraints, progress=progress, vectors=vectors)
         workspace = workspace.with_beads(beads)
     return replace(workspace, notices=[*workspace.notices, *notices], project_path=path)
-
-
-def _saved_corrections(
-    ko: Document, en: Document, constraints: Sequence[Bead], explicit: str | Path | None, notices: list[str]
-) -> tuple[tuple[Bead, ...] | None, Sequence[Bead], Path | None]:
-    """The pair's project file and what it restores: the saved beads, or the confirmed ones to keep."""
-    from aligner.session.project_file import LoadStatus, default_project_path, find_project, load_project
-
-    if explicit is not None:
-        found: Path | None = Path(explicit)
-    elif ko.path and en.path:
-        found = find_project(ko.path, en.path)
-        if found is None:
-            return None, constraints, default_project_path(ko.path, en.path)
-    else:
-        return None, constraints, None
-    assert found is not None
-    loaded = load_project(found, ko, en)
-    if loaded.message:
-        notices.append(loaded.message)
-    if loaded.status is LoadStatus.UNCHANGED and loaded.beads is not None:
-        return tuple(loaded.beads), constraints, found
-    if loaded.status is LoadStatus.CHANGED:
-        return None, [*constraints, *loaded.constraints], found
-    return None, constraints, found
 
 
 def open_bilingual(
@@ -282,7 +194,7 @@ def open_bilingual(
     saved: tuple[Bead, ...] | None = None
     found: Path | None = None
     if use_project or project_path is not None:
-        saved, _, found = _saved_corrections(ko, en, (), project_path, notices)
+        saved, _, found = saved_corrections(ko, en, (), project_path, notices)
     alignment = Alignment(ko, en, saved or scored, model=encoder.name)
     alignment.check()
     ws = Workspace(ko, en, alignment, encoder, ko_vecs, en_vecs)

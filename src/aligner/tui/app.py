@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -27,13 +27,11 @@ from textual.worker import get_current_worker
 
 from aligner.core.errors import AlignerError
 from aligner.core.paths import sample_paths
-from aligner.core.values import Lang
-from aligner.search.searcher import SearchHit
+from aligner.core.values import Alignment, Lang
+from aligner.search.hits import SearchHit
 from aligner.session import edits as edit
 from aligner.session.learner_deck import add_note
-from aligner.session.pair_session import PairSession
 from aligner.session.reader_state import ReaderState, load_state, save_state
-from aligner.session.workspace import Workspace, open_pair, with_saved_corrections
 from aligner.tui.bead_view import BeadView
 from aligner.tui.commands import COMMANDS
 from aligner.tui.editing import EDIT_ACTIONS, EditingApp, ReaderPane, WorkCancelled
@@ -41,6 +39,7 @@ from aligner.tui.header import PaneHeader
 from aligner.tui.help_screen import HelpScreen
 from aligner.tui.messages import (
     MorphologyReady,
+    PairsReady,
     SearchDone,
     WorkFailed,
     WorkProgress,
@@ -52,8 +51,15 @@ from aligner.tui.rows import Highlight
 from aligner.tui.search_panel import HistoryInput, SearchPanel
 from aligner.tui.status_bar import StatusBar
 
+if TYPE_CHECKING:  # loaded by the worker, after the pairs are on screen (they bring numpy)
+    from aligner.session.opening import PairReading
+    from aligner.session.pair_session import PairSession
+    from aligner.session.workspace import Workspace
+
 SEARCH_K = 20
 REMEMBER_AFTER_S = 1.0
+FIRST_PAINT_WAIT_S = 2.0
+"""The opening worker waits this long at most for the pairs to be painted before it loads the vectors."""
 
 
 NEEDS_DOCUMENT = EDIT_ACTIONS | {"look_up_term"}  # hidden from the palette until a document is open
@@ -89,6 +95,7 @@ class AlignerApp(EditingApp):
         project_path: str | os.PathLike[str] | None = None,
         autosave: bool = True,
         remember: bool = False,
+        reading: PairReading | None = None,
     ) -> None:
         super().__init__()
         if (ko_path is None) != (en_path is None):
@@ -110,6 +117,11 @@ class AlignerApp(EditingApp):
         """What is remembered, kept up to date as the user reads (written without asking widgets)."""
         self.load_error: str | None = None
         self._given = workspace
+        self._reading = reading
+        """The two documents being read already (the CLI starts that before Textual loads)."""
+        self._shown: Alignment | None = None
+        """The pairs on screen before the workspace was ready (a pair seen before opens with them)."""
+        self._painted = threading.Event()
         self._search_lock = threading.Lock()
         self.theme = "textual-dark"
 
@@ -133,6 +145,16 @@ class AlignerApp(EditingApp):
         self.query_one("#titles", PaneHeader).set_titles(f"한국어 · {names[0]}", f"English · {names[1]}")
         self.reader.show_placeholder("  Reading, embedding and aligning…")
         self.reader.focus()
+        reading = self._reading
+        if reading is not None and reading.done() and self._given is None:
+            try:
+                alignment = reading.result().alignment
+            except BaseException:  # noqa: BLE001 - the worker reports it
+                alignment = None
+            if alignment is not None:  # a pair seen before, read while Textual loaded: the first screen has it
+                self._show_pairs(alignment)
+                self.status.show(Text("preparing search…", style="dim"))
+                self.call_after_refresh(self._painted.set)
         self.load_workspace()
 
     # ------------------------------------------------------------------ workers
@@ -142,16 +164,14 @@ class AlignerApp(EditingApp):
         progress = self._progress()
         try:
             if self._given is not None:
+                from aligner.session.workspace import with_saved_corrections
+
                 workspace = self._given
                 if self.project_path is not None:
                     workspace = with_saved_corrections(workspace, self.project_path, progress)
                 project_path = self.project_path
             else:
-                assert self.ko_path is not None and self.en_path is not None
-                workspace = open_pair(
-                    self.ko_path, self.en_path, model=self.model, presplit=self.presplit, progress=progress,
-                    project_path=self.project_path,  # None: the pair's default project file
-                )  # fmt: skip
+                workspace = self._open_pair(progress)
                 project_path = workspace.project_path
         except WorkCancelled:
             return
@@ -163,6 +183,30 @@ class AlignerApp(EditingApp):
             return
         notices = (*workspace.notices, *workspace.alignment.warnings)
         self.post_message(WorkspaceReady(workspace, project_path, notices))
+
+    def _open_pair(self, progress: Callable[[str, int, int], None]) -> Workspace:
+        """Read the pair; show its pairs at once when they are known (project file or alignment
+        cache), and only then load numpy, the vectors and the search index (on this worker)."""
+        from aligner.session.opening import read_pair
+
+        assert self.ko_path is not None and self.en_path is not None
+        if self._reading is not None:
+            self._reading.listen(progress)
+            opened = self._reading.result()
+        else:
+            opened = read_pair(
+                self.ko_path, self.en_path, model=self.model, presplit=self.presplit, progress=progress,
+                project_path=self.project_path,  # None: the pair's default project file
+            )  # fmt: skip
+        alignment = opened.alignment
+        if alignment is not None:
+            if self._shown is None:  # (on_mount shows them when they were read by then)
+                self.post_message(PairsReady(alignment))
+            self._painted.wait(FIRST_PAINT_WAIT_S)  # the first screen is drawn without competing with numpy
+        progress("preparing search", 0, 0)
+        from aligner.session.workspace import workspace_for
+
+        return workspace_for(opened, progress=progress)
 
     @work(exclusive=True, thread=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
@@ -187,7 +231,33 @@ class AlignerApp(EditingApp):
     def on_work_progress(self, message: WorkProgress) -> None:
         self.status.progress(message.stage, message.done, message.total)
 
+    def on_pairs_ready(self, message: PairsReady) -> None:
+        """A pair seen before: its pairs show now; editing and search follow with the workspace."""
+        self._show_pairs(message.alignment)
+        self.status.show(Text("preparing search…", style="dim"))
+        self.call_after_refresh(self._painted.set)
+
+    def _show_pairs(self, alignment: Alignment) -> None:
+        """Show the pairs at the remembered place, in the remembered view and theme."""
+        self._shown = alignment
+        state = self._remembered(alignment)
+        beads = alignment.beads
+        cursor = min(state.cursor, len(beads) - 1) if state is not None and beads else 0
+        self.reader.show_alignment(alignment, cursor=cursor)
+        if state is None:
+            return
+        self._state = replace(state, cursor=cursor)
+        if state.theme in self.available_themes:
+            self.theme = state.theme
+        self.search_panel.input.history = list(state.history)
+        if cursor:
+            self.call_after_refresh(self.reader.move_cursor, cursor, force=True, center=True)
+        if state.view == "reading" and not self.reading_mode:
+            self.call_after_refresh(self.action_toggle_reading)
+
     def on_workspace_ready(self, message: WorkspaceReady) -> None:
+        from aligner.session.pair_session import PairSession
+
         self.workspace = message.workspace
         self.project_path = message.project_path
         self.session = PairSession(
@@ -195,19 +265,14 @@ class AlignerApp(EditingApp):
         )
         self.load_error = None
         self.status.idle()
-        state = self._remembered()
-        beads = message.workspace.alignment.beads
-        cursor = min(state.cursor, len(beads) - 1) if state is not None and beads else 0
-        self.reader.show_alignment(message.workspace.alignment, cursor=cursor)
-        if state is not None:
-            self._state = replace(state, cursor=cursor)
-            if state.theme in self.available_themes:
-                self.theme = state.theme
-            self.search_panel.input.history = list(state.history)
-            if cursor:
-                self.call_after_refresh(self.reader.move_cursor, cursor, force=True, center=True)
-            if state.view == "reading" and not self.reading_mode:
-                self.call_after_refresh(self.action_toggle_reading)
+        shown, alignment = self._shown, message.workspace.alignment
+        same = shown is not None and (shown.beads, shown.source, shown.target) == (
+            alignment.beads, alignment.source, alignment.target
+        )  # fmt: skip
+        if not same:
+            self._show_pairs(alignment)
+        else:
+            self.reader.show_alignment(alignment, cursor=self.reader.cursor)  # the same pairs: cursor kept
         self.refresh_status()
         self.announce_session()
         for notice in message.notices:
@@ -251,13 +316,14 @@ class AlignerApp(EditingApp):
 
     def _pair_paths(self) -> tuple[str, str] | None:
         ws = self.workspace
-        if ws is None or not ws.ko.path or not ws.en.path:
+        docs = (ws.ko, ws.en) if ws is not None else (self._shown.source, self._shown.target) if self._shown else None
+        if docs is None or not docs[0].path or not docs[1].path:
             return None
-        return ws.ko.path, ws.en.path
+        return docs[0].path, docs[1].path
 
-    def _remembered(self) -> ReaderState | None:
-        paths = self._pair_paths() if self.remember else None
-        return load_state(*paths) if paths is not None else None
+    def _remembered(self, alignment: Alignment) -> ReaderState | None:
+        ko, en = alignment.source.path, alignment.target.path
+        return load_state(ko, en) if self.remember and ko and en else None
 
     def remember_state(self) -> None:
         paths = self._pair_paths() if self.remember and self.session is not None else None
@@ -444,10 +510,12 @@ def create_app(
     project_path: str | os.PathLike[str] | None = None,
     autosave: bool = True,
     remember: bool = False,
+    reading: PairReading | None = None,
 ) -> AlignerApp:
     """The reader app for two documents (the bundled sample when none are given) or a ready workspace;
-    ``remember``: restore and keep the pair's position, theme and search history (the CLI's reader does)."""
+    ``remember``: restore and keep the pair's position, theme and search history (the CLI's reader does);
+    ``reading``: the two documents' reading, already started (``PairReading``), so the first screen has the pairs."""
     return AlignerApp(
         ko_path, en_path, model=model, presplit=presplit, workspace=workspace,
-        project_path=project_path, autosave=autosave, remember=remember,
+        project_path=project_path, autosave=autosave, remember=remember, reading=reading,
     )  # fmt: skip

@@ -115,6 +115,8 @@ class BeadView(ScrollView, can_focus=True):
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
         self._wraps: WrapCache = {}
         self._wraps_for: tuple[int, RowStyles, int, int] | None = None
+        self._partial = False
+        """Only the rows of the first screens are laid out (the rest follow right after the first paint)."""
         self.learner = False
         """Learner mode: the English of every pair is hidden until revealed."""
         self.revealed: set[int] = set()
@@ -136,6 +138,7 @@ class BeadView(ScrollView, can_focus=True):
 
     @property
     def rows(self) -> list[Row]:
+        self._complete()
         return self._rows
 
     def show_alignment(self, alignment: Alignment | None, cursor: int | None = None) -> None:
@@ -186,6 +189,7 @@ class BeadView(ScrollView, can_focus=True):
         self.refresh()
 
     def move_cursor(self, bead: int, *, force: bool = False, center: bool = False) -> None:
+        self._complete()
         count = len(self._rows)
         new = max(0, min(bead, count - 1)) if count else 0
         if new == self._cursor and not force:
@@ -219,15 +223,31 @@ class BeadView(ScrollView, can_focus=True):
         columns = Columns.for_width(self._width)
         styles = self._styles()
         key = (self._width, styles, id(self._alignment.source), id(self._alignment.target))
+        first_screens: int | None = None
         if self._wraps_for != key:  # wrapped lines are reused only for the same width, styles and texts
             self._wraps, self._wraps_for = {}, key
-        self._rows = layout_rows(self._alignment, columns, self.app.console, styles, self._highlight, self._wraps)
-        self._tops = [row.top for row in self._rows]
-        total = self._rows[-1].top + self._rows[-1].height if self._rows else 0
+            if self._cursor == 0 and self.scroll_offset.y == 0:  # a new text or width: two screens first
+                first_screens = 2 * max(self.size.height, 1)
+        rows = layout_rows(
+            self._alignment, columns, self.app.console, styles, self._highlight, self._wraps, lines=first_screens
+        )  # fmt: skip
+        self._rows, self._tops = rows, [row.top for row in rows]
+        total = rows[-1].top + rows[-1].height if rows else 0
+        self._partial = len(rows) < len(self._alignment.beads)
+        if self._partial:  # the scroll bar guesses from the rows so far until the rest are laid out
+            total = total * len(self._alignment.beads) // max(len(rows), 1)
+            self.call_after_refresh(self._complete)
         self.virtual_size = Size(columns.width, total)
         self.refresh()
 
+    def _complete(self) -> None:
+        """Lay out the rows that the first screens did not need (their wrapped lines are kept)."""
+        if self._partial:
+            self._partial = False
+            self._relayout()
+
     def _relayout_bead(self, index: int) -> None:
+        self._complete()
         if self._alignment is None or not 0 <= index < len(self._rows):
             return
         old = self._rows[index]
@@ -288,6 +308,8 @@ class BeadView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         line = scroll_y + y
+        if not self._rows and self._alignment is not None and self._alignment.beads and width > 0:
+            self._relayout()  # drawn before the first resize: the first screen has the pairs, not a placeholder
         if not self._rows:  # the message (a long path or error wraps, never cut), from the second line
             style = self.get_component_rich_style("bead-view--placeholder")
             text = self._placeholder.copy()
@@ -384,4 +406,5 @@ class BeadView(ScrollView, can_focus=True):
         self.move_cursor(0)
 
     def action_last(self) -> None:
+        self._complete()
         self.move_cursor(len(self._rows) - 1)

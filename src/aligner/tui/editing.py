@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -29,16 +29,15 @@ from aligner.ingest.extracted import pair_location
 from aligner.session import edits as edit
 from aligner.session import review
 from aligner.session.autosave import SaveResult
-from aligner.session.glossary_cache import GlossaryCache
-from aligner.session.pair_session import PairSession
-from aligner.session.workspace import Workspace
 from aligner.tui.bead_view import BeadView
-from aligner.tui.dialogs import PickSentenceDialog, SplitDialog
-from aligner.tui.export_screen import ExportScreen
 from aligner.tui.header import PaneHeader
 from aligner.tui.messages import MorphologyReady, RealignDone, SaveDone, WorkFailed, WorkProgress, WorkTask
-from aligner.tui.review_screen import ReviewScreen
 from aligner.tui.status_bar import StatusBar
+
+if TYPE_CHECKING:  # these bring numpy and the glossary: loaded with the workspace, after the first paint
+    from aligner.session.glossary_cache import GlossaryCache
+    from aligner.session.pair_session import PairSession
+    from aligner.session.workspace import Workspace
 
 PROGRESS_EVERY_S = 0.1
 """Progress messages from a worker are posted at most this often (a new stage and the end always)."""
@@ -387,6 +386,8 @@ class EditingApp(App[int]):
             if cuts is not None:
                 self._edit(lambda b: edit.split(b, i, *cuts), i)
 
+        from aligner.tui.dialogs import SplitDialog
+
         self.push_screen(SplitDialog(ws.alignment, i), done)
 
     def action_no_counterpart(self) -> None:
@@ -399,6 +400,8 @@ class EditingApp(App[int]):
             if choice is not None:
                 side, sentence = choice
                 self._edit(lambda b: edit.mark_no_counterpart(b, i, side, sentence), i)
+
+        from aligner.tui.dialogs import PickSentenceDialog
 
         self.push_screen(PickSentenceDialog(ws.alignment, i), done)
 
@@ -429,6 +432,8 @@ class EditingApp(App[int]):
                 self.reader.move_cursor(index, center=True)
                 self.reader.focus()
 
+        from aligner.tui.review_screen import ReviewScreen
+
         self.push_screen(ReviewScreen(ws.alignment, order), done)
 
     def action_export(self) -> None:
@@ -441,6 +446,8 @@ class EditingApp(App[int]):
                 self.notify(message, timeout=6)
 
         owned = self.session.owned_files() if self.session is not None else ()
+        from aligner.tui.export_screen import ExportScreen
+
         self.push_screen(ExportScreen(ws.alignment, owned=owned), done)
 
     def action_glossary(self) -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from aligner.core.values import Bead
-from aligner.search.searcher import SearchHit
+from aligner.core.values import Alignment, Bead
+from aligner.search.hits import SearchHit
 from aligner.session.autosave import SaveResult
-from aligner.session.workspace import Workspace
+
+if TYPE_CHECKING:  # the workspace module brings numpy: the reader loads it after the first paint
+    from aligner.session.workspace import Workspace
 
 
 class WorkTask(StrEnum):
@@ -30,6 +33,13 @@ class WorkProgress(Message):
     stage: str
     done: int
     total: int
+
+
+@dataclass
+class PairsReady(Message):
+    """The pairs of a pair seen before (its project file or the alignment cache), before the workspace."""
+
+    alignment: Alignment
 
 
 @dataclass

@@ -183,11 +183,16 @@ def layout_rows(
     styles: RowStyles,
     highlight: Highlight | None = None,
     cache: WrapCache | None = None,
+    *,
+    lines: int | None = None,
 ) -> list[Row]:
-    """Every bead's row, stacked from line 0 (``cache`` saves re-wrapping unchanged beads)."""
+    """Every bead's row, stacked from line 0 (``cache`` saves re-wrapping unchanged beads);
+    with ``lines``, only the first rows, until they fill that many lines."""
     rows: list[Row] = []
     top = 0
     for index, breaks in enumerate(paragraph_starts(alignment)):
+        if lines is not None and top >= lines:
+            break
         row = layout_row(alignment, index, top, breaks, columns, console, styles, highlight, cache)
         rows.append(row)
         top += row.height

@@ -23,7 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aligner.core.values import Lang
-from aligner.search.searcher import HitKind, SearchHit
+from aligner.search.hits import HitKind, SearchHit
 from aligner.tui.rows import ABSENT, display_text
 
 DEBOUNCE_S = 0.025

@@ -1,0 +1,233 @@
+"""Opening a pair, first half: read, segment and find the pairs that already exist.
+
+``read_pair`` reads and segments both documents, restores the corrections
+saved for the pair (its project file) and, when nothing was saved, looks the
+alignment up in the alignment cache.  It imports neither numpy nor an encoder,
+so the reader can show the pairs of a pair it has seen before at once; the
+vectors and the search index (``aligner.session.workspace``) follow.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from aligner.align.confidence import LOW_CONFIDENCE
+from aligner.core.errors import InputError
+from aligner.core.values import Alignment, Bead, Document, Lang, Progress
+
+UNRELATED_COVERAGE = 0.3
+"""Below this share of sentences in confident beads, the pair is flagged as unrelated."""
+
+
+@dataclass(frozen=True)
+class OpenedPair:
+    """Two segmented documents and what is already known of their pairing."""
+
+    ko: Document
+    en: Document
+    model: str
+    """The encoder the pairs are (or will be) aligned with."""
+    beads: tuple[Bead, ...] | None
+    """The pairs, from the project file or the alignment cache; None: they must be aligned."""
+    constraints: tuple[Bead, ...]
+    """Beads to keep when aligning (confirmed pairs a changed text still has)."""
+    saved: bool
+    """``beads`` are the project file's (the user's corrections)."""
+    project_path: Path | None
+    notices: tuple[str, ...]
+
+    @cached_property
+    def alignment(self) -> Alignment | None:
+        """The pairs as an alignment, ready to show; None until they are aligned."""
+        if self.beads is None:
+            return None
+        alignment = Alignment(self.ko, self.en, self.beads, model=self.model, warnings=unrelated_warning(self.beads))
+        alignment.check()
+        return alignment
+
+
+def load_pair(
+    ko_path: str | Path,
+    en_path: str | Path,
+    *,
+    presplit: bool = False,
+    progress: Progress | None = None,
+    notices: list[str] | None = None,
+) -> tuple[Document, Document]:
+    """Read and segment both documents, checking that each is in its language.
+
+    Two files given the wrong way round are swapped (with a notice in
+    ``notices``); two files in the same language are refused.
+    """
+    from aligner.ingest.formats import DOCUMENT_FORMATS
+    from aligner.ingest.text import detect_lang, read_document
+    from aligner.segment.cache import segment_cached
+
+    ko_path, en_path = Path(ko_path), Path(en_path)
+    ko_got, en_got = read_document(ko_path), read_document(en_path)
+    ko_text, ko_enc, en_text, en_enc = ko_got.text, ko_got.format, en_got.text, en_got.format
+    ko_lang, en_lang = detect_lang(ko_text), detect_lang(en_text)
+    if ko_lang is Lang.EN and en_lang is Lang.KO:
+        if notices is not None:
+            notices.append(f"{ko_path} is English and {en_path} is Korean: swapped them")
+        ko_path, en_path, ko_text, en_text, ko_enc, en_enc = en_path, ko_path, en_text, ko_text, en_enc, ko_enc
+        ko_got, en_got = en_got, ko_got
+    elif ko_lang is not None and ko_lang == en_lang:
+        name = "Korean" if ko_lang is Lang.KO else "English"
+        raise InputError(f"{ko_path} and {en_path} are both {name}; give one Korean and one English document")
+    elif ko_lang is Lang.EN:
+        raise InputError(f"{ko_path} does not look Korean (no Hangul); give the Korean document first")
+    elif en_lang is Lang.KO:
+        raise InputError(f"{en_path} looks Korean, not English; give the English document second")
+    for enc, path in ((ko_enc, ko_path), (en_enc, en_path)):
+        if enc not in ("utf-8", "utf-8-sig") and enc not in DOCUMENT_FORMATS and notices is not None:
+            notices.append(f"{path} was decoded as {enc}")
+    if progress:
+        progress("segmenting", 0, 2)
+    ko = segment_cached(ko_text, Lang.KO, presplit=presplit, path=ko_path, encoding=ko_enc, progress=progress)
+    if progress:
+        progress("segmenting", 1, 2)
+    en = segment_cached(en_text, Lang.EN, presplit=presplit, path=en_path, encoding=en_enc, progress=progress)
+    if ko_got.locations:
+        ko = replace(ko, locations=ko_got.locations)
+    if en_got.locations:
+        en = replace(en, locations=en_got.locations)
+    if progress:
+        progress("segmenting", 2, 2)
+    return ko, en
+
+
+def unrelated_warning(beads: Sequence[Bead]) -> tuple[str, ...]:
+    """A warning when the alignment looks like two unrelated documents.
+
+    Coverage is measured on the shorter side, so an excerpt aligned against
+    the whole document it comes from is not flagged.
+    """
+    confident = [b for b in beads if b.src and b.tgt and b.confidence >= LOW_CONFIDENCE]
+    n_src = sum(len(b.src) for b in beads)
+    n_tgt = sum(len(b.tgt) for b in beads)
+    if n_src == 0 or n_tgt == 0:
+        return ()
+    if n_src <= n_tgt:
+        share = sum(len(b.src) for b in confident) / n_src
+    else:
+        share = sum(len(b.tgt) for b in confident) / n_tgt
+    if share < UNRELATED_COVERAGE:
+        return (
+            f"low confidence: only {share:.0%} of the sentences found a confident counterpart; "
+            "these documents may not be translations of each other",
+        )
+    return ()
+
+
+def saved_corrections(
+    ko: Document, en: Document, constraints: Sequence[Bead], explicit: str | Path | None, notices: list[str]
+) -> tuple[tuple[Bead, ...] | None, Sequence[Bead], Path | None]:
+    """The pair's project file and what it restores: the saved beads, or the confirmed ones to keep."""
+    from aligner.session.project_file import LoadStatus, default_project_path, find_project, load_project
+
+    if explicit is not None:
+        found: Path | None = Path(explicit)
+    elif ko.path and en.path:
+        found = find_project(ko.path, en.path)
+        if found is None:
+            return None, constraints, default_project_path(ko.path, en.path)
+    else:
+        return None, constraints, None
+    assert found is not None
+    loaded = load_project(found, ko, en)
+    if loaded.message:
+        notices.append(loaded.message)
+    if loaded.status is LoadStatus.UNCHANGED and loaded.beads is not None:
+        return tuple(loaded.beads), constraints, found
+    if loaded.status is LoadStatus.CHANGED:
+        return None, [*constraints, *loaded.constraints], found
+    return None, constraints, found
+
+
+def default_model(model: str | None) -> str:
+    """The encoder's name: the one asked for, or the default (without loading anything)."""
+    from aligner.embed.models_lock import DEFAULT_MODEL
+
+    return model or DEFAULT_MODEL
+
+
+def read_pair(
+    ko_path: str | Path,
+    en_path: str | Path,
+    *,
+    model: str | None = None,
+    presplit: bool = False,
+    constraints: Sequence[Bead] = (),
+    progress: Progress | None = None,
+    use_project: bool = True,
+    project_path: str | Path | None = None,
+) -> OpenedPair:
+    """Read and segment two documents and find their pairs if they exist already.
+
+    With ``use_project`` (or an explicit ``project_path``), the corrections saved for
+    the pair are restored: an unchanged pair's saved beads are taken as they are; a
+    changed one keeps the confirmed beads that still fit as constraints.  Without
+    saved beads, the alignment cache is asked (an unchanged pair aligned before).
+    """
+    from aligner.session.alignment_cache import lookup_alignment
+
+    notices: list[str] = []
+    ko, en = load_pair(ko_path, en_path, presplit=presplit, progress=progress, notices=notices)
+    saved: tuple[Bead, ...] | None = None
+    path: Path | None = None
+    if use_project or project_path is not None:
+        saved, constraints, path = saved_corrections(ko, en, constraints, project_path, notices)
+    name = default_model(model)
+    beads = saved if saved is not None else lookup_alignment(ko, en, name, constraints)
+    return OpenedPair(ko, en, name, beads, tuple(constraints), saved is not None, path, tuple(notices))
+
+
+class PairReading:
+    """``read_pair`` on a thread of its own, started before the reader has even loaded Textual.
+
+    A pair seen before is read by the time the reader's first screen is drawn, so that
+    screen already shows its pairs.  Progress (segmenting a new pair takes seconds) is
+    kept and relayed to whoever ``listen``s, from the moment they do; a listener that
+    raises stops the reading (it is re-raised by ``result``).
+    """
+
+    def __init__(self, ko_path: str | Path, en_path: str | Path, **options: Any) -> None:
+        self._future: Future[OpenedPair] = Future()
+        self._lock = threading.Lock()
+        self._listener: Progress | None = None
+        self._last: tuple[str, int, int] | None = None
+        args = (Path(ko_path), Path(en_path), options)
+        threading.Thread(target=self._run, args=args, name="aligner-read-pair", daemon=True).start()
+
+    def _run(self, ko_path: Path, en_path: Path, options: dict[str, Any]) -> None:
+        try:
+            self._future.set_result(read_pair(ko_path, en_path, progress=self._progress, **options))
+        except BaseException as err:  # noqa: BLE001 - handed to whoever takes the result
+            self._future.set_exception(err)
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        with self._lock:
+            self._last, listener = (stage, done, total), self._listener
+        if listener is not None:
+            listener(stage, done, total)
+
+    def listen(self, progress: Progress) -> None:
+        """Send progress to ``progress`` from now on, starting with the latest report."""
+        with self._lock:
+            self._listener, last = progress, self._last
+        if last is not None and not self._future.done():
+            progress(*last)
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    def result(self, timeout: float | None = None) -> OpenedPair:
+        """The opened pair (waiting for it); what the reading raised is raised here."""
+        return self._future.result(timeout)
