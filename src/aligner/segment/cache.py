@@ -136,12 +136,24 @@ def segment_cached(
     progress: Progress | None = None,
 ) -> Document:
     """``segment.segment`` with an on-disk cache of the result."""
-    key = _key(source, lang, presplit, encoding)
-    path = str(path) if path is not None else None
-    doc = _load(key, source, path, encoding)
+    doc = cached_segmentation(source, lang, presplit=presplit, path=path, encoding=encoding)
     if doc is None:
+        key = _key(source, lang, presplit, encoding)
+        path = str(path) if path is not None else None
         from aligner.segment.sentences import segment  # imported only on a miss
 
         doc = segment(source, lang, presplit=presplit, path=path, encoding=encoding, progress=progress)
         _store(key, doc)
     return doc
+
+
+def cached_segmentation(
+    source: str,
+    lang: Lang | None,
+    *,
+    presplit: bool = False,
+    path: str | Path | None = None,
+    encoding: str = "utf-8",
+) -> Document | None:
+    """The document as segmented before (the cache), or None: nothing is segmented here."""
+    return _load(_key(source, lang, presplit, encoding), source, str(path) if path is not None else None, encoding)

@@ -65,6 +65,21 @@ def load_pair(
     Two files given the wrong way round are swapped (with a notice in
     ``notices``); two files in the same language are refused.
     """
+    docs = _load_pair(ko_path, en_path, presplit=presplit, progress=progress, notices=notices, only_cached=False)
+    assert docs is not None
+    return docs
+
+
+def _load_pair(
+    ko_path: str | Path,
+    en_path: str | Path,
+    *,
+    presplit: bool,
+    progress: Progress | None,
+    notices: list[str] | None,
+    only_cached: bool,
+) -> tuple[Document, Document] | None:
+    """``load_pair``; with ``only_cached``, None unless both documents were segmented before."""
     from aligner.ingest.formats import DOCUMENT_FORMATS
     from aligner.ingest.text import detect_lang, read_document
     from aligner.segment.cache import segment_cached
@@ -88,19 +103,28 @@ def load_pair(
     for enc, path in ((ko_enc, ko_path), (en_enc, en_path)):
         if enc not in ("utf-8", "utf-8-sig") and enc not in DOCUMENT_FORMATS and notices is not None:
             notices.append(f"{path} was decoded as {enc}")
+    if only_cached:
+        from aligner.segment.cache import cached_segmentation
+
+        ko_doc = cached_segmentation(ko_text, Lang.KO, presplit=presplit, path=ko_path, encoding=ko_enc)
+        en_doc = cached_segmentation(en_text, Lang.EN, presplit=presplit, path=en_path, encoding=en_enc)
+        if ko_doc is None or en_doc is None:
+            return None
+        return _with_locations(ko_doc, ko_got.locations), _with_locations(en_doc, en_got.locations)
     if progress:
         progress("segmenting", 0, 2)
     ko = segment_cached(ko_text, Lang.KO, presplit=presplit, path=ko_path, encoding=ko_enc, progress=progress)
     if progress:
         progress("segmenting", 1, 2)
     en = segment_cached(en_text, Lang.EN, presplit=presplit, path=en_path, encoding=en_enc, progress=progress)
-    if ko_got.locations:
-        ko = replace(ko, locations=ko_got.locations)
-    if en_got.locations:
-        en = replace(en, locations=en_got.locations)
     if progress:
         progress("segmenting", 2, 2)
-    return ko, en
+    return _with_locations(ko, ko_got.locations), _with_locations(en, en_got.locations)
+
+
+def _with_locations(doc: Document, locations: tuple[tuple[int, str], ...]) -> Document:
+    """The document with its sentences' locations in the source file (pages, paragraphs), if it has any."""
+    return replace(doc, locations=locations) if locations else doc
 
 
 def unrelated_warning(beads: Sequence[Bead]) -> tuple[str, ...]:
@@ -176,10 +200,40 @@ def read_pair(
     changed one keeps the confirmed beads that still fit as constraints.  Without
     saved beads, the alignment cache is asked (an unchanged pair aligned before).
     """
+    opened = _read_pair(
+        ko_path, en_path, model=model, presplit=presplit, constraints=constraints, progress=progress,
+        use_project=use_project, project_path=project_path, only_cached=False,
+    )  # fmt: skip
+    assert opened is not None
+    return opened
+
+
+def read_cached_pair(ko_path: str | Path, en_path: str | Path, **options: Any) -> OpenedPair | None:
+    """``read_pair`` for two documents segmented before, or None (nothing is segmented: no kiwipiepy)."""
+    return _read_pair(ko_path, en_path, only_cached=True, **options)
+
+
+def _read_pair(
+    ko_path: str | Path,
+    en_path: str | Path,
+    *,
+    model: str | None = None,
+    presplit: bool = False,
+    constraints: Sequence[Bead] = (),
+    progress: Progress | None = None,
+    use_project: bool = True,
+    project_path: str | Path | None = None,
+    only_cached: bool,
+) -> OpenedPair | None:
     from aligner.session.alignment_cache import lookup_alignment
 
     notices: list[str] = []
-    ko, en = load_pair(ko_path, en_path, presplit=presplit, progress=progress, notices=notices)
+    docs = _load_pair(
+        ko_path, en_path, presplit=presplit, progress=progress, notices=notices, only_cached=only_cached
+    )  # fmt: skip
+    if docs is None:
+        return None
+    ko, en = docs
     saved: tuple[Bead, ...] | None = None
     path: Path | None = None
     if use_project or project_path is not None:
@@ -190,44 +244,28 @@ def read_pair(
 
 
 class PairReading:
-    """``read_pair`` on a thread of its own, started before the reader has even loaded Textual.
+    """``read_cached_pair`` on a thread of its own, started before the reader has even loaded Textual.
 
     A pair seen before is read by the time the reader's first screen is drawn, so that
-    screen already shows its pairs.  Progress (segmenting a new pair takes seconds) is
-    kept and relayed to whoever ``listen``s, from the moment they do; a listener that
-    raises stops the reading (it is re-raised by ``result``).
+    screen already shows its pairs.  Only documents segmented before are read here (a
+    new one would keep kiwipiepy busy for seconds before the reader could show its
+    progress): for them ``result`` is None and the reader reads them itself.
     """
 
     def __init__(self, ko_path: str | Path, en_path: str | Path, **options: Any) -> None:
-        self._future: Future[OpenedPair] = Future()
-        self._lock = threading.Lock()
-        self._listener: Progress | None = None
-        self._last: tuple[str, int, int] | None = None
+        self._future: Future[OpenedPair | None] = Future()
         args = (Path(ko_path), Path(en_path), options)
         threading.Thread(target=self._run, args=args, name="aligner-read-pair", daemon=True).start()
 
     def _run(self, ko_path: Path, en_path: Path, options: dict[str, Any]) -> None:
         try:
-            self._future.set_result(read_pair(ko_path, en_path, progress=self._progress, **options))
+            self._future.set_result(read_cached_pair(ko_path, en_path, **options))
         except BaseException as err:  # noqa: BLE001 - handed to whoever takes the result
             self._future.set_exception(err)
-
-    def _progress(self, stage: str, done: int, total: int) -> None:
-        with self._lock:
-            self._last, listener = (stage, done, total), self._listener
-        if listener is not None:
-            listener(stage, done, total)
-
-    def listen(self, progress: Progress) -> None:
-        """Send progress to ``progress`` from now on, starting with the latest report."""
-        with self._lock:
-            self._listener, last = progress, self._last
-        if last is not None and not self._future.done():
-            progress(*last)
 
     def done(self) -> bool:
         return self._future.done()
 
-    def result(self, timeout: float | None = None) -> OpenedPair:
-        """The opened pair (waiting for it); what the reading raised is raised here."""
+    def result(self, timeout: float | None = None) -> OpenedPair | None:
+        """The opened pair (waiting for it), None when it must be segmented; what the reading raised is raised here."""
         return self._future.result(timeout)

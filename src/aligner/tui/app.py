@@ -148,9 +148,10 @@ class AlignerApp(EditingApp):
         reading = self._reading
         if reading is not None and reading.done() and self._given is None:
             try:
-                alignment = reading.result().alignment
-            except BaseException:  # noqa: BLE001 - the worker reports it
-                alignment = None
+                read = reading.result()
+            except BaseException:  # noqa: BLE001 - the worker reads the pair again and reports it
+                read = None
+            alignment = read.alignment if read is not None else None
             if alignment is not None:  # a pair seen before, read while Textual loaded: the first screen has it
                 self._show_pairs(alignment)
                 self.status.show(Text("preparing search…", style="dim"))
@@ -190,10 +191,13 @@ class AlignerApp(EditingApp):
         from aligner.session.opening import read_pair
 
         assert self.ko_path is not None and self.en_path is not None
+        opened = None
         if self._reading is not None:
-            self._reading.listen(progress)
-            opened = self._reading.result()
-        else:
+            try:
+                opened = self._reading.result()  # a pair segmented before; None: read it here, with progress
+            except Exception:  # noqa: BLE001 - read again below, where the error is reported as for any pair
+                opened = None
+        if opened is None:
             opened = read_pair(
                 self.ko_path, self.en_path, model=self.model, presplit=self.presplit, progress=progress,
                 project_path=self.project_path,  # None: the pair's default project file
