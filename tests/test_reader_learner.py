@@ -43,3 +43,43 @@ async def test_translations_hide_reveal_and_go_to_the_deck(
         await pilot.press("H")
         await pilot.pause()
         assert "░" not in "\n".join(reader_lines(app))
+
+
+async def test_a_word_goes_to_the_deck_with_its_translation_and_example(
+    kiep_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aligner.tui.term_picker import TermPicker
+
+    from .test_term_picker import beads_with_korean
+    from .test_term_picker import settle as settle_workers
+
+    monkeypatch.setenv("ALIGNER_STATE_DIR", str(tmp_path / "state"))
+    app = create_app(workspace=kiep_workspace, project_path=tmp_path / "pair.aligner.json")
+    ws = kiep_workspace
+    start = min(beads_with_korean(ws.alignment, "스마트시티"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.reader.move_cursor(start)
+        await pilot.press("H", "D")
+        await settle_workers(pilot)
+        picker = app.screen
+        assert isinstance(picker, TermPicker) and picker.ready and "Save a word" in (picker.title_text or "")
+        await pilot.press(*"스마트시티", "enter")
+        await settle_workers(pilot)
+        assert not isinstance(app.screen, TermPicker)
+        await pilot.press("D", *"스마트시티", "enter")  # the same word again: still one note
+        await settle_workers(pilot)
+        await pilot.press("d")  # and the whole pair: a note of its own
+        await pilot.pause()
+    path = deck_path(ws.ko.path or "", ws.en.path or "")
+    notes = read_deck(path)
+    bead = ws.alignment.beads[start]
+    korean = " ".join(" ".join(ws.ko.sentences[k].text for k in bead.src).split())
+    english = " ".join(" ".join(ws.en.sentences[k].text for k in bead.tgt).split())
+    assert len(notes) == 2
+    front, back = notes[0]
+    assert front == f"스마트시티 · {korean}"  # the word, then its example
+    assert back.endswith(f" · {english}") and "smart cit" in back.split(" · ")[0].lower()  # the glossary's
+    assert notes[1] == (korean, english)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[3].endswith("\taligner word") and lines[4].endswith("\taligner")  # tags: Anki's third column

@@ -30,13 +30,13 @@ from aligner.core.paths import sample_paths
 from aligner.core.values import Alignment, Lang
 from aligner.search.hits import SearchHit
 from aligner.session import edits as edit
-from aligner.session.learner_deck import add_note
 from aligner.session.reader_state import ReaderState, load_state, save_state
 from aligner.tui.bead_view import BeadView
 from aligner.tui.commands import COMMANDS
-from aligner.tui.editing import EDIT_ACTIONS, EditingApp, ReaderPane, WorkCancelled
+from aligner.tui.editing import EDIT_ACTIONS, ReaderPane, WorkCancelled
 from aligner.tui.header import PaneHeader
 from aligner.tui.help_screen import HelpScreen
+from aligner.tui.learning import LearningApp
 from aligner.tui.messages import (
     MorphologyReady,
     PairsReady,
@@ -62,10 +62,11 @@ FIRST_PAINT_WAIT_S = 2.0
 """The opening worker waits this long at most for the pairs to be painted before it loads the vectors."""
 
 
-NEEDS_DOCUMENT = EDIT_ACTIONS | {"look_up_term"}  # hidden from the palette until a document is open
+NEEDS_DOCUMENT = EDIT_ACTIONS | {"look_up_term", "save_word_to_deck"}
+"""Hidden from the palette until a document is open."""
 
 
-class AlignerApp(EditingApp):
+class AlignerApp(LearningApp):
     """Side-by-side Korean–English reader with search and alignment correction."""
 
     CSS_PATH = Path(__file__).with_name("aligner.tcss")
@@ -79,6 +80,7 @@ class AlignerApp(EditingApp):
         Binding("H", "toggle_learner", "Learner mode (hide translations)", show=False),
         Binding("enter", "reveal", "Reveal the translation (learner mode)", show=False),
         Binding("d", "save_to_deck", "Save the pair to the learning deck", show=False),
+        Binding("D", "save_word_to_deck", "Save a word of the pair to the learning deck…", show=False),
         Binding("t", "toggle_theme", "Light/dark theme", show=False),
         Binding("l", "look_up_term", "Look up a term of this pair…", show=False),
         Binding("q", "quit", "Quit"),
@@ -133,10 +135,6 @@ class AlignerApp(EditingApp):
         yield SearchPanel(id="search")
         yield StatusBar(id="status")
         yield Footer()
-
-    @property
-    def search_panel(self) -> SearchPanel:
-        return self.query_one("#search", SearchPanel)
 
     def on_mount(self) -> None:
         names = [p.name if p else "" for p in (self.ko_path, self.en_path)]
@@ -318,13 +316,6 @@ class AlignerApp(EditingApp):
 
     # ------------------------------------------------------------------ remembered state
 
-    def _pair_paths(self) -> tuple[str, str] | None:
-        ws = self.workspace
-        docs = (ws.ko, ws.en) if ws is not None else (self._shown.source, self._shown.target) if self._shown else None
-        if docs is None or not docs[0].path or not docs[1].path:
-            return None
-        return docs[0].path, docs[1].path
-
     def _remembered(self, alignment: Alignment) -> ReaderState | None:
         ko, en = alignment.source.path, alignment.target.path
         return load_state(ko, en) if self.remember and ko and en else None
@@ -360,14 +351,6 @@ class AlignerApp(EditingApp):
 
     # ------------------------------------------------------------------ reading view
 
-    @property
-    def reading(self) -> ReadingView:
-        return self.query_one("#reading", ReadingView)
-
-    @property
-    def reading_mode(self) -> bool:
-        return bool(self.reading.display)
-
     def action_toggle_reading(self) -> None:
         """Side-by-side pairs ⇄ one language as paragraphs with the counterpart under it."""
         ws = self.workspace
@@ -384,38 +367,6 @@ class AlignerApp(EditingApp):
             self.reader.focus()
         self._state = replace(self._state, view="reading" if self.reading_mode else "pairs")
         self.remember_state()
-
-    # ------------------------------------------------------------------ learner mode
-
-    def action_toggle_learner(self) -> None:
-        on = not self.reader.learner
-        self.reader.set_learner(on)
-        self.notify("learner mode: translations hidden — enter reveals one, d saves the pair to your deck"
-                    if on else "learner mode off", timeout=5)  # fmt: skip
-
-    def action_reveal(self) -> None:
-        if self.reader.learner and self.workspace is not None:
-            self.reader.reveal(self.reader.cursor)
-
-    def action_save_to_deck(self) -> None:
-        ws = self.workspace
-        paths = self._pair_paths()
-        if ws is None or paths is None or not ws.alignment.beads:
-            return
-        i = self.reading.cursor if self.reading_mode else self.reader.cursor
-        bead = ws.alignment.beads[i]
-        korean = " ".join(ws.ko.sentences[k].text for k in bead.src)
-        english = " ".join(ws.en.sentences[k].text for k in bead.tgt)
-        if not korean or not english:
-            self.notify("this pair has one side only: nothing to learn from it", severity="warning", timeout=4)
-            return
-        try:
-            path, added = add_note(*paths, korean, english)
-        except AlignerError as err:
-            self.notify(str(err), severity="error", timeout=8)
-            return
-        what = f"pair {i + 1} saved to" if added else f"pair {i + 1} is already in"
-        self.notify(f"{what} your deck {path} (Anki: File → Import)", timeout=6)
 
     @on(ReadingView.Moved)
     def _reading_moved(self, message: ReadingView.Moved) -> None:
@@ -446,31 +397,6 @@ class AlignerApp(EditingApp):
         self.reader.set_highlight(None)
         if self.search_panel.is_open:
             self.search_panel.close()
-
-    # ------------------------------------------------------------------ look up a term
-
-    def action_look_up_term(self) -> None:
-        """Pick or type a word of the selected pair; the glossary shows its concordance."""
-        ws = self.workspace
-        if ws is None or not ws.alignment.beads or len(self.screen_stack) > 1:
-            return
-        from aligner.tui.glossary_screen import GlossaryScreen
-        from aligner.tui.term_picker import TermPicker
-
-        panel, highlight = self.search_panel, self.reader.highlight
-        query = panel.input.value if panel.is_open else highlight.needle if highlight is not None else ""
-
-        def jump(index: int | None) -> None:
-            if index is not None:
-                self.reader.move_cursor(index, center=True)
-                self.reader.focus()
-
-        def chosen(term: str | None) -> None:
-            if term and self.workspace is not None:
-                self.push_screen(GlossaryScreen(self.workspace, initial_term=term, glossary=self._glossary()), jump)
-
-        index = min(self.reader.cursor, len(ws.alignment.beads) - 1)
-        self.push_screen(TermPicker(ws.alignment, index, query, encoder=ws.encoder, glossary=self._glossary()), chosen)
 
     # ------------------------------------------------------------------ app
 

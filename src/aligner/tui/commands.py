@@ -65,12 +65,17 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand(
         "toggle_learner",
         "Learner mode",
-        "Hide every translation until revealed (enter); d saves a pair to your deck",
+        "Hide every translation until revealed (enter); d saves a pair, D a word of it, to your deck",
     ),
     PaletteCommand(
         "save_to_deck",
         "Save pair to learning deck",
         "Add the selected pair to an Anki-importable deck file",
+    ),
+    PaletteCommand(
+        "save_word_to_deck",
+        "Save a word to learning deck…",
+        "Pick or type a word of the selected pair: it is saved with its translation and the pair as example",
     ),
     PaletteCommand("toggle_theme", "Toggle light/dark theme", "Switch between the light and dark themes"),
     PaletteCommand("help", "Help: keys and marks", "Every key of the reader and what the margin marks mean"),

@@ -74,8 +74,14 @@ class TermPicker(ModalScreen[str | None]):
         initial: str = "",
         encoder: Encoder | None = None,
         glossary: GlossaryCache | None = None,
+        *,
+        title: str | None = None,
+        help_line: str = "↑↓ choose · Enter shows its concordance · Tab to the list · Escape cancels",
     ) -> None:
         super().__init__()
+        self.title_text = title
+        """What the pick is for (default: looking the term up in the glossary)."""
+        self.help_line = help_line
         self.glossary = glossary if glossary is not None else GlossaryCache()
         self.alignment = alignment
         self.index = index
@@ -88,18 +94,14 @@ class TermPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         bead = self.alignment.beads[self.index]
         with Vertical(classes="dialog"):
-            yield Static(
-                Text(f"Look up a term of pair {self.index + 1} ({bead.shape}) in the glossary"),
-                classes="dialog-title",
-            )
+            title = self.title_text or f"Look up a term of pair {self.index + 1} ({bead.shape}) in the glossary"
+            yield Static(Text(title), classes="dialog-title")
             yield Input(
                 self.initial, placeholder="Type a word or phrase, or filter this pair's terms…", id="term-input"
             )
             yield Static(Text("Finding the pair's terms…"), id="term-count")
             yield OptionList(id="term-list")
-            yield Static(
-                "↑↓ choose · Enter shows its concordance · Tab to the list · Escape cancels", classes="dialog-help"
-            )
+            yield Static(self.help_line, classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one("#term-input", Input).focus()
