@@ -22,8 +22,8 @@ from aligner.embed.models_lock import locked, weights_digest
 from aligner.session.project_file import ProjectFile, backup_path, save_project
 from aligner.session.workspace import Workspace
 from aligner.tui.app import AlignerApp, create_app
-from aligner.tui.editing import WorkCancelled
 from aligner.tui.messages import WorkspaceReady
+from aligner.tui.session_app import WorkCancelled
 
 from .test_reliability_cli import EN, KO
 from .test_tui import SIZE, reader_lines, settle

@@ -5,6 +5,14 @@ tests.  Everything slow (model load, embedding, alignment, search,
 realignment) runs in thread workers that report back with messages, so the
 interface never freezes.  The app owns the workspace and hands it down to its
 widgets; widgets report up with messages.
+
+The app is built in halves, one module each: ``session_app`` (the session,
+status, saving) → ``editing`` (the workbench) → ``learning`` (learner mode, the
+deck, term look-up) → ``searching`` → this module (opening a pair, the first
+screen, the reading view, remembered state, help and the palette).  A pair seen
+before shows its pairs in the first screen: ``aligner.session.opening`` reads
+them without numpy (the CLI starts that before Textual loads); the vectors and
+the search index follow on the opening worker.
 """
 
 from __future__ import annotations
@@ -23,32 +31,27 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
-from textual.worker import get_current_worker
 
 from aligner.core.errors import AlignerError
 from aligner.core.paths import sample_paths
-from aligner.core.values import Alignment, Lang
-from aligner.search.hits import SearchHit
-from aligner.session import edits as edit
+from aligner.core.values import Alignment
 from aligner.session.reader_state import ReaderState, load_state, save_state
 from aligner.tui.bead_view import BeadView
 from aligner.tui.commands import COMMANDS
-from aligner.tui.editing import EDIT_ACTIONS, ReaderPane, WorkCancelled
+from aligner.tui.editing import EDIT_ACTIONS, ReaderPane
 from aligner.tui.header import PaneHeader
 from aligner.tui.help_screen import HelpScreen
-from aligner.tui.learning import LearningApp
 from aligner.tui.messages import (
-    MorphologyReady,
     PairsReady,
-    SearchDone,
     WorkFailed,
     WorkProgress,
     WorkspaceReady,
     WorkTask,
 )
 from aligner.tui.reading_view import ReadingView
-from aligner.tui.rows import Highlight
 from aligner.tui.search_panel import HistoryInput, SearchPanel
+from aligner.tui.searching import SearchingApp
+from aligner.tui.session_app import WorkCancelled
 from aligner.tui.status_bar import StatusBar
 
 if TYPE_CHECKING:  # loaded by the worker, after the pairs are on screen (they bring numpy)
@@ -56,7 +59,6 @@ if TYPE_CHECKING:  # loaded by the worker, after the pairs are on screen (they b
     from aligner.session.pair_session import PairSession
     from aligner.session.workspace import Workspace
 
-SEARCH_K = 20
 REMEMBER_AFTER_S = 1.0
 FIRST_PAINT_WAIT_S = 2.0
 """The opening worker waits this long at most for the pairs to be painted before it loads the vectors."""
@@ -66,7 +68,7 @@ NEEDS_DOCUMENT = EDIT_ACTIONS | {"look_up_term", "save_word_to_deck"}
 """Hidden from the palette until a document is open."""
 
 
-class AlignerApp(LearningApp):
+class AlignerApp(SearchingApp):
     """Side-by-side Korean–English reader with search and alignment correction."""
 
     CSS_PATH = Path(__file__).with_name("aligner.tcss")
@@ -210,24 +212,6 @@ class AlignerApp(LearningApp):
 
         return workspace_for(opened, progress=progress)
 
-    @work(exclusive=True, thread=True, group="search", exit_on_error=False)
-    def run_search(self, query: str) -> None:
-        workspace = self.workspace
-        if workspace is None:
-            return
-        try:
-            with self._search_lock:
-                if get_current_worker().is_cancelled:
-                    return
-                searcher = workspace.searcher
-                ready = searcher.morphemes_ready  # until then: meaning and exact matches, no waiting
-                hits = searcher.search(query, SEARCH_K, morphemes=ready)
-        except Exception as err:  # noqa: BLE001 - shown as one line, never a traceback
-            self.post_message(WorkFailed(WorkTask.SEARCH, f"search failed: {err}"))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(SearchDone(query, hits, word_forms=ready))
-
     # ------------------------------------------------------------------ worker messages
 
     def on_work_progress(self, message: WorkProgress) -> None:
@@ -283,12 +267,6 @@ class AlignerApp(LearningApp):
         # faiss and Korean word forms, in the background once the pairs are on screen
         self.call_after_refresh(self.prepare_search, message.workspace)
 
-    def on_morphology_ready(self, message: MorphologyReady) -> None:
-        panel = self.search_panel
-        query = panel.results_query
-        if query and not panel.results_word_forms:  # those results were found without word forms
-            self.run_search(query)
-
     def on_work_failed(self, message: WorkFailed) -> None:
         self.status.idle()
         error = message.error.splitlines()[0] if message.error else "failed"
@@ -299,9 +277,6 @@ class AlignerApp(LearningApp):
         else:
             self.refresh_status()
         self.notify(error, title=f"{message.task} failed", severity="error", timeout=10)
-
-    def on_search_done(self, message: SearchDone) -> None:
-        self.search_panel.show_results(message.query, message.hits, word_forms=message.word_forms)
 
     # ------------------------------------------------------------------ status
 
@@ -328,26 +303,11 @@ class AlignerApp(LearningApp):
 
     # ------------------------------------------------------------------ search
 
-    def action_search(self) -> None:
-        self.search_panel.open()
-
-    @on(SearchPanel.QueryChanged)
-    def _query(self, message: SearchPanel.QueryChanged) -> None:
-        if not message.query:
-            self.search_panel.show_results("", [])
-        else:
-            self.run_search(message.query)
-
     @on(SearchPanel.HitChosen)
     def _hit(self, message: SearchPanel.HitChosen) -> None:
         self.jump_to_hit(message.hit, message.query)
         self._state = self._state.with_query(message.query)
         self.remember_state()
-
-    @on(SearchPanel.Closed)
-    def _search_closed(self) -> None:
-        self.search_panel.close()
-        (self.reading if self.reading_mode else self.reader).focus()
 
     # ------------------------------------------------------------------ reading view
 
@@ -371,32 +331,6 @@ class AlignerApp(LearningApp):
     @on(ReadingView.Moved)
     def _reading_moved(self, message: ReadingView.Moved) -> None:
         self.reader.move_cursor(message.bead)  # the status line and the remembered place follow
-
-    def jump_to_hit(self, hit: SearchHit, query: str) -> None:
-        ws = self.workspace
-        if ws is None:
-            return
-        try:  # find the pair again: an edit may have moved it since the search ran
-            index = edit.bead_index_of(ws.alignment.beads, hit.lang, hit.sentence)
-        except AlignerError:
-            return
-        bead = ws.alignment.beads[index]
-        if hit.lang is Lang.KO:
-            highlight = Highlight(index, frozenset({hit.sentence}), frozenset(bead.tgt), query)
-        else:
-            highlight = Highlight(index, frozenset(bead.src), frozenset({hit.sentence}), query)
-        self.reader.set_highlight(highlight)
-        self.reader.move_cursor(index, force=True, center=True)
-        if self.reading_mode:
-            self.reading.move_to(index)
-            self.reading.focus()
-        else:
-            self.reader.focus()
-
-    def action_clear_highlight(self) -> None:
-        self.reader.set_highlight(None)
-        if self.search_panel.is_open:
-            self.search_panel.close()
 
     # ------------------------------------------------------------------ app
 
