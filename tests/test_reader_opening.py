@@ -116,7 +116,7 @@ async def test_the_first_screen_has_the_pairs_before_the_workspace(
         shown = "".join(reader.render_line(y).text for y in range(reader.size.height))
         first = opened.ko.sentences[beads[0].src[0]].text
         assert first[:8] in shown and app.session is None and app.workspace is None
-        assert "preparing search" in app.status.text
+        assert "loading the vectors" in app.status.text
         assert len(reader.rows) == len(beads)  # laid out in full by now
         await pilot.press("m")  # an edit before the workspace is there does nothing (and does not fail)
         assert len(reader.rows) == len(beads)

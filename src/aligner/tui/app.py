@@ -60,6 +60,8 @@ if TYPE_CHECKING:  # loaded by the worker, after the pairs are on screen (they b
     from aligner.session.workspace import Workspace
 
 REMEMBER_AFTER_S = 1.0
+LOADING_VECTORS = "loading the vectors: editing and search in a moment…"
+"""The status line between the first screen of a pair seen before and its workspace."""
 FIRST_PAINT_WAIT_S = 2.0
 """The opening worker waits this long at most for the pairs to be painted before it loads the vectors."""
 
@@ -154,7 +156,7 @@ class AlignerApp(SearchingApp):
             alignment = read.alignment if read is not None else None
             if alignment is not None:  # a pair seen before, read while Textual loaded: the first screen has it
                 self._show_pairs(alignment)
-                self.status.show(Text("preparing search…", style="dim"))
+                self.status.show(Text(LOADING_VECTORS, style="dim"))
                 self.call_after_refresh(self._painted.set)
         self.load_workspace()
 
@@ -207,7 +209,6 @@ class AlignerApp(SearchingApp):
             if self._shown is None:  # (on_mount shows them when they were read by then)
                 self.post_message(PairsReady(alignment))
             self._painted.wait(FIRST_PAINT_WAIT_S)  # the first screen is drawn without competing with numpy
-        progress("preparing search", 0, 0)
         from aligner.session.workspace import workspace_for
 
         return workspace_for(opened, progress=progress)
@@ -220,7 +221,7 @@ class AlignerApp(SearchingApp):
     def on_pairs_ready(self, message: PairsReady) -> None:
         """A pair seen before: its pairs show now; editing and search follow with the workspace."""
         self._show_pairs(message.alignment)
-        self.status.show(Text("preparing search…", style="dim"))
+        self.status.show(Text(LOADING_VECTORS, style="dim"))
         self.call_after_refresh(self._painted.set)
 
     def _show_pairs(self, alignment: Alignment) -> None:
