@@ -4,10 +4,10 @@ Each program is started in a fresh tmux session (100x30) and the pane is polled
 (``tmux capture-pane``) until its first content is visible: for ``aligner read``
 on the KIEP sample, the first pair (both sides); for the baseline, a minimal
 Textual app (header, a DataTable of 85 rows, footer), its first row.  Runs, in
-one go: the baseline once (untimed), ``aligner align`` cold for reference, ``aligner
+one go: the baseline once (untimed); ``aligner align`` cold for reference and ``aligner
 read`` cold (an empty ``ALIGNER_CACHE_DIR``: no embeddings, segmentation, alignments,
-lemmas or unpacked weights), then warm (the same cache, now filled) and the
-baseline, taking turns.  Everything runs byte-compiled, as installed.  Prints markdown.
+lemmas or unpacked weights), taking turns; then ``aligner read`` warm (the last cold
+run's cache, now filled) and the baseline, taking turns.  Everything runs byte-compiled, as installed.  Prints markdown.
 
     python bench/bench_first_paint.py [--repeat N]
 """
@@ -80,6 +80,7 @@ def time_to_screen(command: str, marks: tuple[str, ...], env: dict[str, str], ti
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=7, help="warm and baseline runs, interleaved (median)")
+    ap.add_argument("--cold-repeat", type=int, default=3, help="cold align and cold read runs, interleaved (median)")
     args = ap.parse_args()
     if TMUX is None:
         raise SystemExit("tmux is not installed (apt-get install tmux)")
@@ -99,14 +100,18 @@ def main() -> int:
         read = f"{py} -m aligner read"
         minimal = f"{py} {shlex.quote(str(script))}"
         baseline = [time_to_screen(minimal, (BASELINE_MARK,), env)]  # untimed: warms the OS file cache
-        # cold align first: whichever cold run comes first also pays the OS reading the model files
-        align_env = {**os.environ, **env, "ALIGNER_CACHE_DIR": str(base / "cache-align")}
-        align_env.pop("PYTHONDONTWRITEBYTECODE", None)
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "aligner", "align", str(KO), str(EN)], cwd=ROOT, env=align_env,
-                       capture_output=True, check=True, timeout=600)  # fmt: skip
-        align_cold = time.perf_counter() - t
-        cold = time_to_screen(read, FIRST_PAIR, env)  # its cache starts empty
+        aligns, colds = [], []
+        for k in range(args.cold_repeat):  # each round: align cold, then read cold, each with empty caches
+            # align first: the first cold run of all also pays the OS reading the model files
+            align_env = {**os.environ, **env, "ALIGNER_CACHE_DIR": str(base / f"cache-align-{k}")}
+            align_env.pop("PYTHONDONTWRITEBYTECODE", None)
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "aligner", "align", str(KO), str(EN)], cwd=ROOT, env=align_env,
+                           capture_output=True, check=True, timeout=600)  # fmt: skip
+            aligns.append(time.perf_counter() - t)
+            env["ALIGNER_CACHE_DIR"] = str(base / f"cache-{k}")
+            colds.append(time_to_screen(read, FIRST_PAIR, env))  # its cache starts empty
+        align_cold, cold = statistics.median(aligns), statistics.median(colds)
         warm: list[float] = []
         for _ in range(args.repeat):  # interleaved, so a busier moment of the machine weighs on both alike
             warm.append(time_to_screen(read, FIRST_PAIR, env))
@@ -120,8 +125,9 @@ def main() -> int:
     print(f"| `aligner read` cold (empty cache), first pair | {cold:.2f} | {cold / b:.2f} "
           f"| ≤ align cold + app = {align_cold + b:.2f} s |")  # fmt: skip
     print(f"| `aligner align` cold (empty cache), to exit | {align_cold:.2f} | {align_cold / b:.2f} | |")
-    print(f"\nMedian of {args.repeat} baseline and {args.repeat} warm runs, interleaved (after one untimed "
-          "baseline run); one cold run each.")  # fmt: skip
+    print(f"\nMedians: {args.repeat} baseline and {args.repeat} warm runs, taking turns (after one untimed "
+          f"baseline run); {args.cold_repeat} cold `align` and {args.cold_repeat} cold `read` runs, taking turns, "
+          "each with empty caches.")  # fmt: skip
     return 0
 
 

@@ -249,7 +249,8 @@ class PairReading:
     A pair seen before is read by the time the reader's first screen is drawn, so that
     screen already shows its pairs.  Only documents segmented before are read here (a
     new one would keep kiwipiepy busy for seconds before the reader could show its
-    progress): for them ``result`` is None and the reader reads them itself.
+    progress): for them ``result`` is None and the reader reads them itself.  A pair that
+    must be aligned gets its model loaded here meanwhile, while Textual starts.
     """
 
     def __init__(self, ko_path: str | Path, en_path: str | Path, **options: Any) -> None:
@@ -259,9 +260,18 @@ class PairReading:
 
     def _run(self, ko_path: Path, en_path: Path, options: dict[str, Any]) -> None:
         try:
-            self._future.set_result(read_cached_pair(ko_path, en_path, **options))
+            opened = read_cached_pair(ko_path, en_path, **options)
         except BaseException as err:  # noqa: BLE001 - handed to whoever takes the result
             self._future.set_exception(err)
+            return
+        self._future.set_result(opened)
+        if opened is None or opened.beads is None:  # it will be aligned: load the model while Textual starts
+            from aligner.embed.vector_cache import cached_encoder
+
+            try:
+                cached_encoder(options.get("model")).load()
+            except Exception:  # noqa: BLE001 - the reader's own load reports the problem
+                return
 
     def done(self) -> bool:
         return self._future.done()
