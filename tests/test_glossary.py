@@ -15,7 +15,7 @@ from aligner.core.values import Alignment, Bead, Document, Lang, Sentence
 from aligner.export.tbx import glossary_rows, render_glossary, to_anki, to_tbx
 from aligner.glossary.build import TermPair, build_glossary
 from aligner.glossary.candidates import english_key, english_mentions, korean_key, korean_mentions, singular
-from aligner.glossary.concordance import bead_texts, concordance, english_spans, korean_spans, term_lang
+from aligner.glossary.concordance import concordance, english_spans, korean_spans, term_lang
 from aligner.glossary.termhood import TermKind, general_zipf, parts_zipf
 from aligner.glossary.transliteration import sound_similarity
 from aligner.session.workspace import Workspace
@@ -286,7 +286,7 @@ def test_pairs_are_well_formed_and_ranked(glossary: list[TermPair], kiep_workspa
     for p in glossary:
         assert 0.0 <= p.confidence <= 1.0
         assert 1 <= p.frequency <= min(p.ko_beads, p.en_beads)
-        ko, en = bead_texts(alignment, p.example)
+        ko, en = alignment.texts(p.example)
         assert korean_spans(ko, p.ko), (p, ko)
         assert english_spans(en, p.en), (p, en)
         per_korean[p.ko] = per_korean.get(p.ko, 0) + 1
@@ -308,7 +308,7 @@ def test_an_alignment_without_shared_terms_gives_an_empty_glossary(kiep_workspac
 
 def brute_force_korean(alignment: Alignment, term: str) -> set[int]:
     key = re.sub(r"\s+", "", term)
-    return {b for b in range(len(alignment.beads)) if key in re.sub(r"\s+", "", bead_texts(alignment, b)[0])}
+    return {b for b in range(len(alignment.beads)) if key in re.sub(r"\s+", "", alignment.texts(b)[0])}
 
 
 def brute_force_english(alignment: Alignment, term: str) -> set[int]:
@@ -317,7 +317,7 @@ def brute_force_english(alignment: Alignment, term: str) -> set[int]:
     plurals = {head, head + "s", head + "es", head[:-1] + "ies" if head.endswith("y") else head}
     beads = set()
     for b in range(len(alignment.beads)):
-        text = bead_texts(alignment, b)[1].lower()
+        text = alignment.texts(b)[1].lower()
         for variant in (text.replace("-", ""), text.replace("-", " ")):  # "start-ups", "Internet-related"
             for last in plurals:
                 phrase = " ".join([*words[:-1], last])
@@ -426,7 +426,7 @@ def test_anki_is_an_importable_csv(glossary: list[TermPair], kiep_workspace: Wor
     rows = list(csv.reader(io.StringIO(body)))
     assert len(rows) == len(pairs)
     for row, p in zip(rows, pairs, strict=True):
-        ko, en = bead_texts(alignment, p.example)
+        ko, en = alignment.texts(p.example)
         assert len(row) == 3 and row[0] == p.ko and row[2] == p.kind.value
         back = row[1].split("\n")
         assert back[0] == p.en and back[2] == " ".join(ko.split()) and back[3] == " ".join(en.split())

@@ -27,12 +27,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         rows = []
         for h in hits:
-            bead = ws.alignment.beads[h.bead]
+            ko, en = ws.alignment.texts(h.bead)
             rows.append({
                 "lang": h.lang.value, "sentence": h.sentence, "bead": h.bead, "score": round(h.score, 4),
                 "kinds": list(h.kinds), "text": h.text,
-                "ko": " ".join(ws.ko.sentences[i].text for i in bead.src),
-                "en": " ".join(ws.en.sentences[j].text for j in bead.tgt),
+                "ko": ko, "en": en,
             })  # fmt: skip
         write_stdout(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return 0

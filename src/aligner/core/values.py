@@ -105,6 +105,14 @@ class Alignment:
         """Raise ValueError unless every sentence appears exactly once, in order."""
         check_beads(self.beads, len(self.source), len(self.target))
 
+    def texts(self, bead: int) -> tuple[str, str]:
+        """Pair ``bead``'s Korean and English, each side's sentences joined by a space."""
+        b = self.beads[bead]
+        return (
+            " ".join(self.source.sentences[i].text for i in b.src),
+            " ".join(self.target.sentences[j].text for j in b.tgt),
+        )
+
 
 def check_beads(beads: tuple[Bead, ...] | list[Bead], n_src: int, n_tgt: int) -> None:
     src = [i for b in beads for i in b.src]

@@ -26,7 +26,7 @@ from aligner import __version__
 from aligner.core.errors import AlignerError
 from aligner.core.values import Alignment
 from aligner.export.tmx import clean_xml_text, escape_text
-from aligner.glossary.build import TermPair, bead_texts
+from aligner.glossary.build import TermPair
 from aligner.glossary.termhood import TermKind
 
 FORMATS = ("tsv", "csv", "tbx", "anki")
@@ -53,7 +53,7 @@ def glossary_rows(pairs: Sequence[TermPair], alignment: Alignment) -> list[Gloss
     """The pairs with their example sentences, ready to write."""
     rows = []
     for p in pairs:
-        ko, en = bead_texts(alignment, p.example) if 0 <= p.example < len(alignment.beads) else ("", "")
+        ko, en = alignment.texts(p.example) if 0 <= p.example < len(alignment.beads) else ("", "")
         rows.append(GlossaryRow(p.ko, p.en, p.frequency, p.confidence, ko, en, p.kind.value))
     return rows
 

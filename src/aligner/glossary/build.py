@@ -39,7 +39,6 @@ import numpy as np
 
 from aligner.core.values import Alignment, Progress
 from aligner.embed.encoders import Encoder
-from aligner.glossary.concordance import bead_texts
 from aligner.glossary.concordance import concordance as concordance  # re-exported: imported from here elsewhere
 from aligner.glossary.concordance import term_lang as term_lang  # re-exported: imported from here elsewhere
 from aligner.glossary.inventory import Inventory, inventories
@@ -263,7 +262,7 @@ def _example(ko_beads: set[int], en_beads: set[int], alignment: Alignment) -> in
     simple = [b for b in shared if alignment.beads[b].shape == "1-1"]
     if not simple:
         return shared[0]
-    return min(simple, key=lambda b: sum(len(t) for t in bead_texts(alignment, b)))
+    return min(simple, key=lambda b: sum(len(t) for t in alignment.texts(b)))
 
 
 def build_glossary(

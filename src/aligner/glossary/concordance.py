@@ -136,14 +136,6 @@ def spans_of(text: str, term: str, lang: Lang) -> tuple[Span, ...]:
     return korean_spans(text, term) if lang is Lang.KO else english_spans(text, term)
 
 
-def bead_texts(alignment: Alignment, bead: int) -> tuple[str, str]:
-    """The bead's Korean and English sentences, each side joined by a space."""
-    b = alignment.beads[bead]
-    ko = " ".join(alignment.source.sentences[i].text for i in b.src)
-    en = " ".join(alignment.target.sentences[j].text for j in b.tgt)
-    return ko, en
-
-
 def _side_spans(sentences: Sequence[str], term: str, lang: Lang) -> tuple[Span, ...]:
     """Spans of ``term`` in the sentences joined by a space (each sentence matched alone)."""
     out: list[Span] = []

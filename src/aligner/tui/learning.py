@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aligner.core.errors import AlignerError
-from aligner.core.values import Alignment, Bead, Lang
+from aligner.core.values import Alignment, Lang
 from aligner.session.learner_deck import add_note, add_word
 from aligner.tui.editing import EditingApp
 from aligner.tui.reading_view import ReadingView
@@ -45,17 +45,6 @@ class LearningApp(EditingApp):
             return None
         return docs[0].path, docs[1].path
 
-    def _selected(self) -> tuple[int, Bead, str, str] | None:
-        """The selected pair (in either view): its index, bead and both sides' text."""
-        ws = self.workspace
-        if ws is None or not ws.alignment.beads:
-            return None
-        i = min(self.reading.cursor if self.reading_mode else self.reader.cursor, len(ws.alignment.beads) - 1)
-        bead = ws.alignment.beads[i]
-        korean = " ".join(ws.ko.sentences[k].text for k in bead.src)
-        english = " ".join(ws.en.sentences[k].text for k in bead.tgt)
-        return i, bead, korean, english
-
     # ------------------------------------------------------------------ learner mode
 
     def action_toggle_learner(self) -> None:
@@ -70,10 +59,11 @@ class LearningApp(EditingApp):
 
     def _learnable(self) -> tuple[tuple[str, str], int, str, str] | None:
         """The deck's pair paths and the selected pair, if it has both sides (else say why)."""
-        paths, selected = self._pair_paths(), self._selected()
-        if paths is None or selected is None:
+        ws, paths = self.workspace, self._pair_paths()
+        if ws is None or paths is None or not ws.alignment.beads:
             return None
-        i, _, korean, english = selected
+        i = min(self.reading.cursor if self.reading_mode else self.reader.cursor, len(ws.alignment.beads) - 1)
+        korean, english = ws.alignment.texts(i)  # the selected pair, in either view
         if not korean or not english:
             self.notify("this pair has one side only: nothing to learn from it", severity="warning", timeout=4)
             return None

@@ -32,8 +32,7 @@ def review_prompt(alignment: Alignment, index: int) -> Table:
         Text(f"{label:<{BAND_WIDTH}}", style=BAND_STYLES[band(bead)] if not bead.confirmed else "green"),
         Text(f"{bead.shape:>4} #{index + 1}", style="bold"),
     )
-    ko = " ".join(alignment.source.sentences[i].text for i in bead.src)
-    en = " ".join(alignment.target.sentences[j].text for j in bead.tgt)
+    ko, en = alignment.texts(index)
     grid = Table.grid(expand=True)
     grid.add_column(width=4, no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
