@@ -136,10 +136,10 @@ def segment_cached(
     progress: Progress | None = None,
 ) -> Document:
     """``segment.segment`` with an on-disk cache of the result."""
-    doc = cached_segmentation(source, lang, presplit=presplit, path=path, encoding=encoding)
+    key = _key(source, lang, presplit, encoding)
+    path = str(path) if path is not None else None
+    doc = _load(key, source, path, encoding)
     if doc is None:
-        key = _key(source, lang, presplit, encoding)
-        path = str(path) if path is not None else None
         from aligner.segment.sentences import segment  # imported only on a miss
 
         doc = segment(source, lang, presplit=presplit, path=path, encoding=encoding, progress=progress)

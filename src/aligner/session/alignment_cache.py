@@ -126,17 +126,22 @@ def cached_alignment(
     align: Callable[[], tuple[Bead, ...]],
 ) -> tuple[Bead, ...]:
     """The beads ``align()`` gives for these documents, from the cache when it has them."""
-    beads = lookup_alignment(ko, en, model, constraints)
+    key = alignment_key(ko, en, model, constraints)
+    beads = _load_fitting(key, ko, en)
     if beads is not None:
         return beads
     beads = align()
-    _store(alignment_key(ko, en, model, constraints), beads)
+    _store(key, beads)
     return beads
 
 
 def lookup_alignment(ko: Document, en: Document, model: str, constraints: Sequence[Bead]) -> tuple[Bead, ...] | None:
     """The cached beads for these documents, or None when they were never aligned (or the entry is unusable)."""
-    beads = _load(alignment_key(ko, en, model, constraints))
+    return _load_fitting(alignment_key(ko, en, model, constraints), ko, en)
+
+
+def _load_fitting(key: str, ko: Document, en: Document) -> tuple[Bead, ...] | None:
+    beads = _load(key)
     return beads if beads is not None and _fits(beads, ko, en) else None
 
 
