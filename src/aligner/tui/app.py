@@ -55,7 +55,7 @@ from aligner.tui.session_app import WorkCancelled
 from aligner.tui.status_bar import StatusBar
 
 if TYPE_CHECKING:  # loaded by the worker, after the pairs are on screen (they bring numpy)
-    from aligner.session.opening import PairReading
+    from aligner.session.opening import OpenedPair, PairReading
     from aligner.session.pair_session import PairSession
     from aligner.session.workspace import Workspace
 
@@ -147,18 +147,19 @@ class AlignerApp(SearchingApp):
         self.query_one("#titles", PaneHeader).set_titles(f"한국어 · {names[0]}", f"English · {names[1]}")
         self.reader.show_placeholder("  Reading, embedding and aligning…")
         self.reader.focus()
-        reading = self._reading
-        if reading is not None and reading.done() and self._given is None:
-            try:
-                read = reading.result()
-            except BaseException:  # noqa: BLE001 - the worker reads the pair again and reports it
-                read = None
-            alignment = read.alignment if read is not None else None
-            if alignment is not None:  # a pair seen before, read while Textual loaded: the first screen has it
-                self._show_pairs(alignment)
-                self.status.show(Text(LOADING_VECTORS, style="dim"))
-                self.call_after_refresh(self._painted.set)
+        if self._reading is not None and self._reading.done() and self._given is None:
+            read = self._pre_read()
+            if read is not None and read.alignment is not None:  # read while Textual loaded: in the first screen
+                self._show_known_pairs(read.alignment)
         self.load_workspace()
+
+    def _pre_read(self) -> OpenedPair | None:
+        """What the CLI's reading found (waiting for it); None: the worker reads the pair (and reports errors)."""
+        assert self._reading is not None
+        try:
+            return self._reading.result()
+        except Exception:  # noqa: BLE001 - read again by the worker, where the error is reported as for any pair
+            return None
 
     # ------------------------------------------------------------------ workers
 
@@ -193,12 +194,7 @@ class AlignerApp(SearchingApp):
         from aligner.session.opening import read_pair
 
         assert self.ko_path is not None and self.en_path is not None
-        opened = None
-        if self._reading is not None:
-            try:
-                opened = self._reading.result()  # a pair segmented before; None: read it here, with progress
-            except Exception:  # noqa: BLE001 - read again below, where the error is reported as for any pair
-                opened = None
+        opened = self._pre_read() if self._reading is not None else None  # None: read here, with progress
         if opened is None:
             opened = read_pair(
                 self.ko_path, self.en_path, model=self.model, presplit=self.presplit, progress=progress,
@@ -219,8 +215,12 @@ class AlignerApp(SearchingApp):
         self.status.progress(message.stage, message.done, message.total)
 
     def on_pairs_ready(self, message: PairsReady) -> None:
-        """A pair seen before: its pairs show now; editing and search follow with the workspace."""
-        self._show_pairs(message.alignment)
+        self._show_known_pairs(message.alignment)
+
+    def _show_known_pairs(self, alignment: Alignment) -> None:
+        """A pair seen before: its pairs show now; editing and search follow with the workspace,
+        whose worker waits for this paint."""
+        self._show_pairs(alignment)
         self.status.show(Text(LOADING_VECTORS, style="dim"))
         self.call_after_refresh(self._painted.set)
 
