@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aligner.align.arrays import anchor_tokens, synthetic_side
-from aligner.align.documents import Params, align_arrays, align_documents, diagonal_band
+from aligner.align.documents import MAX_SPAN, Params, align_arrays, align_documents, diagonal_band
 from aligner.align.dp import banded_dp, max_marginals, path_gaps, warm_up
 from aligner.align.metrics import read_alignment, score
 from aligner.core.values import Bead, Document, Lang, check_beads
@@ -40,7 +40,7 @@ def assert_valid(beads: tuple[Bead, ...] | list[Bead], n: int, m: int) -> None:
     check_beads(tuple(beads), n, m)
     for b in beads:
         assert 0.0 <= b.confidence <= 1.0
-        assert len(b.src) <= 4 and len(b.tgt) <= 4
+        assert len(b.src) <= MAX_SPAN and len(b.tgt) <= MAX_SPAN
 
 
 def test_gold_quality(gold_run) -> None:  # type: ignore[no-untyped-def]

@@ -273,6 +273,11 @@ class SpanVectors:
         self._cums = cums
 
     @property
+    def embedded(self) -> int:
+        """How many spans have been embedded so far."""
+        return len(self._cache)
+
+    @property
     def can_embed(self) -> bool:
         return self._encoder is not None and self._texts is not None
 
@@ -283,18 +288,19 @@ class SpanVectors:
         norms[norms == 0] = 1.0
         return (s / norms).astype(np.float32)
 
-    def embed(self, spans: Sequence[tuple[int, int]], progress: Progress | None = None) -> None:
-        """Embed (start, k) spans not yet embedded (no-op without an encoder)."""
+    def embed(self, spans: Sequence[tuple[int, int]], progress: Progress | None = None) -> int:
+        """Embed (start, k) spans not yet embedded (no-op without an encoder); how many were new."""
         if not self.can_embed:
-            return
+            return 0
         assert self._texts is not None and self._encoder is not None
         todo = sorted({sp for sp in spans if sp not in self._cache and sp[1] > 1})
         if not todo:
-            return
+            return 0
         texts = [self._joiner.join(self._texts[s : s + k]) for s, k in todo]
         vecs = self._encoder.encode(texts, progress)
         for sp, v in zip(todo, vecs, strict=False):
             self._cache[sp] = v
+        return len(todo)
 
     def get(self, starts: np.ndarray, k: int) -> np.ndarray:
         """Vectors of spans (start, k) for each start: embedded where known.

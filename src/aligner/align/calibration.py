@@ -53,6 +53,32 @@ def _band_blocks(
         yield r0, r1, c0, sims, mask
 
 
+def _stretch_log_ratios(
+    src_len: np.ndarray, tgt_len: np.ndarray, good: np.ndarray, arg_src: np.ndarray, arg_tgt: np.ndarray, span: int
+) -> np.ndarray:
+    """Log length ratios of the stretches from each mutual best match to the ``span``-th next one.
+
+    Sentences between two such anchors (split sentences, regroupings) count
+    with the stretch they lie in, so a free translation's ratio is that of its
+    text, not that of its best-matching sentence pairs.
+    """
+    idx = np.nonzero(good & (arg_tgt[arg_src] == np.arange(src_len.shape[0])))[0]
+    ii: list[int] = []
+    jj: list[int] = []
+    for i in idx.tolist():
+        j = int(arg_src[i])
+        if not jj or j > jj[-1]:
+            ii.append(i)
+            jj.append(j)
+    if len(ii) < 2:
+        return np.zeros(0)
+    cs = np.concatenate([[0.0], np.cumsum(src_len)])
+    ct = np.concatenate([[0.0], np.cumsum(tgt_len)])
+    a, b = np.array(ii), np.array(jj)
+    w = min(span, len(ii) - 1)
+    return np.asarray(np.log((cs[a[w:]] - cs[a[:-w]]) / (ct[b[w:]] - ct[b[:-w]])))
+
+
 def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS) -> DocStats:
     """Neighbourhood normalisers, skip threshold and length model of one pair.
 
@@ -82,6 +108,7 @@ def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS)
     best_src = np.full(n, -np.inf)
     arg_src = np.zeros(n, dtype=np.int64)
     best_tgt = np.full(m, -np.inf)
+    arg_tgt = np.zeros(m, dtype=np.int64)
     sample: list[np.ndarray] = []
     raw: list[np.ndarray] = []
     stride = max(1, int(n * (2 * half + 1) // 200_000))
@@ -91,7 +118,10 @@ def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS)
         marg = np.where(mask, marg, -np.inf)
         arg_src[r0:r1] = c0 + np.argmax(marg, axis=1)
         best_src[r0:r1] = marg.max(axis=1)
-        best_tgt[c0:c1] = np.maximum(best_tgt[c0:c1], marg.max(axis=0))
+        col_best = marg.max(axis=0)
+        better = col_best > best_tgt[c0:c1]
+        arg_tgt[c0:c1] = np.where(better, r0 + np.argmax(marg, axis=0), arg_tgt[c0:c1])
+        best_tgt[c0:c1] = np.maximum(best_tgt[c0:c1], col_best)
         sample.append(marg[mask][::stride].copy())  # a copy: a strided view would keep every cell alive
         raw.append(sims[mask][::stride].copy())
     best = np.concatenate([best_src, best_tgt[np.isfinite(best_tgt)]])
@@ -108,12 +138,18 @@ def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS)
         lr = np.log(src.lengths[good] / tgt.lengths[arg_src[good]])
         log_ratio = float(np.median(lr))
         log_sd = float(np.clip(1.4826 * np.median(np.abs(lr - log_ratio)), 0.2, 0.8))
+        # the length balance of whole stretches between mutual best matches: in a free
+        # translation a sentence's best match is often a longer sentence it renders only part of
+        stretches = _stretch_log_ratios(src.lengths, tgt.lengths, good, arg_src, arg_tgt, params.stretch_matches)
+        if stretches.size >= 5:
+            log_ratio = float(np.median(stretches))
     noise = np.concatenate(raw)
     noise_mean = float(np.median(noise))
     noise_sd = max(1e-3, float(1.4826 * np.median(np.abs(noise - noise_mean))))
     comp = completeness(
         src.lengths, tgt.lengths, log_ratio, log_sd, int(good.sum()),
         prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight,
+        min_tolerance=params.length_tolerance,
     )
     return DocStats(
         r_src, r_tgt, r_mean, threshold, scale, log_ratio, log_sd, noise_mean, noise_sd,

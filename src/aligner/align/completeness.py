@@ -76,6 +76,7 @@ def completeness(
     prior: float,
     floor: float,
     weight: float,
+    min_tolerance: float = 0.0,
 ) -> Completeness:
     """Missing shares and skip scores of one pair.
 
@@ -86,7 +87,7 @@ def completeness(
         return Completeness(prior, prior, 0.0, 0.0)
     total = float(np.log(src_lengths.sum() / tgt_lengths.sum()))
     # the median of n_matched log ratios is uncertain by about 1.25 sd / sqrt(n)
-    tolerance = 1.25 * matched_log_sd / math.sqrt(n_matched)
+    tolerance = max(min_tolerance, 1.25 * matched_log_sd / math.sqrt(n_matched))
     p_src, p_tgt = missing_shares(total, matched_log_ratio, tolerance)
     return Completeness(
         p_src, p_tgt, skip_score(p_src, prior, floor, weight), skip_score(p_tgt, prior, floor, weight)
@@ -99,6 +100,12 @@ def lone_nulls(path: np.ndarray) -> tuple[int, int]:
     A Korean and an English sentence skipped side by side are one weak match
     as often as two omissions; a skip on its own is the omission evidence.
     """
+    is_src, is_tgt = lone_null_steps(path)
+    return int(is_src.sum()), int(is_tgt.sum())
+
+
+def lone_null_steps(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks over the steps of a DP path: lone source skips, lone target skips (see :func:`lone_nulls`)."""
     steps = np.diff(np.asarray(path, dtype=np.int64), axis=0)
     is_src = (steps[:, 0] == 1) & (steps[:, 1] == 0)
     is_tgt = (steps[:, 0] == 0) & (steps[:, 1] == 1)
@@ -108,7 +115,7 @@ def lone_nulls(path: np.ndarray) -> tuple[int, int]:
     after[:-1] = True
     near_tgt = (np.roll(is_tgt, 1) & before) | (np.roll(is_tgt, -1) & after)
     near_src = (np.roll(is_src, 1) & before) | (np.roll(is_src, -1) & after)
-    return int((is_src & ~near_tgt).sum()), int((is_tgt & ~near_src).sum())
+    return is_src & ~near_tgt, is_tgt & ~near_src
 
 
 def refined(

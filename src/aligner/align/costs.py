@@ -49,7 +49,11 @@ class Params:
     missing_prior: float = 0.1  # share without counterpart the match scores are calibrated for
     missing_floor: float = 0.01  # the least share the length evidence can claim
     skip_weight: float = 0.1  # skip cost per log-odds of completeness below the prior
-    contain_weight: float = 2.0  # cost of an m-n bead per unit its best sub-bead matches better
+    stretch_matches: int = 3  # the length model's stretches run over this many mutual best matches
+    length_tolerance: float = 0.15  # excess log length ratio that the length balance never reads as omissions
+    absorb_loss: float = 0.04  # a probe's lone skip counts as an omission when joining a neighbour costs this much cosine
+    contain_weight: float = 2.0
+    dilution_drop: float = 0.1  # a sub-bead this much better in cosine dilutes the bead whatever the lengths  # cost of an m-n bead per unit its best sub-bead matches better
 
     def first_half_width(self, n: int, m: int) -> int:
         """Half width of the pass-1 band (also the calibration band) for n x m sentences."""
@@ -143,13 +147,14 @@ def _dilution(
         subs += [(si, tj + 1, a, b - 1), (si, tj, a, b - 1)]
     if a > 1 and b > 1:  # one edge sentence off each side (a 2-2 hiding a 1-1 and two omissions)
         subs += [(si + ds, tj + dt, a - 1, b - 1) for ds in (0, 1) for dt in (0, 1)]
+    drop = prob.params.dilution_drop
     for s0, t0, aa, bb in subs:
-        fits = np.nonzero(_log_len(prob, s0, t0, aa, bb) < own)[0]
-        if not fits.size:
-            continue
-        sub = np.einsum("ij,ij->i", prob.src_spans.get(s0[fits], aa), prob.tgt_spans.get(t0[fits], bb))
-        rows = idx[fits]
-        best[rows] = np.maximum(best[rows], sub.astype(np.float64) - cos[rows])
+        sub = np.einsum("ij,ij->i", prob.src_spans.get(s0, aa), prob.tgt_spans.get(t0, bb)).astype(np.float64)
+        gain = sub - cos[idx]
+        # a big loss of cosine dilutes whatever the lengths say; a small one only where they agree
+        fits = (_log_len(prob, s0, t0, aa, bb) < own) | (gain > drop)
+        gain = np.where(fits, gain, 0.0)
+        best[idx] = np.maximum(best[idx], gain)
     return best
 
 

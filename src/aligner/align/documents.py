@@ -28,7 +28,7 @@ import numpy as np
 
 from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays
 from aligner.align.calibration import diagonal_band, doc_stats
-from aligner.align.completeness import Completeness, lone_nulls, refined
+from aligner.align.completeness import Completeness, lone_null_steps, refined
 from aligner.align.confidence import RELATED_FLOOR, confidence, relatedness
 from aligner.align.costs import DEFAULT_PARAMS, Params, Problem, bead_scores, first_pass_scores, match_z
 from aligner.align.dp import band_cells, banded_dp, max_marginals, path_gaps
@@ -36,10 +36,10 @@ from aligner.core.values import Bead, Document, Progress, check_beads
 
 FIRST_TYPES = np.array([[1, 1], [1, 0], [0, 1]], dtype=np.int64)
 SECOND_TYPES = np.array(
-    [[1, 1], [1, 0], [0, 1], [1, 2], [2, 1], [1, 3], [3, 1], [2, 2], [1, 4], [4, 1], [2, 3], [3, 2], [3, 3]],
+    [[1, 1], [1, 0], [0, 1], [1, 2], [2, 1], [1, 3], [3, 1], [2, 2], [1, 4], [4, 1], [2, 3], [3, 2], [3, 3], [1, 5], [5, 1]],
     dtype=np.int64,
 )
-MAX_SPAN = 4
+MAX_SPAN = 5  # sentences on one side of a bead (SECOND_TYPES)
 PROGRESS_STEPS_FROM = 2000  # segments of this many sentences report progress between their steps
 FORCE = 1e6  # skip score that forces a user-confirmed omission
 
@@ -132,14 +132,103 @@ def align_segment(
         prob.tgt_spans.embed(tgt_need)
         if src_need or tgt_need:
             scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
-    skip_src, skip_tgt = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt)
+    scored = prob.src_spans.embedded + prob.tgt_spans.embedded
+    skip_src, skip_tgt = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt, i0, j0)
     path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
+    if prob.src_spans.can_embed or prob.tgt_spans.can_embed:
+        # score exactly the beads that would take in each skip, and align again if any was new
+        src_need, tgt_need = _absorbing_spans(prob, path2, i0, j0)
+        prob.src_spans.embed(src_need)
+        prob.tgt_spans.embed(tgt_need)
+        if prob.src_spans.embedded + prob.tgt_spans.embedded > scored:
+            scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
+            path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
     gaps = path_gaps(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt, path2)
     return _path_to_beads(path2, i0, j0), gaps
 
 
+def _steps(path: np.ndarray, i0: int, j0: int) -> list[tuple[int, int, int, int]]:
+    """A path's beads as (first source sentence, first target sentence, a, b), in document ids."""
+    pts = np.asarray(path, dtype=np.int64).tolist()
+    return [(a0 + i0, b0 + j0, a1 - a0, b1 - b0) for (a0, b0), (a1, b1) in itertools.pairwise(pts)]
+
+
+def _absorbing(steps: Sequence[tuple[int, int, int, int]], k: int) -> list[tuple[int, int, int, int, int]]:
+    """Match beads that could take in the skip ``steps[k]``: (neighbour step, i, j, a, b).
+
+    The nearest match bead on each side, widened over the skip (and over any
+    skips of the same side between them), while it stays within ``MAX_SPAN``.
+    """
+    i, j, a, b = steps[k]
+    out: list[tuple[int, int, int, int, int]] = []
+    for direction in (-1, 1):
+        nb = k + direction
+        while 0 <= nb < len(steps) and not (steps[nb][2] and steps[nb][3]):
+            if (steps[nb][2] > 0) != (a > 0):  # a skip of the other side between them
+                nb = -1
+                break
+            nb += direction
+        if not 0 <= nb < len(steps):
+            continue
+        ni, nj, na, nb_ = steps[nb]
+        lo_i, hi_i = min(i, ni), max(i + a, ni + na)
+        lo_j, hi_j = min(j, nj), max(j + b, nj + nb_)
+        if hi_i - lo_i <= MAX_SPAN and hi_j - lo_j <= MAX_SPAN:
+            out.append((nb, lo_i, lo_j, hi_i - lo_i, hi_j - lo_j))
+    return out
+
+
+def _absorbing_spans(
+    prob: Problem, path: np.ndarray, i0: int, j0: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans to embed so that the beads absorbing each skip of ``path`` are scored exactly.
+
+    The pruning of :func:`_candidate_spans` judges a span by the mean of its
+    sentence vectors, which undervalues a short fragment ("he said") joined to
+    the sentence it belongs with: a free translation's splits.
+    """
+    steps = _steps(path, i0, j0)
+    src: set[tuple[int, int]] = set()
+    tgt: set[tuple[int, int]] = set()
+    for k, (_, _, a, b) in enumerate(steps):
+        if a and b:
+            continue
+        for _, mi, mj, ma, mb in _absorbing(steps, k):
+            if ma > 1:
+                src.add((mi, ma))
+            if mb > 1:
+                tgt.add((mj, mb))
+    return sorted(src), sorted(tgt)
+
+
+def _unabsorbed(prob: Problem, path: np.ndarray, i0: int, j0: int) -> tuple[int, int]:
+    """(source, target) lone skips of a probe path that no neighbouring match bead can absorb.
+
+    A sentence that renders part of its neighbour's counterpart (a free
+    translation's split sentence) joins that bead at little cost in cosine;
+    an omitted sentence dilutes it.  Only skips whose best absorption costs at
+    least ``Params.absorb_loss`` of cosine count as omission evidence.
+    """
+    lone_src, lone_tgt = lone_null_steps(path)
+    steps = _steps(path, i0, j0)
+    src_need, tgt_need = _absorbing_spans(prob, path, i0, j0)
+    prob.src_spans.embed(src_need + [(i, a) for i, _, a, b in steps if a > 1 and b])
+    prob.tgt_spans.embed(tgt_need + [(j, b) for _, j, a, b in steps if b > 1 and a])
+
+    def cos(i: int, j: int, a: int, b: int) -> float:
+        return float(prob.src_spans.get(np.array([i]), a)[0] @ prob.tgt_spans.get(np.array([j]), b)[0])
+
+    losses = np.full(len(steps), np.inf)
+    for k in np.nonzero(lone_src | lone_tgt)[0].tolist():
+        for nb, mi, mj, ma, mb in _absorbing(steps, k):
+            losses[k] = min(losses[k], cos(*steps[nb]) - cos(mi, mj, ma, mb))
+    keep = losses >= prob.params.absorb_loss
+    return int((lone_src & keep).sum()), int((lone_tgt & keep).sum())
+
+
 def _settle_skips(
-    prob: Problem, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray
+    prob: Problem, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray,
+    i0: int, j0: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """This segment's skip scores for the final pass.
 
@@ -154,7 +243,7 @@ def _settle_skips(
         free_src = np.where(skip_src >= FORCE, skip_src, 0.0)
         free_tgt = np.where(skip_tgt >= FORCE, skip_tgt, 0.0)
         probe = banded_dp(lo, hi, SECOND_TYPES, scores, free_src, free_tgt)
-        lone_src, lone_tgt = lone_nulls(probe)
+        lone_src, lone_tgt = _unabsorbed(prob, probe, i0, j0)
         comp = refined(comp, lone_src, lone_tgt, skip_src.shape[0], skip_tgt.shape[0],
                        prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight)
     skip_src = np.where(skip_src >= FORCE, skip_src, comp.skip_src)
