@@ -53,14 +53,25 @@ def read_tale(grimm: Path, tale: str) -> tuple[list[str], list[str]]:
     return ko, en
 
 
-def ours(enc: Any, ko: list[str], en: list[str]) -> Beads:
+def ours(enc: Any, ko: list[str], en: list[str]) -> tuple[Beads, list[float]]:
     from aligner.align.documents import align_documents
     from aligner.core.values import Lang
     from aligner.segment.sentences import segment
 
     src = segment("\n".join(ko) + "\n", Lang.KO, presplit=True)
     tgt = segment("\n".join(en) + "\n", Lang.EN, presplit=True)
-    return [(b.src, b.tgt) for b in align_documents(src, tgt, enc)]
+    beads = align_documents(src, tgt, enc)
+    return [(b.src, b.tgt) for b in beads], [b.confidence for b in beads]
+
+
+def right_beads(grimm: Path, tale: str, beads: Beads) -> list[bool]:
+    """Per bead: all its sentences lie in one gold paragraph pair (a skip is never right here)."""
+    gold = json.loads((grimm / tale / "gold.json").read_text())
+    para = {("ko", i): k for k, (ks, _) in enumerate(gold) for i in ks}
+    para |= {("en", j): k for k, (_, es) in enumerate(gold) for j in es}
+    return [
+        bool(s and t) and len({para["ko", i] for i in s} | {para["en", j] for j in t}) == 1 for s, t in beads
+    ]
 
 
 def bertalign_version() -> str:
@@ -94,26 +105,34 @@ def score(grimm: Path, results: dict[str, Beads]) -> dict[str, float]:
             f = Path(tmp) / f"{tale}.align"
             f.write_text("".join(f"[{','.join(map(str, s))}]:[{','.join(map(str, t))}]\n" for s, t in beads))
             args += [str(grimm / tale / "gold.json"), str(f)]
-        out = subprocess.run([sys.executable, str(grimm / "score.py"), *args], capture_output=True, text=True, check=True)
+        cmd = [sys.executable, str(grimm / "score.py"), *args]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return dict(json.loads(out.stdout))
 
 
 def quality_rows(grimm: Path, model: str, mode: str) -> str:
     from bench_align import Memo, load_bertalign_corelib
+
     from aligner.embed.encoders import load_encoder
 
     names = tales(grimm)
     sample = names[::SAMPLE_EVERY]
     enc = Memo(load_encoder(model))
     mine: dict[str, Beads] = {}
+    conf: list[float] = []
+    right: list[bool] = []
     t0 = time.perf_counter()
     for tale in names:
-        mine[tale] = ours(enc, *read_tale(grimm, tale))
+        mine[tale], c = ours(enc, *read_tale(grimm, tale))
+        conf += c
     ours_s = time.perf_counter() - t0
+    for tale in names:
+        right += right_beads(grimm, tale, mine[tale])
     core = load_bertalign_corelib() if mode != "none" else None
     theirs: dict[str, Beads] = {}
     for tale in names:
-        b = bertalign_beads(core, enc, grimm, tale, model, compute=mode == "all" or (mode == "sample" and tale in sample))
+        compute = mode == "all" or (mode == "sample" and tale in sample)
+        b = bertalign_beads(core, enc, grimm, tale, model, compute=compute)
         if b is not None:
             theirs[tale] = b
     lines = [
@@ -132,14 +151,29 @@ def quality_rows(grimm: Path, model: str, mode: str) -> str:
     both = [t for t in names if t in theirs]
     groups = [("all 60" if len(names) == 60 else f"all {len(names)}", names)]
     if both and both != names:
-        groups.append((f"{len(both)} with Bertalign beads ({', '.join(both[:12])}{' …' if len(both) > 12 else ''})", both))
+        more = " …" if len(both) > 12 else ""
+        groups.append((f"{len(both)} with Bertalign beads ({', '.join(both[:12])}{more})", both))
     for label, ts in groups:
         s = score(grimm, {t: mine[t] for t in ts})
         secs = f"{ours_s:.1f}" if ts == names else ""
-        lines.append(f"| {label} | aligner | {s['P']:.4f} | {s['R']:.4f} | **{s['F1']:.4f}** | {s['null_beads']} | {secs} |")
+        row = f"| {s['P']:.4f} | {s['R']:.4f} | **{s['F1']:.4f}** | {s['null_beads']} |"
+        lines.append(f"| {label} | aligner {row} {secs} |")
         if all(t in theirs for t in ts):
             s = score(grimm, {t: theirs[t] for t in ts})
-            lines.append(f"| {label} | Bertalign | {s['P']:.4f} | {s['R']:.4f} | **{s['F1']:.4f}** | {s['null_beads']} | |")
+            row = f"| {s['P']:.4f} | {s['R']:.4f} | **{s['F1']:.4f}** | {s['null_beads']} |"
+            lines.append(f"| {label} | Bertalign {row} |")
+    from aligner.align.confidence import HIGH_CONFIDENCE, LOW_CONFIDENCE
+
+    high = [r for c, r in zip(conf, right, strict=True) if c >= HIGH_CONFIDENCE]
+    low = [r for c, r in zip(conf, right, strict=True) if c < LOW_CONFIDENCE]
+    wrong = len(right) - sum(right)
+    caught = sum(1 for c, r in zip(conf, right, strict=True) if c < LOW_CONFIDENCE and not r)
+    lines += [
+        "",
+        f"Confidence of the aligner's beads on all tales: {len(high)} confident (≥ {HIGH_CONFIDENCE}),"
+        f" of which {sum(high) / max(len(high), 1):.1%} right; {len(low)} suspicious (< {LOW_CONFIDENCE}),"
+        f" of which {1 - sum(low) / max(len(low), 1):.1%} wrong; {caught} of the {wrong} wrong beads are suspicious.",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -125,6 +125,42 @@ def _merge_en(a: str, b: str) -> str:
     return a + " " + (b[:1].lower() + b[1:] if b[:2] != b[:2].upper() else b)
 
 
+_KO_CLAUSE = re.compile(r"(?<=[가-힣\)]), ")
+
+
+def split_korean(sentence: str, min_part: int = 12) -> list[str]:
+    """A Korean sentence cut at every comma that leaves both sides ``min_part`` characters or more."""
+    parts: list[str] = []
+    start = 0
+    for m in _KO_CLAUSE.finditer(sentence):
+        if m.start() - start >= min_part and len(sentence) - m.end() >= min_part:
+            parts.append(sentence[start : m.start()])
+            start = m.end()
+    return [*parts, sentence[start:]]
+
+
+def split_units(base: list[Unit], seed: int, rate: float) -> list[Unit]:
+    """A complete translation whose Korean renders a share of the sentences in several (1-2 … 1-5).
+
+    As a free literary translation does: one English sentence becomes two to five Korean ones,
+    cut at the clause boundaries (commas) of its Korean sentence.
+    """
+    rng = random.Random(seed)
+    out: list[Unit] = []
+    for ks, es in complete_units(base):
+        if len(ks) == 1 and rng.random() < rate:
+            pieces = split_korean(ks[0])
+            ks = pieces[:5] if len(pieces) <= 5 else [*pieces[:4], ", ".join(pieces[4:])]
+        out.append((ks, es))
+    return out
+
+
+def split_sets(gold_dir: Path = GOLD_DIR) -> list[DevSet]:
+    """Complete translations with Korean sentences split in two to five (kind ``split``)."""
+    base = units(*read_gold(gold_dir))
+    return [_set(f"split-{s}", "split", split_units(base, 500 + s, 0.5 + 0.25 * s)) for s in range(3)]
+
+
 def complete_units(base: list[Unit]) -> list[Unit]:
     """The gold without the sentences that have no counterpart."""
     return [u for u in base if u[0] and u[1]]

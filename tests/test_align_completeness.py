@@ -130,3 +130,64 @@ def test_lone_nulls_leave_out_skips_side_by_side() -> None:
     path = np.cumsum(np.array([(0, 0), *steps]), axis=0)
     assert lone_nulls(path) == (1, 1)
     assert lone_nulls(np.array([[0, 0], [1, 1]])) == (0, 0)
+
+
+# --- free translations: one sentence rendered as several ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def split_sets_() -> dict[str, DevSet]:
+    from bench.devsets import split_sets
+
+    return {d.name: d for d in split_sets()}
+
+
+@pytest.mark.parametrize("name", ["split-1", "split-2"])
+def test_a_sentence_rendered_as_several_is_one_bead_not_a_match_and_omissions(
+    split_sets_, name, encoder  # type: ignore[no-untyped-def]
+) -> None:
+    """The Korean renders many English sentences in two to five sentences (cut at its clauses),
+    as a free literary translation does; every sentence has a counterpart.  The pieces must be
+    grouped with their English sentence, not left as "no counterpart" beside a 1-1 of one piece."""
+    d = split_sets_[name]
+    beads = align(d.ko, d.en, encoder)
+    assert len(nulls(beads)) <= 2, sorted(nulls(beads))
+    s = score([d.gold], [beads])
+    assert s.f1_lax >= 0.98, s
+    assert s.f1_strict >= 0.8, s
+
+
+def _with_paragraphs(lines: list[str], breaks: set[int]) -> str:
+    return "".join(("\n" if i in breaks else "") + line + "\n" for i, line in enumerate(lines))
+
+
+def test_corresponding_paragraphs_keep_every_bead_inside_one(split_sets_, encoder) -> None:  # type: ignore[no-untyped-def]
+    """Both documents mark paragraphs (every fourth gold unit) and they correspond: no bead
+    crosses a paragraph boundary, and the alignment is at least as good as without them."""
+    d = split_sets_["split-2"]
+    ko_breaks = {g[0][0] for k, g in enumerate(d.gold) if k and k % 4 == 0}
+    en_breaks = {g[1][0] for k, g in enumerate(d.gold) if k and k % 4 == 0}
+    src = segment(_with_paragraphs(d.ko, ko_breaks), Lang.KO, presplit=True)
+    tgt = segment(_with_paragraphs(d.en, en_breaks), Lang.EN, presplit=True)
+    assert len(src) == len(d.ko) and len(tgt) == len(d.en)
+    beads = [(b.src, b.tgt) for b in align_documents(src, tgt, encoder)]
+    for s_ids, t_ids in beads:
+        assert len({src.sentences[i].paragraph for i in s_ids}) <= 1, (s_ids, t_ids)
+        assert len({tgt.sentences[j].paragraph for j in t_ids}) <= 1, (s_ids, t_ids)
+    plain = score([d.gold], [align(d.ko, d.en, encoder)])
+    marked = score([d.gold], [beads])
+    assert marked.f1_strict >= plain.f1_strict
+    assert len(nulls(beads)) <= 1
+
+
+def test_paragraphs_that_do_not_correspond_lose_nothing(sets, encoder) -> None:  # type: ignore[no-untyped-def]
+    """A brief whose paragraphs are cut elsewhere than the report's (a reflowed text): the
+    paragraph marks must not force beads; the omissions are still found as without them."""
+    d = sets["brief-1"]
+    src = segment(_with_paragraphs(d.ko, set(range(5, len(d.ko), 7))), Lang.KO, presplit=True)
+    tgt = segment(_with_paragraphs(d.en, set(range(3, len(d.en), 4))), Lang.EN, presplit=True)
+    beads = [(b.src, b.tgt) for b in align_documents(src, tgt, encoder)]
+    plain = score([d.gold], [align(d.ko, d.en, encoder)])
+    marked = score([d.gold], [beads])
+    assert marked.f1_strict >= plain.f1_strict - 0.02, (marked, plain)
+    assert marked.omission_f1 >= plain.omission_f1 - 0.02, (marked, plain)

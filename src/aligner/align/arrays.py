@@ -205,6 +205,7 @@ class BeadFeatures:
     anchors_shared: np.ndarray  # anchor tokens found on both sides
     anchors_alone: np.ndarray  # anchor tokens of the shared vocabulary found on one side only
     para_breaks: np.ndarray  # paragraph boundaries crossed inside the bead
+    para_out_of_step: np.ndarray  # the bead starts a paragraph on one side only
     heading_mismatch: np.ndarray  # heading aligned with a non-heading (1-1 only)
 
 
@@ -238,6 +239,7 @@ def bead_features(
         breaks += src.paragraph[si + d] != src.paragraph[si + d - 1]
     for d in range(1, b):
         breaks += tgt.paragraph[tj + d] != tgt.paragraph[tj + d - 1]
+    out_of_step = (_starts_paragraph(src.paragraph, si) != _starts_paragraph(tgt.paragraph, tj)).astype(np.float64)
     if a == 1 and b == 1:
         mismatch = (src.heading[si] != tgt.heading[tj]).astype(np.float64)
     else:  # a heading merged with other sentences
@@ -246,7 +248,28 @@ def bead_features(
             mismatch += _span_sum(src.heading.astype(np.float64), si, a)
         if b > 1:
             mismatch += _span_sum(tgt.heading.astype(np.float64), tj, b)
-    return BeadFeatures(a, b, cos, norm, log_len, inter, union - inter, breaks, mismatch)
+    return BeadFeatures(a, b, cos, norm, log_len, inter, union - inter, breaks, out_of_step, mismatch)
+
+
+def _starts_paragraph(paragraph: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Whether sentence ``starts[k]`` is the first of its paragraph."""
+    prev = paragraph[np.maximum(starts - 1, 0)]
+    return (starts == 0) | (paragraph[starts] != prev)
+
+
+def paragraphs_in_step(src_paragraph: np.ndarray, tgt_paragraph: np.ndarray, beads: Sequence[tuple[int, int]]) -> float:
+    """Share of the paragraphs (of the side with fewer) that a bead starts on both sides at once.
+
+    ``beads`` are the (first source, first target) sentences of an alignment's match beads.
+    Near 1 when the two documents' paragraphs correspond; low for a brief or a reflowed text.
+    """
+    n_par = min(np.unique(src_paragraph).size, np.unique(tgt_paragraph).size)
+    if n_par < 2 or not beads:
+        return 0.0
+    si = np.array([b[0] for b in beads])
+    tj = np.array([b[1] for b in beads])
+    both = _starts_paragraph(src_paragraph, si) & _starts_paragraph(tgt_paragraph, tj)
+    return float(both.sum()) / n_par
 
 
 # --- span (concatenation) embeddings -------------------------------------------

@@ -47,6 +47,11 @@ def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
+def missing_logit(share: float) -> float:
+    """Log-odds of a missing share, kept finite (the evidence a skip bead's confidence uses)."""
+    return _logit(min(max(share, 1e-3), 1.0 - 1e-3))
+
+
 def missing_shares(total_log_ratio: float, matched_log_ratio: float, tolerance: float) -> tuple[float, float]:
     """(source, target) share without a counterpart from the length balance.
 

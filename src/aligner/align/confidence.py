@@ -38,7 +38,7 @@ class ConfidenceBand(StrEnum):
 COEF: dict[str, tuple[float, ...]] = {
     "1-1": (-2.06, 1.54, 0.32, 1.842),
     "m-n": (-2.91, 1.159, -0.132, 2.331),
-    "skip": (3.83, 0.54),
+    "skip": (2.067, 3.523, -0.617, 0.741),  # bench/fit_skip_confidence.py
 }
 GAP_CAP = 2.0
 Z_MIN, Z_MAX = -5.0, 15.0
@@ -53,14 +53,18 @@ def bead_kind(bead: Bead) -> str:
 def features(bead: Bead, gap: float, z: float, zm: float) -> tuple[float, ...]:
     """Inputs of the logistic map: bias, capped gap, and for matches z and zm (clipped)."""
     g = min(max(gap, 0.0), GAP_CAP)
-    if not bead.src or not bead.tgt:
-        return 1.0, g
+    if not bead.src or not bead.tgt:  # z: what absorbing the skip costs; zm: log-odds its side misses text
+        return 1.0, g, min(max(z, Z_MIN), Z_MAX), zm
     return 1.0, g, min(max(z, Z_MIN), Z_MAX), min(max(zm, Z_MIN), Z_MAX)
 
 
 def confidence(bead: Bead, gap: float, z: float = 0.0, zm: float = 0.0) -> float:
     """Probability that ``bead`` is right from its score gap and, for a match,
-    its cosine ``z`` and neighbourhood margin ``zm`` (both in noise SDs)."""
+    its cosine ``z`` and neighbourhood margin ``zm`` (both in noise SDs); for a
+    skip, ``z`` is the cosine a neighbouring bead would lose by taking it in (in
+    noise SDs) and ``zm`` the log-odds that its side has sentences without counterpart
+    (``aligner.align.completeness``): a skip in a complete translation is most likely a split
+    sentence, not an omission."""
     x = features(bead, gap, z, zm)
     logit = sum(c * v for c, v in zip(COEF[bead_kind(bead)], x, strict=False))
     return 1.0 / (1.0 + math.exp(-logit))

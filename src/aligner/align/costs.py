@@ -42,6 +42,9 @@ class Params:
     anchor_shared: float = 0.3
     anchor_alone: float = 0.0
     para_penalty: float = 0.05
+    para_step_penalty: float = 0.0  # a bead starting a paragraph on one side only (paragraphs that correspond)
+    para_in_step: float = 0.7  # paragraphs correspond when beads start this share of them on both sides
+    para_strong: float = 0.5  # paragraph penalties when they correspond
     heading_penalty: float = 0.3
     merge_penalty: float = 0.0  # per extra sentence in a bead
     prune_slack: float = 0.05  # embed spans whose beads come this close to the best path
@@ -51,9 +54,9 @@ class Params:
     skip_weight: float = 0.1  # skip cost per log-odds of completeness below the prior
     stretch_matches: int = 3  # the length model's stretches run over this many mutual best matches
     length_tolerance: float = 0.15  # excess log length ratio that the length balance never reads as omissions
-    absorb_loss: float = 0.04  # a probe's lone skip counts as an omission when joining a neighbour costs this much cosine
-    contain_weight: float = 2.0
-    dilution_drop: float = 0.1  # a sub-bead this much better in cosine dilutes the bead whatever the lengths  # cost of an m-n bead per unit its best sub-bead matches better
+    absorb_loss: float = 0.04  # a probe's lone skip is an omission when a neighbour loses this much cosine taking it
+    contain_weight: float = 2.0  # cost of an m-n bead per unit its best sub-bead matches better
+    dilution_drop: float = 0.1  # a sub-bead this much better in cosine dilutes the bead whatever the lengths
 
     def first_half_width(self, n: int, m: int) -> int:
         """Half width of the pass-1 band (also the calibration band) for n x m sentences."""
@@ -73,6 +76,7 @@ def combine(f: BeadFeatures, stats: DocStats, params: Params = DEFAULT_PARAMS) -
         + params.anchor_shared * np.minimum(f.anchors_shared, 3.0)
         - params.anchor_alone * np.minimum(f.anchors_alone, 3.0)
         - params.para_penalty * f.para_breaks
+        - params.para_step_penalty * f.para_out_of_step
         - params.heading_penalty * f.heading_mismatch
         - params.merge_penalty * (f.a + f.b - 2)
     )

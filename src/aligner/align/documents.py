@@ -26,9 +26,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays
+from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays, paragraphs_in_step
 from aligner.align.calibration import diagonal_band, doc_stats
-from aligner.align.completeness import Completeness, lone_null_steps, refined
+from aligner.align.completeness import Completeness, lone_null_steps, missing_logit, refined
 from aligner.align.confidence import RELATED_FLOOR, confidence, relatedness
 from aligner.align.costs import DEFAULT_PARAMS, Params, Problem, bead_scores, first_pass_scores, match_z
 from aligner.align.dp import band_cells, banded_dp, max_marginals, path_gaps
@@ -36,7 +36,8 @@ from aligner.core.values import Bead, Document, Progress, check_beads
 
 FIRST_TYPES = np.array([[1, 1], [1, 0], [0, 1]], dtype=np.int64)
 SECOND_TYPES = np.array(
-    [[1, 1], [1, 0], [0, 1], [1, 2], [2, 1], [1, 3], [3, 1], [2, 2], [1, 4], [4, 1], [2, 3], [3, 2], [3, 3], [1, 5], [5, 1]],
+    [[1, 1], [1, 0], [0, 1], [1, 2], [2, 1], [1, 3], [3, 1], [2, 2], [1, 4], [4, 1], [2, 3], [3, 2], [3, 3],
+     [1, 5], [5, 1]],
     dtype=np.int64,
 )
 MAX_SPAN = 5  # sentences on one side of a bead (SECOND_TYPES)
@@ -99,18 +100,20 @@ def _candidate_spans(
 
 def align_segment(
     prob: Problem, i0: int, i1: int, j0: int, j1: int, tick: Callable[[float], None] | None = None
-) -> tuple[list[Bead], np.ndarray]:
-    """Align src[i0:i1] with tgt[j0:j1] (both passes); also each bead's score gap.
+) -> tuple[list[Bead], np.ndarray, np.ndarray, Completeness]:
+    """Align src[i0:i1] with tgt[j0:j1] (both passes); each bead's score gap and absorption loss, and
+    the segment's completeness (``aligner.align.completeness``).
 
     The gap of a bead is how much lower the best alignment avoiding it scores:
-    the raw evidence behind its confidence.  ``tick(fraction)`` is called
+    the raw evidence behind its confidence; a skip's absorption loss
+    (:func:`absorption_losses`) is the evidence that it really has no counterpart.  ``tick(fraction)`` is called
     between the steps (a progress report, and the point where a cancelled
     caller's callback can stop the work).
     """
     n, m = i1 - i0, j1 - j0
     if n == 0 or m == 0:
         beads = [Bead((i,), ()) for i in range(i0, i1)] + [Bead((), (j,)) for j in range(j0, j1)]
-        return beads, np.full(len(beads), 1e9)
+        return beads, np.full(len(beads), 1e9), np.full(len(beads), np.inf), Completeness(1.0, 1.0, 0.0, 0.0)
     params = prob.params
     half = params.first_half_width(n, m)
     lo, hi = diagonal_band(n, m, half)
@@ -133,7 +136,7 @@ def align_segment(
         if src_need or tgt_need:
             scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
     scored = prob.src_spans.embedded + prob.tgt_spans.embedded
-    skip_src, skip_tgt = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt, i0, j0)
+    skip_src, skip_tgt, comp = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt, i0, j0)
     path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
     if prob.src_spans.can_embed or prob.tgt_spans.can_embed:
         # score exactly the beads that would take in each skip, and align again if any was new
@@ -144,7 +147,7 @@ def align_segment(
             scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
             path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
     gaps = path_gaps(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt, path2)
-    return _path_to_beads(path2, i0, j0), gaps
+    return _path_to_beads(path2, i0, j0), gaps, absorption_losses(prob, path2, i0, j0), comp
 
 
 def _steps(path: np.ndarray, i0: int, j0: int) -> list[tuple[int, int, int, int]]:
@@ -201,15 +204,14 @@ def _absorbing_spans(
     return sorted(src), sorted(tgt)
 
 
-def _unabsorbed(prob: Problem, path: np.ndarray, i0: int, j0: int) -> tuple[int, int]:
-    """(source, target) lone skips of a probe path that no neighbouring match bead can absorb.
+def absorption_losses(prob: Problem, path: np.ndarray, i0: int, j0: int) -> np.ndarray:
+    """Per step of ``path``: the cosine a neighbouring match bead loses by taking in that skip.
 
     A sentence that renders part of its neighbour's counterpart (a free
-    translation's split sentence) joins that bead at little cost in cosine;
-    an omitted sentence dilutes it.  Only skips whose best absorption costs at
-    least ``Params.absorb_loss`` of cosine count as omission evidence.
+    translation's split sentence) joins that bead at little cost in cosine, or
+    even raises it; an omitted sentence dilutes it.  ``inf`` where no
+    neighbour can take the skip in; 0 for match steps.
     """
-    lone_src, lone_tgt = lone_null_steps(path)
     steps = _steps(path, i0, j0)
     src_need, tgt_need = _absorbing_spans(prob, path, i0, j0)
     prob.src_spans.embed(src_need + [(i, a) for i, _, a, b in steps if a > 1 and b])
@@ -218,18 +220,27 @@ def _unabsorbed(prob: Problem, path: np.ndarray, i0: int, j0: int) -> tuple[int,
     def cos(i: int, j: int, a: int, b: int) -> float:
         return float(prob.src_spans.get(np.array([i]), a)[0] @ prob.tgt_spans.get(np.array([j]), b)[0])
 
-    losses = np.full(len(steps), np.inf)
-    for k in np.nonzero(lone_src | lone_tgt)[0].tolist():
-        for nb, mi, mj, ma, mb in _absorbing(steps, k):
-            losses[k] = min(losses[k], cos(*steps[nb]) - cos(mi, mj, ma, mb))
-    keep = losses >= prob.params.absorb_loss
+    losses = np.zeros(len(steps))
+    for k, (_, _, a, b) in enumerate(steps):
+        if a and b:
+            continue
+        losses[k] = min((cos(*steps[nb]) - cos(mi, mj, ma, mb) for nb, mi, mj, ma, mb in _absorbing(steps, k)),
+                        default=np.inf)
+    return losses
+
+
+def _unabsorbed(prob: Problem, path: np.ndarray, i0: int, j0: int) -> tuple[int, int]:
+    """(source, target) lone skips of a probe path that no neighbouring match bead can absorb
+    without losing at least ``Params.absorb_loss`` of cosine (:func:`absorption_losses`)."""
+    lone_src, lone_tgt = lone_null_steps(path)
+    keep = absorption_losses(prob, path, i0, j0) >= prob.params.absorb_loss
     return int((lone_src & keep).sum()), int((lone_tgt & keep).sum())
 
 
 def _settle_skips(
     prob: Problem, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray,
     i0: int, j0: int,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, Completeness]:
     """This segment's skip scores for the final pass.
 
     When the length balance says a side is complete, an omission-seeking probe
@@ -248,7 +259,7 @@ def _settle_skips(
                        prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight)
     skip_src = np.where(skip_src >= FORCE, skip_src, comp.skip_src)
     skip_tgt = np.where(skip_tgt >= FORCE, skip_tgt, comp.skip_tgt)
-    return skip_src, skip_tgt
+    return skip_src, skip_tgt, comp
 
 
 def _free_segments(constraints: Sequence[Bead], n: int, m: int) -> list[tuple[int, int, int, int, Bead | None]]:
@@ -310,6 +321,34 @@ def align_arrays(
         src, tgt, src_spans or SpanVectors(src.vecs), tgt_spans or SpanVectors(tgt.vecs),
         stats, params, skip_src, skip_tgt,
     )
+    beads, zs = _align_segments(prob, segments, "aligning", progress)
+    if params.para_step_penalty == 0 and _paragraphs_correspond(src, tgt, beads, params):
+        # both documents mark paragraphs and they correspond: align again keeping beads inside them
+        strong = replace(params, para_penalty=params.para_strong, para_step_penalty=params.para_strong)
+        prob = replace(prob, params=strong)
+        beads, zs = _align_segments(prob, segments, "aligning paragraphs", progress)
+    related = relatedness(zs, min(max(n, m), 2 * params.first_half_width(n, m) + 1))
+    if related < RELATED_FLOOR:  # unrelated documents: no pair is confidently a translation
+        beads = [
+            replace(b, confidence=b.confidence * related) if b.src and b.tgt and not b.confirmed else b for b in beads
+        ]
+    return _regroup_omissions(beads, constraints), prob
+
+
+def _paragraphs_correspond(src: SideArrays, tgt: SideArrays, beads: Sequence[Bead], params: Params) -> bool:
+    """Whether beads start most paragraphs of both sides together (see ``paragraphs_in_step``)."""
+    if np.unique(src.paragraph).size < 2 or np.unique(tgt.paragraph).size < 2:
+        return False
+    starts = [(b.src[0], b.tgt[0]) for b in beads if b.src and b.tgt]
+    return paragraphs_in_step(src.paragraph, tgt.paragraph, starts) >= params.para_in_step
+
+
+def _align_segments(
+    prob: Problem, segments: Sequence[tuple[int, int, int, int, Bead | None]], stage: str, progress: Progress | None
+) -> tuple[list[Bead], list[float]]:
+    """Align every free segment between the constraints; the beads and the z of each match."""
+    skip_src, skip_tgt = prob.skip_src, prob.skip_tgt
+    total = len(prob.src) + len(prob.tgt)
     beads: list[Bead] = []
     zs: list[float] = []
     done = 0
@@ -317,9 +356,12 @@ def align_arrays(
         size = i1 - i0 + j1 - j0
         tick = None
         if progress is not None and size >= PROGRESS_STEPS_FROM:
-            tick = _ticker(progress, done, size, total)
-        seg, gaps = align_segment(prob, i0, i1, j0, j1, tick)
+            tick = _ticker(progress, stage, done, size, total)
+        seg, gaps, losses, comp = align_segment(prob, i0, i1, j0, j1, tick)
         z = match_z(prob, seg)
+        for k, b in enumerate(seg):  # a skip's evidence: what absorbing it costs, how incomplete its side is
+            if not (b.src and b.tgt):
+                z[k] = losses[k] / prob.stats.noise_sd, missing_logit(comp.missing_src if b.src else comp.missing_tgt)
         for b, g, zz in zip(seg, gaps.tolist(), z.tolist(), strict=False):
             forced = (not b.tgt and skip_src[b.src[0]] >= FORCE) or (not b.src and skip_tgt[b.tgt[0]] >= FORCE)
             if forced:
@@ -332,18 +374,13 @@ def align_arrays(
             beads.append(replace(c, confidence=1.0, confirmed=True))
         done += size + (len(c.src) + len(c.tgt) if c is not None else 0)
         if progress is not None and (size >= PROGRESS_STEPS_FROM or c is None):
-            progress("aligning", done, total)
-    related = relatedness(zs, min(max(n, m), 2 * params.first_half_width(n, m) + 1))
-    if related < RELATED_FLOOR:  # unrelated documents: no pair is confidently a translation
-        beads = [
-            replace(b, confidence=b.confidence * related) if b.src and b.tgt and not b.confirmed else b for b in beads
-        ]
-    return _regroup_omissions(beads, constraints), prob
+            progress(stage, done, total)
+    return beads, zs
 
 
-def _ticker(progress: Progress, done: int, size: int, total: int) -> Callable[[float], None]:
+def _ticker(progress: Progress, stage: str, done: int, size: int, total: int) -> Callable[[float], None]:
     def tick(fraction: float) -> None:
-        progress("aligning", done + int(fraction * size), total)
+        progress(stage, done + int(fraction * size), total)
 
     return tick
 
