@@ -82,7 +82,8 @@ def main() -> int:
         add(ko, en, lambda b: False, "grimm")
     X, Y, K = np.array(x), np.array(y), np.array(kind)
     share = KIEP_SHARE
-    weight = np.where(K == "kiep", share / max((K == "kiep").sum(), 1), (1 - share) / max((K == "grimm").sum(), 1)) * len(Y)
+    n_kiep, n_grimm = max(int((K == "kiep").sum()), 1), max(int((K == "grimm").sum()), 1)
+    weight = np.where(K == "kiep", share / n_kiep, (1 - share) / n_grimm) * len(Y)
     w = np.zeros(X.shape[1])
     for _ in range(50):  # Newton steps of a weighted logistic regression (lightly regularised)
         p = 1.0 / (1.0 + np.exp(-X @ w))
