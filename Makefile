@@ -31,8 +31,9 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 docs: install
-	@# The manual (docs/, mkdocs.yml) as a site in site/, offline; --strict: a broken link or anchor fails.
-	$(VENV)/bin/mkdocs build --strict --quiet
+	@# The manual (docs/, mkdocs.yml) as a site in site/, offline; --strict: a broken link or anchor fails
+	@# (not --quiet: it hides the warnings from the count that --strict fails on).
+	$(VENV)/bin/mkdocs build --strict
 
 check: lint docs test
 

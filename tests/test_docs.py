@@ -131,3 +131,16 @@ def test_the_readme_lists_every_subcommand() -> None:
     assert len(commands) == len(SUBCOMMAND_MODULES)
     missing = [name for name in commands if not re.search(rf"^aligner {name}\b", readme, re.MULTILINE)]
     assert missing == []
+
+
+def test_make_check_builds_the_docs_strictly() -> None:
+    """``make check`` depends on ``make docs``, which must not pass --quiet: mkdocs counts the warnings
+    that --strict fails on through its log, and --quiet drops them (a broken link then passes)."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    check = re.search(r"^check:(.*)$", makefile, re.MULTILINE)
+    assert check and "docs" in check.group(1).split()
+    recipe = re.search(r"^docs:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert recipe
+    build = [line for line in recipe.group(1).splitlines() if "mkdocs build" in line]
+    assert len(build) == 1 and "--strict" in build[0]
+    assert not re.search(r"\s(-q|--quiet)\b", build[0])
