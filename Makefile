@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast check lint bench models clean
+.PHONY: install run test test-fast check lint docs bench models clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,11 +26,16 @@ test-fast: install
 	$(PY) -m pytest -q -m "not slow"
 
 lint: install
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench docs/hooks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-check: lint test
+docs: install
+	@# The manual (docs/, mkdocs.yml) as a site in site/, offline; --strict: a broken link or anchor fails
+	@# (not --quiet: it hides the warnings from the count that --strict fails on).
+	$(VENV)/bin/mkdocs build --strict
+
+check: lint docs test
 
 bench: install
 	@# Bertalign, the reference aligner, is measured in the same run (its 2.0.1 wheel declares
@@ -42,4 +47,4 @@ models: install
 	$(VENV)/bin/aligner models fetch
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist site src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ that adds itself with ``add_parser(subparsers)``; what they share is
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import logging
 import os
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from aligner import __version__
+import aligner
 from aligner.cli.common import ConsoleLogHandler, OneLineParser, one_line, stderr
 from aligner.core.errors import AlignerError
 
@@ -25,13 +26,31 @@ SUBCOMMAND_MODULES = (
 """The subcommands, in the order ``aligner --help`` lists them."""
 
 
+class VersionAction(argparse.Action):
+    """``--version``: print ``aligner X.Y.Z`` (the installed package's metadata) and exit.
+
+    argparse's own version action wants the string when the parser is built, which would read the
+    package metadata on every run; this one reads it only when ``--version`` is given."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0,
+                         help="show aligner's version and exit")
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+        values: object, option_string: str | None = None,
+    ) -> None:
+        parser._print_message(f"{parser.prog} {aligner.version()}\n", sys.stdout)
+        parser.exit()
+
+
 def build_parser(only: str | None = None) -> OneLineParser:
     """The whole command line; with ``only`` (a subcommand's name), just that subcommand, so
     running one does not import the others (``aligner read`` opens sooner)."""
     parser = OneLineParser(
         prog="aligner", description="A bilingual Korean–English aligned-text reader: align, read, search, export."
     )
-    parser.add_argument("--version", action="version", version=f"aligner {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in (only,) if only in SUBCOMMAND_MODULES else SUBCOMMAND_MODULES:
         importlib.import_module(f"aligner.cli.{name}").add_parser(sub)

@@ -22,7 +22,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aligner import __version__
+import aligner
 from aligner.core.errors import AlignerError
 from aligner.core.values import Alignment
 from aligner.export.tmx import clean_xml_text, escape_text
@@ -126,7 +126,7 @@ def to_tbx(rows: Sequence[GlossaryRow], *, version: int = 2, title: str = "align
     """A well-formed TBX-Basic document with one entry per pair."""
     if version not in (2, 3):
         raise AlignerError(f"TBX version must be 2 or 3, not {version}")
-    source = f"Learned by aligner {__version__} from an aligned Korean–English document pair."
+    source = f"Learned by aligner {aligner.version()} from an aligned Korean–English document pair."
     head = ['<?xml version="1.0" encoding="UTF-8"?>']
     indent = "      "
     if version == 2:

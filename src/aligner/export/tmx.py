@@ -74,7 +74,7 @@ def build_tmx(
     """Return a complete TMX 1.4b document (UTF-8 declared) for ``units``."""
     header = [
         ("creationtool", "aligner"),
-        ("creationtoolversion", aligner.__version__),
+        ("creationtoolversion", aligner.version()),
         ("segtype", "sentence"),
         ("o-tmf", "aligner"),
         ("adminlang", "en"),
