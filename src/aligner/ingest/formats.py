@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 
+from aligner.core.budgets import TOO_DEEP
 from aligner.core.errors import InputError
 from aligner.ingest.extracted import Extracted
 from aligner.ingest.sniff import Format, sniff
@@ -57,6 +58,8 @@ def extract(data: bytes, name: str) -> Extracted | None:
         return _reader(fmt)(data, name)
     except InputError:
         raise
+    except RecursionError:
+        raise InputError(f"{name}: {TOO_DEEP}") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as err:
         what = fmt.value.upper()
         raise InputError(
