@@ -126,10 +126,13 @@ def resolve_pair(args: argparse.Namespace) -> tuple[Path, Path]:
 
 def bilingual_arg(args: argparse.Namespace) -> Path | None:
     """The TMX/XLIFF file given alone in place of the two documents, if that is what was given."""
+    from aligner.core.budgets import check_regular
     from aligner.ingest.bilingual import bilingual_kind
 
-    if args.ko is not None and args.en is None and bilingual_kind(args.ko):
-        return Path(args.ko)
+    if args.ko is not None and args.en is None:
+        check_regular(args.ko)  # a FIFO or device given alone: say so, not "the English is missing"
+        if bilingual_kind(args.ko):
+            return Path(args.ko)
     return None
 
 

@@ -17,6 +17,9 @@ MiB = 1 << 20
 MAX_INPUT_BYTES = 512 * MiB
 """A document file as given (a PDF of scanned pages can be large; its text is not)."""
 
+MAX_LISTING_BYTES = 64 * MiB
+"""A list the user gives (a corpus manifest, an ``eval`` alignment file): lines of paths or indices."""
+
 MAX_UNZIPPED_MEMBER = 128 * MiB
 """One member of a DOCX/ODT/HWPX/EPUB, decompressed (the body XML of a long book is ~30 MB)."""
 
@@ -36,8 +39,11 @@ sentence is still shown, searched and exported."""
 TOO_DEEP = "elements nested hundreds deep, more than aligner walks (real documents nest a few dozen deep)"
 """The message for a document whose markup nests deeper than the readers' recursion allows."""
 
-PDF_ADDRESS_SPACE = 3 << 30
+PDF_ADDRESS_SPACE = 1536 * MiB
 """Address space of the child process that extracts a PDF's text (PDFium's own allocations included)."""
+
+PDF_TIME_LIMIT_S = 600
+"""Seconds that child process may take (a 1,000-page report takes under a minute)."""
 
 
 def megabytes(n: int) -> str:

@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from aligner.core.budgets import MAX_LISTING_BYTES, read_input
 from aligner.core.errors import InputError
 from aligner.core.values import Lang
 
@@ -71,19 +72,17 @@ def load_corpus(source: str | Path, *, exclude: Path | None = None) -> Corpus:
     path = Path(source)
     if path.is_dir():
         return pair_folder(path, exclude=exclude)
-    if path.is_file():
-        return read_manifest(path)
+    if path.exists():
+        return read_manifest(path)  # a FIFO or device is refused there, in one line
     raise InputError(f"{path}: no such manifest or folder; give a TSV manifest or a folder of document pairs")
 
 
 def read_manifest(path: Path) -> Corpus:
     root = path.absolute().parent
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input(path, MAX_LISTING_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{path}: the manifest is not UTF-8 text; save it as UTF-8") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read the manifest ({err.strerror or err})") from None
     entries: list[CorpusEntry] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE), 1):
