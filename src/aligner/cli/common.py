@@ -121,6 +121,10 @@ def resolve_pair(args: argparse.Namespace) -> tuple[Path, Path]:
         return sample_paths()
     if args.ko is None or args.en is None:
         raise AlignerError("give both a Korean and an English document, or neither for the KIEP sample")
+    from aligner.core.budgets import check_regular
+
+    for path in (args.ko, args.en):  # before any work: a FIFO would block, a device never end
+        check_regular(path)
     return args.ko, args.en
 
 
