@@ -40,6 +40,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--address", default=None,
                    help="Dask scheduler, e.g. tcp://10.0.0.1:8786 (default: a local cluster)")
     p.add_argument("--no-projects", action="store_true", help="do not write per-pair project files")
+    p.add_argument("--follow-links", action="store_true",
+                   help="also read files whose symlinks lead out of the input folder (skipped by default)")
     p.add_argument("--presplit", action="store_true", help="inputs have one sentence per line")
     p.add_argument("--model", default=None, help="embedding model from models.lock (default: use-m3)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table; errors only")
@@ -128,13 +130,18 @@ def run(args: argparse.Namespace) -> int:
     options = CorpusOptions(
         input=args.input, out=args.output, model=args.model, presplit=args.presplit, engine=args.engine,
         workers=workers, address=args.address, filters=Filters(args.min_confidence, args.drop_omissions),
-        write_projects=not args.no_projects,
+        write_projects=not args.no_projects, follow_links=args.follow_links,
     )
     with _events(args.quiet, stderr) as events:
         result = run_corpus(options, events)
     if not args.quiet:
         for u in result.corpus.unpaired:
-            stderr.print(Text(f"unpaired: {result.corpus.display(u.path)}: {u.reason}", style="yellow"))
+            label = "skipped" if u.skipped else "unpaired"
+            stderr.print(Text(f"{label}: {result.corpus.display(u.path)}: {u.reason}", style="yellow"))
+        if options.write_projects and (outside := result.corpus.outside()):
+            stderr.print(Text(
+                f"note: project files (corrections) of pairs outside {result.corpus.root} were written beside "
+                f"their documents, in {', '.join(map(str, outside))} (--no-projects writes none)", style="yellow"))
         stderr.print(summary_table(result.reports))
         units = sum(r.units for r in result.reports)
         stderr.print(Text(
