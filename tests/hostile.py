@@ -36,20 +36,22 @@ _PARAGRAPH = {
 
 
 def _chunks(unit: bytes, size: int) -> Iterator[bytes]:
-    block = unit * max(1, MiB // len(unit))
-    left = size
+    """Whole copies of ``unit`` (so markup stays well-formed), about ``size`` bytes in all, a MiB at a time."""
+    per = max(1, MiB // len(unit))
+    left = -(-size // len(unit))
     while left > 0:
-        yield block[:left]
-        left -= len(block)
+        yield unit * min(per, left)
+        left -= per
 
 
 def _epub_chapter(z: zipfile.ZipFile) -> str:
     return next(n for n in z.namelist() if n.endswith((".xhtml", ".html")) and "nav" not in n)
 
 
-def zip_bomb(fmt: str, out: Path, size: int, body: bytes | None = None) -> Path:
+def zip_bomb(fmt: str, out: Path, size: int, body: bytes | None = None, *, dense: bool = False) -> Path:
     """A ``fmt`` document (docx, odt, epub, hwpx) whose body member inflates to about ``size`` bytes
-    (or, given ``body``, holds that body)."""
+    of long paragraphs (``dense``: of one-letter paragraphs, the most elements a byte can buy), or,
+    given ``body``, holds that body."""
     fixture, member = BODIES[fmt]
     if fixture is None:  # HWPX: no producer at hand; the container layout Hancom writes
         members = {"mimetype": b"application/hwp+zip", "Contents/content.hpf": b"<opf:package/>"}
@@ -67,7 +69,8 @@ def zip_bomb(fmt: str, out: Path, size: int, body: bytes | None = None) -> Path:
             z.writestr(name, data, compress_type=kind)
         with z.open(member, "w", force_zip64=True) as f:
             f.write(head)
-            for chunk in [body] if body is not None else _chunks(_PARAGRAPH[fmt], size):
+            unit = _PARAGRAPH[fmt].replace(b"A" * 4000, b"A") if dense else _PARAGRAPH[fmt]
+            for chunk in [body] if body is not None else _chunks(unit, size):
                 f.write(chunk)
             f.write(tail)
     return out

@@ -99,6 +99,24 @@ def test_a_zip_bomb_ends_in_one_line_within_budget(fmt: str, tmp_path: Path) -> 
     assert run.peak_mb < 400
 
 
+@pytest.mark.parametrize("kind", ["dense-docx", "dense-epub", "big-text", "big-html"])
+def test_a_document_too_big_to_parse_is_refused_before_parsing(kind: str, tmp_path: Path) -> None:
+    """Within the unzip budget, but 64 MB of one-letter paragraphs: ~12 million tags would take ~2 GB and
+    more than a minute to parse and walk; a 65 MB text or HTML file likewise."""
+    if kind.startswith("dense"):
+        fmt = kind.split("-")[1]
+        path = hostile.zip_bomb(fmt, tmp_path / f"dense.{fmt}", 64 * MiB, dense=True)
+        words = ("tags, more than aligner parses",)
+    else:
+        path = tmp_path / ("big.txt" if kind == "big-text" else "big.html")
+        line = "경제 협력은 계속된다. " if kind == "big-text" else "<p>경제 협력은 계속된다.</p>"
+        path.write_text(("<html><body>" if kind == "big-html" else "") + line * (65 * MiB // len(line.encode())))
+        words = ("more than aligner reads",)
+    run = _isolated(["align", str(path), str(EN)], tmp_path)
+    assert_one_line(run, str(path), *words)
+    assert run.peak_mb < 600
+
+
 @pytest.mark.parametrize("kind", ["section", "distribution", "record"])
 def test_an_hwp_bomb_ends_in_one_line_within_budget(kind: str, tmp_path: Path) -> None:
     path = tmp_path / f"{kind}.hwp"
@@ -211,3 +229,15 @@ def _para_text_reference(payload: bytes) -> str:
 def test_para_text_as_an_array_matches_the_format_rule(units: list[int]) -> None:
     payload = struct.pack(f"<{len(units)}H", *units)
     assert para_text(payload) == _para_text_reference(payload)
+
+
+def test_a_document_of_too_many_paragraphs_ends_in_one_line() -> None:
+    from aligner.core.budgets import MAX_BLOCKS
+    from aligner.core.errors import InputError
+    from aligner.ingest.extracted import TextBuilder
+
+    builder = TextBuilder("odt", "many.odt")
+    for k in range(MAX_BLOCKS):
+        builder.paragraph("가", f"¶ {k}")
+    with pytest.raises(InputError, match="more than 300,000 paragraphs"):
+        builder.note("하나 더", "note")

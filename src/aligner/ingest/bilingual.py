@@ -21,6 +21,7 @@ from aligner.core.budgets import TOO_DEEP, open_regular, read_input
 from aligner.core.errors import InputError
 from aligner.core.values import Bead, Document, Lang, Sentence
 from aligner.ingest.text import detect_lang, letter_counts
+from aligner.ingest.xml import check_tags
 
 _ROOT_RE = re.compile(rb"<(?:[\w.-]+:)?(tmx|xliff)\b", re.IGNORECASE)
 _CODES = {"bpt", "ept", "ph", "it", "ut", "x", "bx", "ex", "sc", "ec", "sub"}
@@ -78,6 +79,7 @@ def _text(el: etree._Element) -> str:
 
 def _parse(path: Path) -> etree._Element:
     data = read_input(path)
+    check_tags(data, str(path), "the file")
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
         return etree.fromstring(data, parser)

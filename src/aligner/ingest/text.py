@@ -12,7 +12,7 @@ import codecs
 import re
 from pathlib import Path
 
-from aligner.core.budgets import read_input
+from aligner.core.budgets import MAX_TEXT_BYTES, megabytes, read_input
 from aligner.core.errors import InputError
 from aligner.core.values import Lang
 from aligner.ingest.extracted import Extracted
@@ -69,6 +69,9 @@ def read_document(path: str | Path) -> Extracted:
     got = extract(data, name)
     if got is not None:
         return got
+    if len(data) > MAX_TEXT_BYTES:
+        raise InputError(f"{name}: {megabytes(len(data))} of text, more than aligner reads "
+                         f"({megabytes(MAX_TEXT_BYTES)})")
     text, encoding = decode_bytes(data, name)
     return Extracted(text, encoding)
 

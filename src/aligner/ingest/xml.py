@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from aligner.core.budgets import MAX_MARKUP_TAGS
 from aligner.core.errors import InputError
 from aligner.ingest.unzip import BoundedZip
 
@@ -65,8 +66,19 @@ def member_bytes(z: BoundedZip, member: str, name: str, what: str) -> bytes:
         raise InputError(f"{name}: damaged or truncated {what} file ({member} cannot be read); re-save it") from None
 
 
+def check_tags(raw: bytes, name: str, part: str) -> None:
+    """Refuse (one line) markup with more tags than a tree of about 1 GB holds, before parsing it."""
+    tags = raw.count(b"<")
+    if tags > MAX_MARKUP_TAGS:
+        raise InputError(
+            f"{name}: {part} has {tags:,} tags, more than aligner parses from one part ({MAX_MARKUP_TAGS:,}); "
+            "a hostile file, or split the document"
+        )
+
+
 def parse_member(z: BoundedZip, member: str, name: str, what: str) -> etree._Element:
     raw = member_bytes(z, member, name, what)
+    check_tags(raw, name, member)
     try:
         return etree.fromstring(raw, _PARSER)
     except etree.XMLSyntaxError:
