@@ -241,3 +241,24 @@ def test_a_document_of_too_many_paragraphs_ends_in_one_line() -> None:
         builder.paragraph("가", f"¶ {k}")
     with pytest.raises(InputError, match="more than 300,000 paragraphs"):
         builder.note("하나 더", "note")
+
+
+def test_a_fifo_planted_as_the_project_file_never_blocks(tmp_path: Path) -> None:
+    """An archive can carry a FIFO under the pair's project file name: it is set aside, not read."""
+    import shutil
+
+    from aligner.session.project_file import default_project_path, read_project
+
+    ko, en = tmp_path / "kiep_ko.txt", tmp_path / "kiep_en.txt"
+    shutil.copy(ROOT / "data" / "kiep_ko.txt", ko)
+    shutil.copy(ROOT / "data" / "kiep_en.txt", en)
+    project = default_project_path(ko, en)
+    os.mkfifo(project)
+    run = run_cli(["align", str(ko), str(en)], tmp_path, timeout=300)  # a blocking read would time out
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "not a regular file" in run.stderr and "Traceback" not in run.stderr
+    if project.exists():  # the CLI set it aside; plant another for the library call
+        project.unlink()
+    os.mkfifo(project)
+    read = read_project(project)
+    assert read.project is None and project in read.unreadable

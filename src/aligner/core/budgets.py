@@ -20,6 +20,12 @@ MAX_INPUT_BYTES = 512 * MiB
 MAX_LISTING_BYTES = 64 * MiB
 """A list the user gives (a corpus manifest, an ``eval`` alignment file): lines of paths or indices."""
 
+MAX_PROJECT_BYTES = 64 * MiB
+"""A project file (the corrections of one pair: a few hundred KB for a book)."""
+
+MAX_ZIP_MEMBERS = 20_000
+"""Entries in one DOCX/ODT/HWPX/EPUB (a book's EPUB has a few hundred)."""
+
 MAX_UNZIPPED_MEMBER = 128 * MiB
 """One member of a DOCX/ODT/HWPX/EPUB, decompressed (the body XML of a long book is ~30 MB)."""
 

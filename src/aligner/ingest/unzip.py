@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from aligner.core.budgets import MAX_UNZIPPED_MEMBER, MAX_UNZIPPED_TOTAL, megabytes
+from aligner.core.budgets import MAX_UNZIPPED_MEMBER, MAX_UNZIPPED_TOTAL, MAX_ZIP_MEMBERS, megabytes
 from aligner.core.errors import InputError
 
 _CHUNK = 1 << 20
@@ -23,6 +23,11 @@ class BoundedZip(zipfile.ZipFile):
         super().__init__(io.BytesIO(data))
         self.document = name
         self.left = total
+        if len(self.filelist) > MAX_ZIP_MEMBERS:
+            raise InputError(
+                f"{name}: {len(self.filelist):,} entries in one document, more than aligner opens "
+                f"({MAX_ZIP_MEMBERS:,}); not a real document"
+            )
 
     def read_member(self, member: str, limit: int = MAX_UNZIPPED_MEMBER) -> bytes:
         """``member`` decompressed; past ``limit`` (or the document's budget) an ``InputError`` in one line.
