@@ -11,7 +11,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from aligner.core.budgets import MAX_TEXT_BYTES, megabytes
+from aligner.core.budgets import MAX_BOILERPLATE_TAGS, MAX_TEXT_BYTES, megabytes
 from aligner.core.errors import InputError
 from aligner.ingest.extracted import Extracted, TextBuilder
 from aligner.ingest.markup import walk_markup
@@ -24,9 +24,12 @@ def read_html(data: bytes, name: str) -> Extracted:
                          f"({megabytes(MAX_TEXT_BYTES)})")
     check_tags(data, name, "the page")
     builder = TextBuilder("html", name)
-    xml = trafilatura.extract(
-        data, output_format="xml", include_tables=True, include_comments=False, favor_precision=True, deduplicate=False
-    )
+    xml = None
+    if data.count(b"<") <= MAX_BOILERPLATE_TAGS:  # a bigger page (a book) is read whole, at 6x the speed
+        xml = trafilatura.extract(
+            data, output_format="xml", include_tables=True, include_comments=False, favor_precision=True,
+            deduplicate=False,
+        )  # fmt: skip
     if xml:
         root = etree.fromstring(xml.encode("utf-8"))
         main = next(root.iterfind("main"), root)
