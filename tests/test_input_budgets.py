@@ -266,3 +266,20 @@ def test_a_fifo_planted_as_the_project_file_never_blocks(tmp_path: Path) -> None
     os.mkfifo(project)
     read = read_project(project)
     assert read.project is None and project in read.unreadable
+
+
+def test_a_zip_entry_naming_an_unknown_zip_version_is_one_line(tmp_path: Path) -> None:
+    """Found by fuzzing: zipfile raises NotImplementedError for a "version needed" it does not know."""
+    from aligner.core.errors import InputError
+    from aligner.ingest.text import read_document
+
+    data = bytearray((hostile.FORMATS / "kiep_en.docx").read_bytes())
+    central = [i for i in range(len(data)) if data.startswith(b"PK\x01\x02", i)]  # central directory entries
+    for i in central:
+        name_len = struct.unpack_from("<H", data, i + 28)[0]
+        if data[i + 46 : i + 46 + name_len] == b"word/document.xml":
+            struct.pack_into("<H", data, i + 6, 177)  # "version needed to extract": 17.7
+    path = tmp_path / "version.docx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="damaged"):
+        read_document(path)

@@ -60,7 +60,8 @@ def extract(data: bytes, name: str) -> Extracted | None:
         raise
     except RecursionError:
         raise InputError(f"{name}: {TOO_DEEP}") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as err:
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, NotImplementedError) as err:
+        # NotImplementedError: zipfile's answer to a damaged header naming an unknown version or method
         what = fmt.value.upper()
         raise InputError(
             f"{name}: damaged or truncated {what} file ({type(err).__name__}); re-save or re-download it"

@@ -79,7 +79,7 @@ def _zip_format(data: bytes) -> Format:
         with BoundedZip(data, "") as z:
             names = set(z.namelist())
             mimetype = _mimetype(z) if "mimetype" in names else ""
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, zlib.error):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, zlib.error, NotImplementedError):
         # A truncated container: judge by the names visible in the local headers.
         return _zip_format_from_headers(data)
     if mimetype == "application/epub+zip":

@@ -62,7 +62,7 @@ def member_bytes(z: BoundedZip, member: str, name: str, what: str) -> bytes:
         return z.read_member(member)
     except KeyError:
         raise InputError(f"{name}: damaged {what} file ({member} is missing); re-save it") from None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error):
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error, NotImplementedError):
         raise InputError(f"{name}: damaged or truncated {what} file ({member} cannot be read); re-save it") from None
 
 
