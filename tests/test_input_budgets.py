@@ -283,3 +283,18 @@ def test_a_zip_entry_naming_an_unknown_zip_version_is_one_line(tmp_path: Path) -
     path.write_bytes(bytes(data))
     with pytest.raises(InputError, match="damaged"):
         read_document(path)
+
+
+def test_a_manifest_naming_a_device_fails_that_pair_in_one_line(tmp_path: Path) -> None:
+    """The corpus fingerprints every document before the run: /dev/zero must not be hashed for ever."""
+    import shutil
+
+    shutil.copy(ROOT / "data" / "kiep_en.txt", tmp_path / "e.txt")
+    os.mkfifo(tmp_path / "fifo.txt")
+    manifest = tmp_path / "pairs.tsv"
+    manifest.write_text("/dev/zero\te.txt\tzero\nfifo.txt\te.txt\tfifo\n", "utf-8")
+    run = run_cli(["corpus", str(manifest), "-o", str(tmp_path / "out"), "--workers", "1"], tmp_path, timeout=300)
+    assert run.returncode == 3, run.stderr[-2000:]
+    assert "failed: zero: /dev/zero: is a device, not a regular file" in run.stderr
+    assert "failed: fifo: " in run.stderr and "is a FIFO" in run.stderr
+    assert "Traceback" not in run.stderr and "note: project files" not in run.stderr

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
@@ -14,6 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from aligner.corpus.assemble import DocReport
+
+if TYPE_CHECKING:
+    from aligner.corpus.runner import CorpusRun
 
 TABLE_ROWS = 40
 """Past this many documents the summary lists only those with problems."""
@@ -115,6 +119,19 @@ def summary_table(reports: tuple[DocReport, ...]) -> Table:
     return table
 
 
+def projects_outside(result: CorpusRun) -> list[Path]:
+    """Folders outside the corpus where this run's aligned pairs keep their project files (a manifest's
+    ``../x`` documents: the project file goes beside the Korean document, as for ``aligner read``)."""
+    from aligner.session.project_file import default_project_path
+
+    if result.corpus.root is None:
+        return []
+    root = result.corpus.root.resolve()
+    ok = {r.id for r in result.reports if r.status == "ok"}
+    folders = {default_project_path(e.ko, e.en).resolve().parent for e in result.corpus.entries if e.id in ok}
+    return sorted(f for f in folders if f != root and root not in f.parents)
+
+
 def run(args: argparse.Namespace) -> int:
     from aligner.cli.common import stderr
     from aligner.core.errors import AlignerError
@@ -138,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
         for u in result.corpus.unpaired:
             label = "skipped" if u.skipped else "unpaired"
             stderr.print(Text(f"{label}: {result.corpus.display(u.path)}: {u.reason}", style="yellow"))
-        if options.write_projects and (outside := result.corpus.outside()):
+        if options.write_projects and (outside := projects_outside(result)):
             stderr.print(Text(
                 f"note: project files (corrections) of pairs outside {result.corpus.root} were written beside "
                 f"their documents, in {', '.join(map(str, outside))} (--no-projects writes none)", style="yellow"))

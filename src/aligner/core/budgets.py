@@ -111,6 +111,26 @@ def check_regular(path: str | os.PathLike[str]) -> None:
     os.close(open_regular(path))
 
 
+def sha256_regular(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES) -> str | None:
+    """The sha256 of a regular file's bytes, read in chunks; None for a FIFO, a device, a missing,
+    unreadable or oversized file (never blocks, never reads without end)."""
+    import hashlib
+
+    try:
+        fd = open_regular(path)
+    except InputError:
+        return None
+    h = hashlib.sha256()
+    with os.fdopen(fd, "rb") as f:
+        read = 0
+        while chunk := f.read(1 << 20):
+            read += len(chunk)
+            if read > limit:
+                return None
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def read_input(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES) -> bytes:
     """The bytes of the regular file ``path``; more than ``limit`` of them is refused in one line."""
     fd = open_regular(path)

@@ -61,14 +61,6 @@ class Corpus:
     root: Path | None = None
     """The manifest's folder or the input folder (relative names in reports start here)."""
 
-    def outside(self) -> tuple[Path, ...]:
-        """The folders outside the corpus root that hold documents of its pairs (a manifest's ``../x``)."""
-        if self.root is None:
-            return ()
-        root = self.root.resolve()
-        folders = {p.resolve().parent for e in self.entries for p in (e.ko, e.en)}
-        return tuple(sorted(f for f in folders if f != root and root not in f.parents))
-
     def display(self, path: Path) -> str:
         """``path`` relative to the corpus root when it lies below it."""
         if self.root is not None:
