@@ -61,6 +61,9 @@ def main() -> int:
     import resource
 
     name, limit = sys.argv[1], int(sys.argv[2])
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:  # the parent's own limit: lower only, never raise
+        limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from aligner.ingest.pdf import page_lines
 
