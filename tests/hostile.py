@@ -222,6 +222,12 @@ def hwp_record_bomb(out: Path, chars: int) -> Path:
     return write_cfb(out, {"FileHeader": hwp_header(1), "BodyText/Section0": _deflate(records())})
 
 
+def hwp_many_records(out: Path, size: int) -> Path:
+    """An HWP whose section is ``size`` bytes of empty records (a 128 KB file of 30 million records)."""
+    empty = struct.pack("<I", 0x10 + 60)  # a tag the reader skips, no payload
+    return write_cfb(out, {"FileHeader": hwp_header(1), "BodyText/Section0": _deflate(_chunks(empty, size))})
+
+
 def hwp_distribution_bomb(out: Path, size: int) -> Path:
     """A distribution (배포용) HWP whose encrypted ViewText section inflates to ``size`` bytes."""
     from aligner.ingest.hwp_distribution import _key

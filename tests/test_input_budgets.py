@@ -121,17 +121,20 @@ def test_a_document_too_big_to_parse_is_refused_before_parsing(kind: str, tmp_pa
     assert run.peak_mb < 600
 
 
-@pytest.mark.parametrize("kind", ["section", "distribution", "record"])
+@pytest.mark.parametrize("kind", ["section", "distribution", "record", "many-records"])
 def test_an_hwp_bomb_ends_in_one_line_within_budget(kind: str, tmp_path: Path) -> None:
     path = tmp_path / f"{kind}.hwp"
     if kind == "section":
         hostile.hwp_section_bomb(path, 512 * MiB)
     elif kind == "distribution":
         hostile.hwp_distribution_bomb(path, 512 * MiB)
-    else:
+    elif kind == "record":
         hostile.hwp_record_bomb(path, 40_000_000)
+    else:  # within the section budget, but 30 million records to walk (20 s): refused at the record budget
+        hostile.hwp_many_records(path, 120 * MiB)
     run = _isolated(["align", str(path), str(EN)], tmp_path)
-    assert_one_line(run, str(path), "record of" if kind == "record" else "unpacks to more than")
+    expected = {"record": "record of", "many-records": "HWP records, more than"}.get(kind, "unpacks to more than")
+    assert_one_line(run, str(path), expected)
     assert run.peak_mb < 600
 
 

@@ -52,6 +52,9 @@ MAX_HWP_SECTION = 128 * MiB
 MAX_HWP_RECORD = 16 * MiB
 """One HWP record (a paragraph's text is one record: 16 MiB is 8 million characters)."""
 
+MAX_HWP_RECORDS = 2_000_000
+"""HWP records in one document (a paragraph takes four to six; a 1,000-page document has ~500,000)."""
+
 MAX_ENCODED_CHARS = 2000
 """Characters of one sentence the encoder sees (models read a few hundred tokens at most); the whole
 sentence is still shown, searched and exported."""

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import numpy as np
 import olefile
 
-from aligner.core.budgets import MAX_HWP_RECORD, MAX_HWP_SECTION, MAX_INPUT_BYTES, megabytes
+from aligner.core.budgets import MAX_HWP_RECORD, MAX_HWP_RECORDS, MAX_HWP_SECTION, MAX_INPUT_BYTES, megabytes
 from aligner.core.errors import InputError
 from aligner.ingest.extracted import Extracted, TextBuilder
 from aligner.ingest.hwp_distribution import decrypt_view_text
@@ -61,13 +61,14 @@ def read_hwp(data: bytes, name: str) -> Extracted:
         if not sections:
             raise InputError(f"{name}: damaged HWP file (no {storage} sections); re-save it in Hancom Office")
         builder = TextBuilder("hwp", name)
+        records_left = MAX_HWP_RECORDS
         for number, entry in sections:
             raw = _stream(ole, entry, name)
             if storage == "ViewText":
                 raw = decrypt_view_text(raw, name)
             body = _inflate(raw, number, name) if flags & _FLAG_COMPRESSED else raw
             del raw
-            _section(body, number + 1, builder, name)
+            records_left -= _section(body, number + 1, builder, name, records_left)
     return builder.build()
 
 
@@ -132,11 +133,18 @@ def _records(body: bytes, name: str) -> Iterator[tuple[int, int, memoryview]]:
         pos += size
 
 
-def _section(body: bytes, section: int, builder: TextBuilder, name: str) -> None:
+def _section(body: bytes, section: int, builder: TextBuilder, name: str, records_left: int) -> int:
+    """Read one section's paragraphs and notes into ``builder``; return how many records it had."""
     note_level: int | None = None
     skip_level: int | None = None
-    count = 0
+    count = seen = 0
     for tag, level, payload in _records(body, name):
+        seen += 1
+        if seen > records_left:
+            raise InputError(
+                f"{name}: more than {MAX_HWP_RECORDS:,} HWP records, more than aligner reads from one document "
+                "(a 1,000-page document has about 500,000); not a real document"
+            )
         if note_level is not None and level <= note_level:
             note_level = None
         if skip_level is not None and level <= skip_level:
@@ -155,6 +163,7 @@ def _section(body: bytes, section: int, builder: TextBuilder, name: str) -> None
                 builder.note(text, where)
             else:
                 builder.paragraph(text, where)
+    return seen
 
 
 def para_text(payload: bytes | memoryview) -> str:
