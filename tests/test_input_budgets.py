@@ -110,7 +110,7 @@ def test_a_document_too_big_to_parse_is_refused_before_parsing(kind: str, tmp_pa
     elif kind.startswith("dense"):
         fmt = kind.split("-")[1]
         path = hostile.zip_bomb(fmt, tmp_path / f"dense.{fmt}", 64 * MiB, dense=True)
-        words = ("tags, more than aligner parses",)
+        words = ("tags, more than aligner parses from one",)
     else:
         path = tmp_path / ("big.txt" if kind == "big-text" else "big.html")
         line = "경제 협력은 계속된다. " if kind == "big-text" else "<p>경제 협력은 계속된다.</p>"
@@ -301,3 +301,23 @@ def test_a_manifest_naming_a_device_fails_that_pair_in_one_line(tmp_path: Path) 
     assert "failed: zero: /dev/zero: is a device, not a regular file" in run.stderr
     assert "failed: fifo: " in run.stderr and "is a FIFO" in run.stderr
     assert "Traceback" not in run.stderr and "note: project files" not in run.stderr
+
+
+def test_the_tag_budget_is_for_the_whole_document_not_each_part(tmp_path: Path) -> None:
+    """Two chapters of 2.5 million tags each: each passes alone, the second exceeds the document's budget."""
+    import io
+    import zipfile
+
+    from aligner.core.budgets import MAX_MARKUP_TAGS
+    from aligner.core.errors import InputError
+    from aligner.ingest.unzip import BoundedZip
+
+    part = b"<p/>" * (MAX_MARKUP_TAGS * 5 // 8)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("one.xhtml", part)
+        z.writestr("two.xhtml", part)
+    book = BoundedZip(buf.getvalue(), "book.epub")
+    book.charge_tags(book.read_member("one.xhtml"), "one.xhtml")
+    with pytest.raises(InputError, match=r"two.xhtml brings it to 5,000,000 tags, more than aligner parses"):
+        book.charge_tags(book.read_member("two.xhtml"), "two.xhtml")

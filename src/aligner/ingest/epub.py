@@ -14,7 +14,7 @@ from lxml import etree
 from aligner.core.errors import InputError
 from aligner.ingest.extracted import Extracted, TextBuilder
 from aligner.ingest.markup import walk_markup
-from aligner.ingest.xml import attr, check_tags, member_bytes, open_zip, parse_member
+from aligner.ingest.xml import attr, member_bytes, open_zip, parse_member
 
 
 def read_epub(data: bytes, name: str) -> Extracted:
@@ -44,7 +44,7 @@ def read_epub(data: bytes, name: str) -> Extracted:
             continue
         chapter += 1
         raw = member_bytes(z, href, name, "EPUB")
-        check_tags(raw, name, href)
+        z.charge_tags(raw, href)
         root = _parse_chapter(raw, name)
         body = next(root.iter("{*}body"), root)
         walk_markup(body, builder, f"ch. {chapter}")

@@ -10,7 +10,13 @@ from __future__ import annotations
 import io
 import zipfile
 
-from aligner.core.budgets import MAX_UNZIPPED_MEMBER, MAX_UNZIPPED_TOTAL, MAX_ZIP_MEMBERS, megabytes
+from aligner.core.budgets import (
+    MAX_MARKUP_TAGS,
+    MAX_UNZIPPED_MEMBER,
+    MAX_UNZIPPED_TOTAL,
+    MAX_ZIP_MEMBERS,
+    megabytes,
+)
 from aligner.core.errors import InputError
 
 _CHUNK = 1 << 20
@@ -23,6 +29,7 @@ class BoundedZip(zipfile.ZipFile):
         super().__init__(io.BytesIO(data))
         self.document = name
         self.left = total
+        self.tags_left = MAX_MARKUP_TAGS
         if len(self.filelist) > MAX_ZIP_MEMBERS:
             raise InputError(
                 f"{name}: {len(self.filelist):,} entries in one document, more than aligner opens "
@@ -47,6 +54,15 @@ class BoundedZip(zipfile.ZipFile):
                     raise self._too_big(member, None, cap)
         self.left -= len(out)
         return bytes(out)
+
+    def charge_tags(self, raw: bytes, member: str) -> None:
+        """Count ``member``'s tags against the document's parsing budget (one line past it), before parsing."""
+        self.tags_left -= raw.count(b"<")
+        if self.tags_left < 0:
+            raise InputError(
+                f"{self.document}: {member} brings it to {MAX_MARKUP_TAGS - self.tags_left:,} tags, more than "
+                f"aligner parses from one document ({MAX_MARKUP_TAGS:,}); a hostile file, or split the document"
+            )
 
     def _too_big(self, member: str, size: int | None, cap: int) -> InputError:
         grows = f"unpacks to {megabytes(size)}" if size is not None else f"unpacks to more than {megabytes(cap)}"

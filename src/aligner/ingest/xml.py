@@ -67,7 +67,8 @@ def member_bytes(z: BoundedZip, member: str, name: str, what: str) -> bytes:
 
 
 def check_tags(raw: bytes, name: str, part: str) -> None:
-    """Refuse (one line) markup with more tags than a tree of about 1 GB holds, before parsing it."""
+    """Refuse (one line) a single-part document (HTML, TMX/XLIFF) with more tags than a tree of about 1 GB
+    holds, before parsing it (zip containers count all their parts: :meth:`BoundedZip.charge_tags`)."""
     tags = raw.count(b"<")
     if tags > MAX_MARKUP_TAGS:
         raise InputError(
@@ -78,7 +79,7 @@ def check_tags(raw: bytes, name: str, part: str) -> None:
 
 def parse_member(z: BoundedZip, member: str, name: str, what: str) -> etree._Element:
     raw = member_bytes(z, member, name, what)
-    check_tags(raw, name, member)
+    z.charge_tags(raw, member)
     try:
         return etree.fromstring(raw, _PARSER)
     except etree.XMLSyntaxError:
