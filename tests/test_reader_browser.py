@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,33 +47,64 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_port(port: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
+def serve(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], str, list[str]]:
+    """Start ``aligner serve``; once it listens: it, the link it printed (with its token), the lines before."""
+    proc = subprocess.Popen([sys.executable, "-m", "aligner", "serve", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in proc.stderr or ():
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    earlier: list[str] = []
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise AssertionError(f"aligner serve did not listen on port {port}")
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            if proc.poll() is not None:
+                break
+            continue
+        if found := re.search(r"(http://\S+/\?token=\S+)", line):
+            return proc, found.group(1), earlier
+        earlier.append(line)
+    proc.kill()
+    raise AssertionError("aligner serve did not print its link")
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A served reader of the default pair: the link it printed (with the token) and its state folder."""
     port = _free_port()
     state = tmp_path / "state"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "ALIGNER_STATE_DIR": str(state),
            "XDG_DATA_HOME": str(tmp_path / "data"), "HF_HUB_OFFLINE": "1"}  # fmt: skip
-    proc = subprocess.Popen([sys.executable, "-m", "aligner", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    proc, url, _ = serve(["--port", str(port)], env)
     try:
-        _wait_port(port)
-        yield port, state
+        yield url, state
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def chromium(tmp_path: Path) -> Any:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'chromium'}"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(str(DRIVER)), options=options)
 
 
 def test_serve_refuses_a_missing_file(tmp_path: Path) -> None:
@@ -80,23 +115,17 @@ def test_serve_refuses_a_missing_file(tmp_path: Path) -> None:
 
 
 def test_korean_query_in_the_browser_finds_the_english(
-    served: tuple[int, Path], tmp_path: Path, kiep_workspace: Workspace
+    served: tuple[str, Path], tmp_path: Path, kiep_workspace: Workspace
 ) -> None:
     pytest.importorskip("selenium")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
-    port, state = served
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'chromium'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+    url, state = served
+    driver = chromium(tmp_path)
     try:
-        driver.get(f"http://127.0.0.1:{port}/")
+        driver.get(url)
         wait = WebDriverWait(driver, 120)
         area = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea"))
         # the reader behind the page remembers its place once the pairs are shown: then it takes keys

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from aligner.core.budgets import MAX_LISTING_BYTES, read_input
 from aligner.core.errors import InputError
 from aligner.core.values import Bead
 
@@ -133,9 +134,7 @@ def score(
 def read_alignment(path: str | Path) -> list[Bead]:
     """Read a Vecalign-format file (``[0,1]:[2]`` per line)."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")  # a BOM is allowed
-    except OSError as err:
-        raise InputError(f"cannot read alignment {path}: {err.strerror or err}") from None
+        text = read_input(path, MAX_LISTING_BYTES).decode("utf-8-sig")  # a BOM is allowed
     except UnicodeDecodeError:
         raise InputError(
             f"{path}: not a UTF-8 alignment file (binary?); give Vecalign lines like [0,1]:[2]"

@@ -121,15 +121,22 @@ def resolve_pair(args: argparse.Namespace) -> tuple[Path, Path]:
         return sample_paths()
     if args.ko is None or args.en is None:
         raise AlignerError("give both a Korean and an English document, or neither for the KIEP sample")
+    from aligner.core.budgets import check_regular
+
+    for path in (args.ko, args.en):  # before any work: a FIFO would block, a device never end
+        check_regular(path)
     return args.ko, args.en
 
 
 def bilingual_arg(args: argparse.Namespace) -> Path | None:
     """The TMX/XLIFF file given alone in place of the two documents, if that is what was given."""
+    from aligner.core.budgets import check_regular
     from aligner.ingest.bilingual import bilingual_kind
 
-    if args.ko is not None and args.en is None and bilingual_kind(args.ko):
-        return Path(args.ko)
+    if args.ko is not None and args.en is None:
+        check_regular(args.ko)  # a FIFO or device given alone: say so, not "the English is missing"
+        if bilingual_kind(args.ko):
+            return Path(args.ko)
     return None
 
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
@@ -14,6 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from aligner.corpus.assemble import DocReport
+
+if TYPE_CHECKING:
+    from aligner.corpus.runner import CorpusRun
 
 TABLE_ROWS = 40
 """Past this many documents the summary lists only those with problems."""
@@ -40,6 +44,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--address", default=None,
                    help="Dask scheduler, e.g. tcp://10.0.0.1:8786 (default: a local cluster)")
     p.add_argument("--no-projects", action="store_true", help="do not write per-pair project files")
+    p.add_argument("--follow-links", action="store_true",
+                   help="also read files whose symlinks lead out of the input folder (skipped by default)")
     p.add_argument("--presplit", action="store_true", help="inputs have one sentence per line")
     p.add_argument("--model", default=None, help="embedding model from models.lock (default: use-m3)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table; errors only")
@@ -113,6 +119,19 @@ def summary_table(reports: tuple[DocReport, ...]) -> Table:
     return table
 
 
+def projects_outside(result: CorpusRun) -> list[Path]:
+    """Folders outside the corpus where this run's aligned pairs keep their project files (a manifest's
+    ``../x`` documents: the project file goes beside the Korean document, as for ``aligner read``)."""
+    from aligner.session.project_file import default_project_path
+
+    if result.corpus.root is None:
+        return []
+    root = result.corpus.root.resolve()
+    ok = {r.id for r in result.reports if r.status == "ok"}
+    folders = {default_project_path(e.ko, e.en).resolve().parent for e in result.corpus.entries if e.id in ok}
+    return sorted(f for f in folders if f != root and root not in f.parents)
+
+
 def run(args: argparse.Namespace) -> int:
     from aligner.cli.common import stderr
     from aligner.core.errors import AlignerError
@@ -128,13 +147,18 @@ def run(args: argparse.Namespace) -> int:
     options = CorpusOptions(
         input=args.input, out=args.output, model=args.model, presplit=args.presplit, engine=args.engine,
         workers=workers, address=args.address, filters=Filters(args.min_confidence, args.drop_omissions),
-        write_projects=not args.no_projects,
+        write_projects=not args.no_projects, follow_links=args.follow_links,
     )
     with _events(args.quiet, stderr) as events:
         result = run_corpus(options, events)
     if not args.quiet:
         for u in result.corpus.unpaired:
-            stderr.print(Text(f"unpaired: {result.corpus.display(u.path)}: {u.reason}", style="yellow"))
+            label = "skipped" if u.skipped else "unpaired"
+            stderr.print(Text(f"{label}: {result.corpus.display(u.path)}: {u.reason}", style="yellow"))
+        if options.write_projects and (outside := projects_outside(result)):
+            stderr.print(Text(
+                f"note: project files (corrections) of pairs outside {result.corpus.root} were written beside "
+                f"their documents, in {', '.join(map(str, outside))} (--no-projects writes none)", style="yellow"))
         stderr.print(summary_table(result.reports))
         units = sum(r.units for r in result.reports)
         stderr.print(Text(

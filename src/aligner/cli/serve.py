@@ -2,8 +2,10 @@
 
 Each browser tab that connects gets its own ``aligner read`` process for the
 pair, so corrections, the remembered position and the caches are the same as
-in the terminal.  Only the local machine can connect (``--host`` is 127.0.0.1
-unless changed on purpose).
+in the terminal.  Only the holder of the printed link (its token is drawn anew
+at every start) can open the reader, and only on this machine: an address that
+is not loopback is refused unless ``--allow-remote`` is given, and then warned
+about.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add_pair_args(p, optional=True)
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"TCP port (default {DEFAULT_PORT})")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow a --host other machines reach (anyone with the link may then edit and write files)")
     p.set_defaults(func=run)
 
 
@@ -47,9 +51,20 @@ def run(args: argparse.Namespace) -> int:
     for path in (ko, en):
         if path is not None and not path.is_file():
             raise AlignerError(f"{path} does not exist or is not a file")
-    from aligner.tui.browser import serve_in_browser
+    from aligner.tui.browser import is_loopback, new_token, serve_in_browser
 
+    if not is_loopback(args.host):
+        if not args.allow_remote:
+            raise AlignerError(
+                f"refusing to serve on {args.host}: other machines could reach the reader; "
+                "pass --allow-remote to mean it, or use --host 127.0.0.1"
+            )
+        print(
+            f"WARNING: serving on {args.host}, which other machines can reach. Anyone who has the link can read "
+            "the pair, edit it and write files as you; the link is not encrypted (plain HTTP).",
+            file=sys.stderr,
+            flush=True,
+        )
     command = read_command(args)
-    print(f"serving the reader on http://{args.host}:{args.port} (ctrl+c stops)", file=sys.stderr, flush=True)
-    serve_in_browser(command, args.host, args.port)
+    serve_in_browser(command, args.host, args.port, new_token())
     return 0

@@ -94,6 +94,8 @@ def atomic_write_bytes(
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as err:
+        if err.errno == errno.ENOENT and target.parent.is_dir():  # e.g. /proc: the folder is there, files can't be
+            raise AtomicWriteError(target, f"no file can be created in {target.parent}") from err
         raise AtomicWriteError(target, describe_os_error(err)) from err
     try:
         try:

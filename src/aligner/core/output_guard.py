@@ -96,6 +96,10 @@ def _looks_like_project(path: Path) -> bool:
     return head.lstrip()[:1] == b"{" and _PROJECT_MAGIC in head
 
 
+_KERNEL_FILES = frozenset({"proc", "sys"})
+"""Top folders of the kernel's pseudo file systems: their files look regular but are not files."""
+
+
 def _refuse(path: Path, why: str) -> AlignerError:
     return AlignerError(f"refusing to write to {path}: {why}; choose another output file")
 
@@ -126,6 +130,8 @@ def check_output_path(path: str | os.PathLike[str], protected: Protected = ()) -
         return OutputTarget(given, stream=True, exists=True)  # opened as given, never renamed over
     if not stat.S_ISREG(mode):
         raise _refuse(given, "it is a device or socket, not a file")
+    if _KERNEL_FILES.intersection(Path(os.path.realpath(given)).parts[1:2]):
+        raise _refuse(given, "it is a kernel file (under /proc or /sys), not one aligner can write")
     if _looks_like_project(given):
         raise _refuse(given, "it is an aligner project file (the corrections)")
     return OutputTarget(real, stream=False, exists=True)

@@ -8,7 +8,6 @@ long-lived worker (pool process, Dask worker) loads the model once and keeps it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tempfile
@@ -49,10 +48,9 @@ def file_digest(path: str | os.PathLike[str] | None) -> str | None:
     """sha256 of a file's bytes, None when it does not exist or cannot be read."""
     if path is None:
         return None
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
+    from aligner.core.budgets import sha256_regular
+
+    return sha256_regular(path)  # a FIFO or /dev/zero in a manifest: None here, one line when the job reads it
 
 
 def project_digest(ko: str | os.PathLike[str], en: str | os.PathLike[str]) -> str | None:

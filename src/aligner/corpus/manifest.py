@@ -14,7 +14,10 @@ Folder: every file below it is paired by name, either
 
 Hidden files, aligner's own files (project files, backups, temporaries) and the
 output folder are ignored.  A file with no language, no counterpart or more
-than one candidate counterpart is reported as unpaired.
+than one candidate counterpart is reported as unpaired.  A file reached through a
+symlink that leads out of the folder is skipped (and listed, with where it leads)
+unless ``follow_links`` is set: an archive from elsewhere can carry such links to
+private files, whose text would end up in the translation memory.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from aligner.core.budgets import MAX_LISTING_BYTES, read_input
 from aligner.core.errors import InputError
 from aligner.core.values import Lang
 
@@ -47,6 +51,7 @@ class CorpusEntry:
 class Unpaired:
     path: Path
     reason: str
+    skipped: bool = False  # left out on purpose (a link out of the folder), not for want of a counterpart
 
 
 @dataclass(frozen=True)
@@ -66,30 +71,31 @@ class Corpus:
         return str(path)
 
 
-def load_corpus(source: str | Path, *, exclude: Path | None = None) -> Corpus:
-    """The pairs named by a manifest file or found in a folder (``exclude``: a folder to skip)."""
+def load_corpus(source: str | Path, *, exclude: Path | None = None, follow_links: bool = False) -> Corpus:
+    """The pairs named by a manifest file or found in a folder (``exclude``: a folder to skip;
+    ``follow_links``: also read files whose symlinks lead out of the folder)."""
     path = Path(source)
     if path.is_dir():
-        return pair_folder(path, exclude=exclude)
-    if path.is_file():
-        return read_manifest(path)
+        return pair_folder(path, exclude=exclude, follow_links=follow_links)
+    if path.exists():
+        return read_manifest(path)  # a FIFO or device is refused there, in one line
     raise InputError(f"{path}: no such manifest or folder; give a TSV manifest or a folder of document pairs")
 
 
 def read_manifest(path: Path) -> Corpus:
     root = path.absolute().parent
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input(path, MAX_LISTING_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{path}: the manifest is not UTF-8 text; save it as UTF-8") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read the manifest ({err.strerror or err})") from None
     entries: list[CorpusEntry] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE), 1):
         fields = [f.strip() for f in row]
         if not fields or not any(fields) or fields[0].startswith("#"):
             continue
+        if any("\0" in f for f in fields):
+            raise InputError(f"{path}, line {number}: a NUL byte in a path; no file name holds one")
         if number == 1 and [f.lower() for f in fields[:2]] == ["ko", "en"]:
             continue
         if len(fields) < 2 or len(fields) > 3 or not fields[0] or not fields[1]:
@@ -146,13 +152,24 @@ def _key(path: Path, root: Path) -> tuple[str, Lang] | None:
     return PurePosixPath(*parts[:-1], match["stem"]).as_posix(), lang
 
 
-def pair_folder(folder: Path, *, exclude: Path | None = None) -> Corpus:
+def _leads_out(path: Path, real_root: Path) -> Path | None:
+    """Where ``path`` really is, when a symlink takes it out of ``real_root`` (None: it stays inside)."""
+    real = path.resolve()
+    return None if real_root in real.parents else real
+
+
+def pair_folder(folder: Path, *, exclude: Path | None = None, follow_links: bool = False) -> Corpus:
     root = folder.absolute()
+    real_root = root.resolve()
     exclude = exclude.absolute() if exclude is not None else None
     groups: dict[str, dict[Lang, list[Path]]] = defaultdict(lambda: {Lang.KO: [], Lang.EN: []})
     unpaired: list[Unpaired] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if _ignored(path, root, exclude):
+            continue
+        if not follow_links and (target := _leads_out(path, real_root)) is not None:
+            reason = f"a symlink leading out of the folder, to {target}; not read (--follow-links reads it)"
+            unpaired.append(Unpaired(path, reason, skipped=True))
             continue
         key = _key(path, root)
         if key is None:

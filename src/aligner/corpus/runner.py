@@ -39,6 +39,7 @@ class CorpusOptions:
     address: str | None = None
     filters: Filters = field(default_factory=Filters)
     write_projects: bool = True
+    follow_links: bool = False  # read files whose symlinks lead out of the input folder
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ def _only_run(out: Path) -> Iterator[None]:
 
 def run_corpus(options: CorpusOptions, events: Events | None = None) -> CorpusRun:
     out = options.out.absolute()
-    corpus = load_corpus(options.input, exclude=out)
+    if out.resolve() == options.input.absolute().resolve():
+        raise InputError(f"-o {options.out} is the corpus input itself; give an output folder of its own (-o OUT)")
+    corpus = load_corpus(options.input, exclude=out, follow_links=options.follow_links)
     check_output(out, corpus, options.input)
     out.mkdir(parents=True, exist_ok=True)
     marker = {"format": 1, "input": str(options.input.absolute()), "model": options.model}

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from aligner.core.budgets import MAX_ENCODED_CHARS
 from aligner.core.errors import ModelError
 from aligner.core.values import Progress
 from aligner.embed.models_lock import DEFAULT_MODEL, LockedModel, locked, sha256_file, verify
@@ -57,7 +58,8 @@ class _BatchedEncoder:
         raise NotImplementedError
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        texts = [t if t.strip() else "-" for t in texts]
+        # the model reads a few hundred tokens; a longer sentence costs memory, not meaning
+        texts = [t[:MAX_ENCODED_CHARS] if t.strip() else "-" for t in texts]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), BATCH):
             batch = texts[start : start + BATCH]

@@ -9,15 +9,19 @@ codes (TMX ``bpt``/``ept``/``ph``/``it``/``ut``, XLIFF ``x``/``bx``/``ex``/``ph`
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
+from aligner.core.budgets import TOO_DEEP, open_regular, read_input
 from aligner.core.errors import InputError
 from aligner.core.values import Bead, Document, Lang, Sentence
 from aligner.ingest.text import detect_lang, letter_counts
+from aligner.ingest.xml import check_tags
 
 _ROOT_RE = re.compile(rb"<(?:[\w.-]+:)?(tmx|xliff)\b", re.IGNORECASE)
 _CODES = {"bpt", "ept", "ph", "it", "ut", "x", "bx", "ex", "sc", "ec", "sub"}
@@ -35,15 +39,29 @@ class Unit:
 def bilingual_kind(path: str | Path) -> str | None:
     """ "tmx" or "xliff" if ``path`` is one (judged by its root element), else None."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError:
+        fd = open_regular(path)  # never waits on a FIFO; a device or FIFO is no TMX (the reader says why)
+    except InputError:
         return None
-    head = head.lstrip(b"\xef\xbb\xbf")
-    if not head.lstrip().startswith(b"<"):
+    with os.fdopen(fd, "rb") as f:
+        head = f.read(4096).lstrip(b"\xef\xbb\xbf")
+        if not head.lstrip().startswith(b"<"):
+            return None
+        if (m := _ROOT_RE.search(head)) is not None:
+            return m.group(1).decode().lower()
+        f.seek(0)
+        return _root_name(f)
+
+
+def _root_name(f: BinaryIO) -> str | None:
+    """The root element's name when it lies past the first 4 KB (after a long internal DTD or comments)."""
+    try:
+        for _, el in etree.iterparse(f, events=("start",), resolve_entities=False, no_network=True, huge_tree=True,
+                                     load_dtd=False):  # fmt: skip
+            name = _local(el).lower()
+            return name if name in ("tmx", "xliff") else None
+    except (etree.XMLSyntaxError, OSError, ValueError):
         return None
-    m = _ROOT_RE.search(head)
-    return m.group(1).decode().lower() if m else None
+    return None
 
 
 def _local(el: etree._Element) -> str:
@@ -60,13 +78,13 @@ def _text(el: etree._Element) -> str:
 
 
 def _parse(path: Path) -> etree._Element:
+    data = read_input(path)
+    check_tags(data, str(path), "the file")
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-        return etree.parse(str(path), parser).getroot()
+        return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
         raise InputError(f"{path}: damaged file (not well-formed XML: {err.msg}); re-export it") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read file ({err})") from None
 
 
 _Raw = tuple[str, dict[str, str]]  # unit id, text by language code
@@ -140,7 +158,10 @@ def read_units(path: str | Path) -> tuple[str, list[Unit]]:
     if kind is None:
         raise InputError(f"{path}: not a TMX or XLIFF file")
     root = _parse(path)
-    units = _tmx_units(root, path) if kind == "tmx" else _xliff_units(root, path)
+    try:
+        units = _tmx_units(root, path) if kind == "tmx" else _xliff_units(root, path)
+    except RecursionError:
+        raise InputError(f"{path}: {TOO_DEEP}") from None
     units = [u for u in units if u.ko or u.en]
     if not units:
         raise InputError(f"{path}: no translation units with text")

@@ -9,18 +9,18 @@ headers/footers (separate parts) are left out; footnotes/endnotes go to the end.
 from __future__ import annotations
 
 import re
-import zipfile
 
 from lxml import etree
 
 from aligner.ingest.extracted import Extracted, TextBuilder
+from aligner.ingest.unzip import BoundedZip
 from aligner.ingest.xml import attr, children, local, open_zip, parse_member
 
 _HEADING_NAME_RE = re.compile(r"^(?:heading|제목)\s*(\d)$|^(title)$", re.IGNORECASE)
 _SKIP = {"del", "instrText", "delText", "footnoteReference", "endnoteReference", "pPr", "rPr", "fldData"}
 
 
-def _heading_styles(z: zipfile.ZipFile, name: str) -> dict[str, int]:
+def _heading_styles(z: BoundedZip, name: str) -> dict[str, int]:
     if "word/styles.xml" not in z.namelist():
         return {}
     root = parse_member(z, "word/styles.xml", name, "DOCX")
@@ -58,7 +58,7 @@ def _text(el: etree._Element) -> str:
     return "".join(parts)
 
 
-def _notes(z: zipfile.ZipFile, member: str, name: str) -> dict[str, str]:
+def _notes(z: BoundedZip, member: str, name: str) -> dict[str, str]:
     if member not in z.namelist():
         return {}
     root = parse_member(z, member, name, "DOCX")

@@ -14,7 +14,7 @@ from lxml import etree
 from aligner.core.errors import InputError
 from aligner.ingest.extracted import Extracted, TextBuilder
 from aligner.ingest.markup import walk_markup
-from aligner.ingest.xml import attr, open_zip, parse_member
+from aligner.ingest.xml import attr, member_bytes, open_zip, parse_member
 
 
 def read_epub(data: bytes, name: str) -> Extracted:
@@ -43,7 +43,9 @@ def read_epub(data: bytes, name: str) -> Extracted:
         if href not in names:
             continue
         chapter += 1
-        root = _parse_chapter(z.read(href), name)
+        raw = member_bytes(z, href, name, "EPUB")
+        z.charge_tags(raw, href)
+        root = _parse_chapter(raw, name)
         body = next(root.iter("{*}body"), root)
         walk_markup(body, builder, f"ch. {chapter}")
     return builder.build()

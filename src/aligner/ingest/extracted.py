@@ -15,6 +15,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from aligner.core.budgets import MAX_BLOCKS
 from aligner.core.errors import InputError
 from aligner.core.values import Document, Sentence
 
@@ -51,16 +52,26 @@ class TextBuilder:
         """A paragraph; ``marks`` are ``(offset, label)`` where its location changes."""
         clean = _WS_RE.sub(" ", text).strip()
         if clean:
+            self._count()
             self._parts.append((clean, where, tuple(marks or ())))
+
+    def _count(self) -> None:
+        if len(self._parts) + len(self._notes) >= MAX_BLOCKS:
+            raise InputError(
+                f"{self.name}: more than {MAX_BLOCKS:,} paragraphs, more than aligner reads from one "
+                f"{self.format.upper()} document (a 1,000-page book has ~30,000); split it"
+            )
 
     def heading(self, text: str, where: str, level: int = 1) -> None:
         clean = _WS_RE.sub(" ", text).strip()
         if clean:
+            self._count()
             self._parts.append((f"{'#' * max(1, min(level, 6))} {clean}", where, ()))
 
     def note(self, text: str, where: str) -> None:
         clean = _WS_RE.sub(" ", text).strip()
         if clean:
+            self._count()
             self._notes.append((clean, where))
 
     def build(self) -> Extracted:

@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 
+from aligner.core.budgets import TOO_DEEP
 from aligner.core.errors import InputError
 from aligner.ingest.extracted import Extracted
 from aligner.ingest.sniff import Format, sniff
@@ -57,7 +58,10 @@ def extract(data: bytes, name: str) -> Extracted | None:
         return _reader(fmt)(data, name)
     except InputError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as err:
+    except RecursionError:
+        raise InputError(f"{name}: {TOO_DEEP}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, NotImplementedError) as err:
+        # NotImplementedError: zipfile's answer to a damaged header naming an unknown version or method
         what = fmt.value.upper()
         raise InputError(
             f"{name}: damaged or truncated {what} file ({type(err).__name__}); re-save or re-download it"

@@ -15,9 +15,12 @@ import io
 import re
 import struct
 import zlib
+from collections.abc import Iterator
 
+import numpy as np
 import olefile
 
+from aligner.core.budgets import MAX_HWP_RECORD, MAX_HWP_RECORDS, MAX_HWP_SECTION, MAX_INPUT_BYTES, megabytes
 from aligner.core.errors import InputError
 from aligner.ingest.extracted import Extracted, TextBuilder
 from aligner.ingest.hwp_distribution import decrypt_view_text
@@ -58,25 +61,39 @@ def read_hwp(data: bytes, name: str) -> Extracted:
         if not sections:
             raise InputError(f"{name}: damaged HWP file (no {storage} sections); re-save it in Hancom Office")
         builder = TextBuilder("hwp", name)
+        records_left = MAX_HWP_RECORDS
         for number, entry in sections:
             raw = _stream(ole, entry, name)
             if storage == "ViewText":
                 raw = decrypt_view_text(raw, name)
-            try:
-                body = zlib.decompressobj(-15).decompress(raw) if flags & _FLAG_COMPRESSED else raw
-            except zlib.error:
-                raise InputError(
-                    f"{name}: damaged or truncated HWP file (section {number} unreadable); re-save it"
-                ) from None
-            _section(body, number + 1, builder, name)
+            body = _inflate(raw, number, name) if flags & _FLAG_COMPRESSED else raw
+            del raw
+            records_left -= _section(body, number + 1, builder, name, records_left)
     return builder.build()
+
+
+def _inflate(raw: bytes, number: int, name: str) -> bytes:
+    """A deflated section, decompressed up to :data:`MAX_HWP_SECTION` (a bomb ends in one line)."""
+    inflater = zlib.decompressobj(-15)
+    try:
+        body = inflater.decompress(raw, MAX_HWP_SECTION)
+    except zlib.error:
+        raise InputError(f"{name}: damaged or truncated HWP file (section {number} unreadable); re-save it") from None
+    if inflater.unconsumed_tail:
+        raise InputError(
+            f"{name}: section {number} unpacks to more than {megabytes(MAX_HWP_SECTION)}, more than aligner "
+            "unpacks from one section; a compression bomb or not a real document"
+        )
+    return body
 
 
 def _stream(ole: olefile.OleFileIO, entry: str | list[str], name: str) -> bytes:
     """A whole stream; a short read means the file was cut off."""
     try:
-        raw: bytes = ole.openstream(entry).read()
         size = int(ole.get_size(entry))
+        if size > MAX_INPUT_BYTES:
+            raise InputError(f"{name}: an HWP stream claims {megabytes(size)}, more than the file; damaged")
+        raw: bytes = ole.openstream(entry).read()
     except (OSError, ValueError, IndexError):
         raise InputError(f"{name}: damaged or truncated HWP file (a stream cannot be read); re-save it") from None
     if len(raw) < size:
@@ -93,8 +110,8 @@ def _header_flags(ole: olefile.OleFileIO, name: str) -> int:
     return int(struct.unpack_from("<I", header, 36)[0])
 
 
-def _records(body: bytes, name: str) -> list[tuple[int, int, bytes]]:
-    out: list[tuple[int, int, bytes]] = []
+def _records(body: bytes, name: str) -> Iterator[tuple[int, int, memoryview]]:
+    view = memoryview(body)
     pos, n = 0, len(body)
     while pos + 4 <= n:
         (head,) = struct.unpack_from("<I", body, pos)
@@ -107,22 +124,33 @@ def _records(body: bytes, name: str) -> list[tuple[int, int, bytes]]:
             pos += 4
         if pos + size > n:
             raise InputError(f"{name}: damaged or truncated HWP file (a record runs past its section); re-save it")
-        out.append((tag, level, body[pos : pos + size]))
+        if size > MAX_HWP_RECORD:
+            raise InputError(
+                f"{name}: an HWP record of {megabytes(size)} (a paragraph of {size // 2:,} characters), more "
+                f"than aligner reads in one ({megabytes(MAX_HWP_RECORD)}); not a real document"
+            )
+        yield tag, level, view[pos : pos + size]
         pos += size
-    return out
 
 
-def _section(body: bytes, section: int, builder: TextBuilder, name: str) -> None:
+def _section(body: bytes, section: int, builder: TextBuilder, name: str, records_left: int) -> int:
+    """Read one section's paragraphs and notes into ``builder``; return how many records it had."""
     note_level: int | None = None
     skip_level: int | None = None
-    count = 0
+    count = seen = 0
     for tag, level, payload in _records(body, name):
+        seen += 1
+        if seen > records_left:
+            raise InputError(
+                f"{name}: more than {MAX_HWP_RECORDS:,} HWP records, more than aligner reads from one document "
+                "(a 1,000-page document has about 500,000); not a real document"
+            )
         if note_level is not None and level <= note_level:
             note_level = None
         if skip_level is not None and level <= skip_level:
             skip_level = None
         if tag == _TAG_CTRL_HEADER and len(payload) >= 4:
-            ctrl = payload[:4][::-1]
+            ctrl = bytes(payload[:4])[::-1]
             if ctrl in _NOTE_CTRLS and note_level is None:
                 note_level = level
             elif ctrl in _SKIPPED_CTRLS and skip_level is None:
@@ -135,29 +163,30 @@ def _section(body: bytes, section: int, builder: TextBuilder, name: str) -> None
                 builder.note(text, where)
             else:
                 builder.paragraph(text, where)
+    return seen
 
 
-def para_text(payload: bytes) -> str:
-    """The visible text of one PARA_TEXT record (control characters removed)."""
-    units = struct.unpack(f"<{len(payload) // 2}H", payload[: len(payload) // 2 * 2])
-    out: list[str] = []
-    i, n = 0, len(units)
-    while i < n:
-        c = units[i]
-        if c < 32:
-            if c in _WIDE_CONTROLS:
-                if c == 9:
-                    out.append(" ")
-                i += 8
-                continue
-            if c in (10, 24, 30, 31):
-                out.append("-" if c == 24 else " ")
-            i += 1
+def para_text(payload: bytes | memoryview) -> str:
+    """The visible text of one PARA_TEXT record (control characters removed).
+
+    Array-in, array-out: the UTF-16 code units are a numpy view of the record; only
+    the control characters are visited one by one (a wide one hides the next 7 units).
+    """
+    units = np.frombuffer(payload, dtype="<u2", count=len(payload) // 2)
+    out = units.copy()
+    keep = np.ones(len(units), dtype=bool)
+    skip_to = 0
+    for i in np.flatnonzero(units < 32).tolist():
+        if i < skip_to:
             continue
-        out.append(chr(c))
-        i += 1
-    text = "".join(out)
-    try:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16")
-    except UnicodeDecodeError:
-        return text
+        c = int(units[i])
+        if c in _WIDE_CONTROLS:
+            keep[i + 1 : i + 8] = False
+            skip_to = i + 8
+        if c == 9:
+            out[i] = 0x20
+        elif c in (10, 24, 30, 31) and c not in _WIDE_CONTROLS:
+            out[i] = 0x2D if c == 24 else 0x20
+        else:
+            keep[i] = False
+    return out[keep].tobytes().decode("utf-16-le", "surrogatepass")

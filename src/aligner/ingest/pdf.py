@@ -14,7 +14,7 @@ import ctypes
 import itertools
 import re
 import statistics
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -62,16 +62,24 @@ def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
 
 
 def read_pdf(data: bytes, name: str) -> Extracted:
-    doc = open_pdf(data, name)
-    try:
-        pages = [_page_lines(doc, i, name) for i in range(len(doc))]
-    finally:
-        doc.close()
+    """The PDF's paragraphs; PDFium runs in a child process with a memory limit (:mod:`.pdf_child`)."""
+    from aligner.ingest.pdf_child import page_lines_bounded
+
+    pages = [[_Line(*line) for line in page] for page in page_lines_bounded(data, name)]
     if not pages:
         raise InputError(f"{name}: the PDF has no pages")
     if not any(line.text.strip() for page in pages for line in page):
         raise InputError(f"{name}: the PDF has no text layer (a scan?); run OCR on it first")
     return _build(pages, name)
+
+
+def page_lines(data: bytes, name: str) -> list[list[tuple[str, float, float, float, float, float]]]:
+    """Every page's lines as plain tuples (what the child process sends back)."""
+    doc = open_pdf(data, name)
+    try:
+        return [[astuple(line) for line in _page_lines(doc, i, name)] for i in range(len(doc))]
+    finally:
+        doc.close()
 
 
 def _page_lines(doc: pdfium.PdfDocument, index: int, name: str) -> list[_Line]:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from enum import StrEnum
+
+from aligner.core.errors import InputError
+from aligner.ingest.unzip import BoundedZip
 
 
 class Format(StrEnum):
@@ -24,6 +28,7 @@ class Format(StrEnum):
     IMAGE = "image"
 
 
+_MIMETYPE_LIMIT = 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_RE = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
 _XHTML_RE = re.compile(rb"<html[^>]*xmlns=[\"']http://www\.w3\.org/1999/xhtml", re.I)
@@ -71,10 +76,10 @@ def _ole_has(data: bytes, stream: str) -> bool:
 
 def _zip_format(data: bytes) -> Format:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
+        with BoundedZip(data, "") as z:
             names = set(z.namelist())
-            mimetype = z.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
+            mimetype = _mimetype(z) if "mimetype" in names else ""
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, zlib.error, NotImplementedError):
         # A truncated container: judge by the names visible in the local headers.
         return _zip_format_from_headers(data)
     if mimetype == "application/epub+zip":
@@ -86,6 +91,14 @@ def _zip_format(data: bytes) -> Format:
     if "word/document.xml" in names:
         return Format.DOCX
     return Format.ZIP
+
+
+def _mimetype(z: BoundedZip) -> str:
+    """The ``mimetype`` member (a few dozen bytes in any real file; a bomb there is no known type)."""
+    try:
+        return z.read_member("mimetype", limit=_MIMETYPE_LIMIT).decode("ascii", "replace").strip()
+    except InputError:
+        return ""
 
 
 def _zip_format_from_headers(data: bytes) -> Format:

@@ -12,6 +12,7 @@ import codecs
 import re
 from pathlib import Path
 
+from aligner.core.budgets import MAX_TEXT_BYTES, megabytes, read_input
 from aligner.core.errors import InputError
 from aligner.core.values import Lang
 from aligner.ingest.extracted import Extracted
@@ -62,21 +63,15 @@ def read_document(path: str | Path) -> Extracted:
     missing, binary, undecodable or empty files.
     """
     name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a text file") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read file ({exc.strerror or exc})") from None
-    except ValueError:  # e.g. a NUL byte in the name
-        raise InputError(f"{name!r}: not a valid file name; give the path of a text file") from None
+    data = read_input(path)  # a regular file of bounded size, or one line saying why not
     if not data.strip():
         raise InputError(f"{name} is empty")
     got = extract(data, name)
     if got is not None:
         return got
+    if len(data) > MAX_TEXT_BYTES:
+        raise InputError(f"{name}: {megabytes(len(data))} of text, more than aligner reads "
+                         f"({megabytes(MAX_TEXT_BYTES)})")
     text, encoding = decode_bytes(data, name)
     return Extracted(text, encoding)
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from lxml import etree
 
+from aligner.core.budgets import MAX_MARKUP_TAGS
 from aligner.core.errors import InputError
+from aligner.ingest.unzip import BoundedZip
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=False)
 
@@ -33,11 +36,9 @@ def children(el: etree._Element) -> Iterator[etree._Element]:
             yield child
 
 
-def open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
-    import io
-
+def open_zip(data: bytes, name: str, what: str) -> BoundedZip:
     try:
-        z = zipfile.ZipFile(io.BytesIO(data))
+        z = BoundedZip(data, name)
     except zipfile.BadZipFile:
         raise InputError(
             f"{name}: damaged or truncated {what} file (not a readable zip); re-save or re-download it"
@@ -47,7 +48,7 @@ def open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
             raise InputError(f"{name}: the {what} file is encrypted or DRM-protected; save an unprotected copy")
     if "META-INF/manifest.xml" in z.namelist():  # ODF/HWPX: encrypted parts are listed in the manifest
         try:
-            manifest = z.read("META-INF/manifest.xml")
+            manifest = z.read_member("META-INF/manifest.xml")
         except (zipfile.BadZipFile, EOFError, OSError, ValueError):
             manifest = b""
         if b"encryption-data" in manifest:
@@ -55,13 +56,30 @@ def open_zip(data: bytes, name: str, what: str) -> zipfile.ZipFile:
     return z
 
 
-def parse_member(z: zipfile.ZipFile, member: str, name: str, what: str) -> etree._Element:
+def member_bytes(z: BoundedZip, member: str, name: str, what: str) -> bytes:
+    """``member``'s bytes within the document's budget; a missing or damaged member is one line."""
     try:
-        raw = z.read(member)
+        return z.read_member(member)
     except KeyError:
         raise InputError(f"{name}: damaged {what} file ({member} is missing); re-save it") from None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error, NotImplementedError):
         raise InputError(f"{name}: damaged or truncated {what} file ({member} cannot be read); re-save it") from None
+
+
+def check_tags(raw: bytes, name: str, part: str) -> None:
+    """Refuse (one line) a single-part document (HTML, TMX/XLIFF) with more tags than a tree of about 1 GB
+    holds, before parsing it (zip containers count all their parts: :meth:`BoundedZip.charge_tags`)."""
+    tags = raw.count(b"<")
+    if tags > MAX_MARKUP_TAGS:
+        raise InputError(
+            f"{name}: {part} has {tags:,} tags, more than aligner parses from one part ({MAX_MARKUP_TAGS:,}); "
+            "a hostile file, or split the document"
+        )
+
+
+def parse_member(z: BoundedZip, member: str, name: str, what: str) -> etree._Element:
+    raw = member_bytes(z, member, name, what)
+    z.charge_tags(raw, member)
     try:
         return etree.fromstring(raw, _PARSER)
     except etree.XMLSyntaxError:

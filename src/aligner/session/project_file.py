@@ -28,7 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aligner.core.atomic import AtomicWriteError, atomic_write_bytes, describe_os_error, move_aside
-from aligner.core.errors import AlignerError
+from aligner.core.budgets import MAX_PROJECT_BYTES, read_input, sha256_regular
+from aligner.core.errors import AlignerError, InputError
 from aligner.core.output_guard import same_file
 from aligner.core.paths import BACKUP_SUFFIX, LOCK_SUFFIX, PROJECT_SUFFIX, user_projects_dir
 from aligner.core.paths import data_dir as bundled_data_dir
@@ -225,12 +226,12 @@ class ReadResult:
 
 def _read_one(path: Path) -> tuple[ProjectFile | None, str | None]:
     """(project, None) if good; (None, reason) if present but unusable; (None, None) if absent."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists():
         return None, None
-    except OSError as err:
-        return None, f"unreadable ({describe_os_error(err)})"
+    try:  # a regular file of bounded size: a FIFO planted under the name must not block the reader
+        data = read_input(path, MAX_PROJECT_BYTES)
+    except InputError as err:
+        return None, f"unreadable ({str(err).removeprefix(f'{path}: ')})"
     try:
         return ProjectFile.from_json(data), None
     except CorruptProjectError as err:
@@ -279,12 +280,9 @@ def set_aside_unreadable(read: ReadResult) -> tuple[str, ...]:
 
 def file_sha256(path: str | os.PathLike[str]) -> str | None:
     """The sha256 of a file's bytes, "" when it does not exist, None when it cannot be read."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except FileNotFoundError:
+    if not os.path.exists(path):
         return ""
-    except OSError:
-        return None
+    return sha256_regular(path, MAX_PROJECT_BYTES)
 
 
 def _names(project: ProjectFile) -> str:
