@@ -110,7 +110,10 @@ def add_pair_args(p: argparse.ArgumentParser, optional: bool = False) -> None:
         help="Korean document (text, PDF, DOCX, ODT, HWP, HWPX, HTML or EPUB), or one TMX/XLIFF file alone",
     )  # fmt: skip
     p.add_argument("en", nargs=nargs, type=path_arg, help="English document")
-    p.add_argument("--presplit", action="store_true", help="input has one sentence per line")
+    p.add_argument(
+        "--presplit", action=argparse.BooleanOptionalAction, default=None,
+        help="input has one sentence per line (default: as the pair's saved corrections were made, else no)",
+    )  # fmt: skip
     p.add_argument("--model", default=None, help="embedding model from models.lock (default: use-m3)")
 
 
