@@ -146,6 +146,8 @@ def open_workspace(args: argparse.Namespace, quiet: bool = False):  # type: igno
         else:
             ko, en = resolve_pair(args)
             ws = open_pair(ko, en, model=args.model, presplit=args.presplit, progress=progress)
+    for line in ws.info:
+        stderr.print(Text(f"note: {line}", style="dim"))  # information, never a warning
     for notice in ws.notices + list(ws.alignment.warnings):
         stderr.print(Text(f"warning: {notice}", style="yellow"))
     return ws

@@ -41,8 +41,11 @@ class OpenedPair:
     """``beads`` are the project file's (the user's corrections)."""
     project_path: Path | None
     notices: tuple[str, ...]
+    """Warnings: what the user should know went wrong or changed."""
     presplit: bool = False
     """The documents were read one sentence per line (as asked, or as the corrections were saved)."""
+    info: tuple[str, ...] = ()
+    """Information, not warnings ("restored 87 beads")."""
 
     @cached_property
     def alignment(self) -> Alignment | None:
@@ -153,9 +156,15 @@ def unrelated_warning(beads: Sequence[Bead]) -> tuple[str, ...]:
 
 
 def saved_corrections(
-    ko: Document, en: Document, constraints: Sequence[Bead], explicit: str | Path | None, notices: list[str]
+    ko: Document,
+    en: Document,
+    constraints: Sequence[Bead],
+    explicit: str | Path | None,
+    notices: list[str],
+    info: list[str] | None = None,
 ) -> tuple[tuple[Bead, ...] | None, Sequence[Bead], Path | None]:
-    """The pair's project file and what it restores: the saved beads, or the confirmed ones to keep."""
+    """The pair's project file and what it restores: the saved beads, or the confirmed ones to keep.
+    Warnings go to ``notices``, what was restored (information) to ``info``."""
     from aligner.session.project_file import LoadStatus, default_project_path, find_project, load_project
 
     if explicit is not None:
@@ -168,8 +177,10 @@ def saved_corrections(
         return None, constraints, None
     assert found is not None
     loaded = load_project(found, ko, en)
-    if loaded.message:
-        notices.append(loaded.message)
+    if loaded.warning:
+        notices.append(loaded.warning)
+    if loaded.info and info is not None:
+        info.append(loaded.info)
     if loaded.status is LoadStatus.UNCHANGED and loaded.beads is not None:
         return tuple(loaded.beads), constraints, found
     if loaded.status is LoadStatus.CHANGED:
@@ -231,6 +242,7 @@ def _read_pair(
     from aligner.session.alignment_cache import lookup_alignment
 
     notices: list[str] = []
+    info: list[str] = []
     split = bool(presplit)
     docs = _load_pair(ko_path, en_path, presplit=split, progress=progress, notices=notices, only_cached=only_cached)
     if docs is None:
@@ -245,14 +257,16 @@ def _read_pair(
             return None
         ko, en = docs
         how = "one sentence per line (--presplit)" if split else "by the segmenter (no --presplit)"
-        notices.append(f"read {how}, as when the corrections were saved")
+        info.append(f"read {how}, as when the corrections were saved")
     saved: tuple[Bead, ...] | None = None
     path: Path | None = None
     if use:
-        saved, constraints, path = saved_corrections(ko, en, constraints, project_path, notices)
+        saved, constraints, path = saved_corrections(ko, en, constraints, project_path, notices, info)
     name = default_model(model)
     beads = saved if saved is not None else lookup_alignment(ko, en, name, constraints)
-    return OpenedPair(ko, en, name, beads, tuple(constraints), saved is not None, path, tuple(notices), split)
+    return OpenedPair(
+        ko, en, name, beads, tuple(constraints), saved is not None, path, tuple(notices), split, tuple(info)
+    )
 
 
 def _recorded_presplit(ko: Document, en: Document, explicit: str | Path | None) -> bool | None:

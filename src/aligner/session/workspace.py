@@ -37,6 +37,8 @@ class Workspace:
     project_path: Path | None = None
     presplit: bool = False
     """The documents were read one sentence per line (saved with the corrections)."""
+    info: list[str] = field(default_factory=list)
+    """Information for the user, not warnings ("restored 87 beads")."""
     _searcher: Searcher | None = None
 
     @property
@@ -143,6 +145,7 @@ def workspace_for(
     ws.notices[:0] = opened.notices
     ws.project_path = opened.project_path
     ws.presplit = opened.presplit
+    ws.info.extend(opened.info)
     return ws
 
 

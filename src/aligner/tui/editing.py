@@ -27,6 +27,7 @@ from aligner.tui.session_app import SessionApp, WorkCancelled
 
 if TYPE_CHECKING:  # these bring numpy and the glossary: loaded with the workspace, after the first paint
     from aligner.session.workspace import Workspace
+    from aligner.tui.export_screen import ExportChoice
 
 EDIT_ACTIONS = frozenset(
     {
@@ -310,15 +311,22 @@ class EditingApp(SessionApp):
         ws = self.workspace
         if ws is None:
             return
+        from aligner.tui.export_screen import ExportDone, ExportScreen
 
-        def done(message: str | None) -> None:
-            if message:
-                self.notify(message, timeout=6)
+        def done(result: ExportDone | None) -> None:
+            if result is not None:
+                self.export_chosen(result.choice)
+                self.notify(result.message, timeout=6)
 
         owned = self.session.owned_files() if self.session is not None else ()
-        from aligner.tui.export_screen import ExportScreen
+        self.push_screen(ExportScreen(ws.alignment, owned=owned, choice=self.export_choice()), done)
 
-        self.push_screen(ExportScreen(ws.alignment, owned=owned), done)
+    def export_choice(self) -> ExportChoice | None:
+        """The export dialog's last choice for this pair (the subclass remembers it); None: the defaults."""
+        return None
+
+    def export_chosen(self, choice: ExportChoice) -> None:
+        """Remember the export dialog's choice (the subclass keeps it with the pair's state)."""
 
     def action_glossary(self) -> None:
         """Open the glossary (learned term pairs); a search match, if shown, is the starting term."""
