@@ -11,6 +11,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -288,7 +289,7 @@ def test_presplit_is_stored_with_the_corrections(kiep_workspace: Workspace, tmp_
         path.write_text("\n".join(" ".join(texts[k : k + 2]) for k in range(0, len(texts), 2)) + "\n", "utf-8")
     session = open_session(ko, en, presplit=True)
     try:
-        session.set_confirmed(0, True)
+        session.apply(lambda beads: (replace(beads[0], confirmed=True), *beads[1:]))
         session.save()
         saved = session.beads
     finally:
@@ -311,8 +312,7 @@ def test_review_with_nothing_left_says_so_and_information_is_no_warning(tmp_path
     shutil.copyfile(DATA / "kiep_en.txt", en)
     session = open_session(ko, en)
     try:
-        for i in range(len(session.beads)):
-            session.set_confirmed(i, True)
+        session.apply(lambda beads: tuple(replace(b, confirmed=True) for b in beads))  # every pair checked
         session.save()
         total = len(session.beads)
     finally:
@@ -322,3 +322,52 @@ def test_review_with_nothing_left_says_so_and_information_is_no_warning(tmp_path
     assert f"nothing to review: all {total} pairs are confirmed" in res.stdout
     assert "warning:" not in res.stderr, res.stderr
     assert f"note: restored {total} beads ({total} confirmed)" in res.stderr
+
+
+# ---------------------------------------------------------------------- 5. sentences inside a pair
+
+
+async def test_sentences_inside_a_pair_are_visibly_separated(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    from aligner.tui.rows import SENTENCE_MARK
+
+    beads = kiep_workspace.alignment.beads
+    multi = next(i for i, b in enumerate(beads) if len(b.src) + len(b.tgt) > 2)
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.reader.move_cursor(multi, center=True)
+        await pilot.pause()
+        row = app.reader.rows[multi]
+        left = "".join(line.plain for line in row.left)
+        right = "".join(line.plain for line in row.right)
+        assert left.count(SENTENCE_MARK) == len(beads[multi].src) - 1
+        assert right.count(SENTENCE_MARK) == len(beads[multi].tgt) - 1
+        single = next(i for i, b in enumerate(beads) if len(b.src) == len(b.tgt) == 1)
+        assert SENTENCE_MARK not in "".join(line.plain for line in app.reader.rows[single].left)
+
+
+# ---------------------------------------------------------------------- 9. the place survives views and resizes
+
+
+async def test_the_place_is_kept_across_views_and_resizes(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    app = make_app(kiep_workspace, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.reader.move_cursor(16)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("r")
+        await settle(pilot)
+        view = app.reader
+        assert view.cursor == 16 and "#17 " in app.status.text
+        top, height = view.scroll_offset.y, view.scrollable_content_region.height
+        row = view.rows[16]
+        assert top <= row.body_top < top + height  # the selected pair is on screen
+        await pilot.press("j", "c")
+        assert view.cursor == 17 and beads_of(app)[17].confirmed
+        await pilot.resize_terminal(120, 35)
+        await settle(pilot)
+        top, height = view.scroll_offset.y, view.scrollable_content_region.height
+        assert view.cursor == 17 and top <= view.rows[17].body_top < top + height
