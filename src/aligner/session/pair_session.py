@@ -28,7 +28,7 @@ from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, Progress
 from aligner.session import review
 from aligner.session.autosave import AutoSaver, SaveResult
-from aligner.session.edits import EditHistory, EditOp
+from aligner.session.edits import EditHistory, EditOp, confirm
 from aligner.session.glossary_cache import GlossaryCache
 from aligner.session.history import SAVED_STEPS
 from aligner.session.project_file import (
@@ -150,8 +150,6 @@ class PairSession:
 
     def set_confirmed(self, position: int, value: bool) -> bool:
         """Confirm (or unconfirm) the pair at ``position``; False when it already was (or was not)."""
-        from aligner.session.edits import confirm
-
         what = "confirm" if value else "unconfirm"
         return self.apply(lambda b: confirm(b, position, value), f"{what} pair #{position + 1}")
 
