@@ -307,3 +307,28 @@ def test_saved_steps_that_do_not_fit_are_refused() -> None:
     steps = history.saved_steps()
     with pytest.raises(AlignerError, match="merge pairs #1 and #2"):
         EditHistory.from_steps(BASE, steps)  # the pairs the steps led to are not these
+
+
+def test_the_saved_history_is_bounded_and_survives_the_project_file() -> None:
+    from aligner.core.values import Document
+    from aligner.session.history import SAVED_STEPS
+    from aligner.session.project_format import ProjectFile
+
+    def doc(lang: Lang, n: int) -> Document:
+        from aligner.segment.sentences import segment
+
+        return segment(" ".join(f"Sentence {k}." for k in range(n)), lang, presplit=False)
+
+    ko, en = doc(Lang.EN, 5), doc(Lang.EN, 4)
+    history = EditHistory(BASE)
+    for k in range(SAVED_STEPS + 10):
+        history.apply(functools.partial(edit.confirm, i=0, value=k % 2 == 0), f"step {k}")  # on, off, on…
+    steps = history.saved_steps()
+    assert len(steps) == SAVED_STEPS and steps[-1].label == f"step {SAVED_STEPS + 9}"
+    project = ProjectFile.from_documents(ko, en, history.current, presplit=True, history=steps)
+    again = ProjectFile.from_json(project.to_json())
+    assert again.presplit is True and again.history == steps
+    restored = EditHistory.from_steps(again.beads, again.history)
+    for _ in range(SAVED_STEPS):
+        restored.undo()
+    assert not restored.can_undo

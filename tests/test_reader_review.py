@@ -19,6 +19,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Static
 
+from aligner.export.formats import export
 from aligner.session.pair_session import open_session
 from aligner.session.review import Band, band, needs_review
 from aligner.session.workspace import Workspace, open_pair
@@ -73,6 +74,9 @@ async def test_realign_keeps_each_confirmed_pairs_real_score(kiep_workspace: Wor
         await pilot.pause()
         assert f"confirmed {score:.2f}" in app.status.text
         assert not any(b.confirmed and not b.edited and b.confidence == 1.0 for b in beads_of(app))
+        assert app.workspace is not None
+        tmx = export(app.workspace.alignment, "tmx")
+        assert f'<prop type="x-confidence">{score:.4f}</prop>' in tmx  # the real score goes into the memory
 
 
 # ---------------------------------------------------------------------- 2. explicit confirm, U unconfirms
