@@ -21,7 +21,6 @@ from typing import Any
 from aligner.core.atomic import atomic_write_text
 from aligner.core.errors import AlignerError
 from aligner.core.paths import user_state_dir
-from aligner.export.formats import ExportFormat
 
 log = logging.getLogger(__name__)
 HISTORY_LIMIT = 50
@@ -86,7 +85,7 @@ def _parse(raw: dict[str, Any], theme: str) -> ReaderState:
         theme=raw["theme"] if isinstance(raw.get("theme"), str) else theme,
         history=tuple(q for q in history if isinstance(q, str) and q.strip())[-HISTORY_LIMIT:]
         if isinstance(history, list) else (),
-        export_format=fmt if isinstance(fmt, str) and fmt in set(ExportFormat) else "tmx",
+        export_format=fmt if isinstance(fmt, str) else "tmx",  # an unknown name: the dialog starts with TMX
         export_confirmed_only=only if isinstance(only, bool) else False,
         export_min_confidence=float(minimum) if number and minimum is not None else None,
     )  # fmt: skip
