@@ -78,7 +78,8 @@ def test_bad_splits_are_refused(cut: tuple[int, int]) -> None:
 def test_move_source_sentences_across_the_boundary() -> None:
     down = edit.move_source_to_next(BASE, 1)
     assert ids(down)[1:3] == [((1,), (1,)), ((2, 3), ())]
-    assert down[1].confirmed and down[2].confirmed
+    assert down[1].confirmed  # the pair the user worked on
+    assert down[2].edited and not down[2].confirmed and down[2].confidence == BASE[2].confidence  # nobody checked it
     up = edit.move_source_to_previous(BASE, 1)
     assert ids(up)[:2] == [((0, 1), (0,)), ((2,), (1,))]
 
@@ -263,7 +264,7 @@ def test_random_edits_keep_every_sentence_once_in_order(start: Beads, ops: list[
 
 @settings(max_examples=200, deadline=None)
 @given(alignments(), operations())
-def test_structural_edits_confirm_what_they_touch(start: Beads, op: Op) -> None:
+def test_structural_edits_confirm_only_what_the_user_made(start: Beads, op: Op) -> None:
     try:
         after = op(start)
     except AlignerError:
@@ -273,5 +274,61 @@ def test_structural_edits_confirm_what_they_touch(start: Beads, op: Op) -> None:
         same_ids = [o for o in start if (o.src, o.tgt) == (b.src, b.tgt)]
         if same_ids:  # confirm() toggles the flag only; re-marking a lone sentence confirms it
             assert b.confidence == same_ids[0].confidence or (b.confirmed and b.confidence == 1.0)
-        else:  # a bead the user made
-            assert b.confirmed and b.confidence == 1.0
+        elif b.confirmed:  # a bead the user made
+            assert b.confidence == 1.0 and b.edited
+        else:  # a neighbour the edit changed: still to check, with the score it had
+            assert b.edited and b.confidence in {o.confidence for o in start}
+    assert sum(1 for b in changed if b.confirmed) <= 2  # a split's two halves at most
+
+
+@settings(max_examples=200, deadline=None)
+@given(alignments(), st.lists(operations(), max_size=12))
+def test_saved_steps_restore_an_undo_history_that_leads_back(start: Beads, ops: list[Op]) -> None:
+    """What the project file keeps (the undoable steps) rebuilds a history whose undos give every earlier state."""
+    history = EditHistory(start)
+    states = [start]
+    for n, op in enumerate(ops):
+        try:
+            after = history.apply(op, f"step {n}")
+        except AlignerError:
+            continue
+        if after != states[-1]:
+            states.append(after)
+    restored = EditHistory.from_steps(history.current, history.saved_steps(len(states)))
+    for earlier in reversed(states[:-1]):
+        assert restored.undo_label is not None
+        assert restored.undo() == earlier
+    assert not restored.can_undo
+
+
+def test_saved_steps_that_do_not_fit_are_refused() -> None:
+    history = EditHistory(BASE)
+    history.apply(lambda b: edit.merge_with_next(b, 0), "merge pairs #1 and #2")
+    steps = history.saved_steps()
+    with pytest.raises(AlignerError, match="merge pairs #1 and #2"):
+        EditHistory.from_steps(BASE, steps)  # the pairs the steps led to are not these
+
+
+def test_the_saved_history_is_bounded_and_survives_the_project_file() -> None:
+    from aligner.core.values import Document
+    from aligner.session.history import SAVED_STEPS
+    from aligner.session.project_format import ProjectFile
+
+    def doc(lang: Lang, n: int) -> Document:
+        from aligner.segment.sentences import segment
+
+        return segment(" ".join(f"Sentence {k}." for k in range(n)), lang, presplit=False)
+
+    ko, en = doc(Lang.EN, 5), doc(Lang.EN, 4)
+    history = EditHistory(BASE)
+    for k in range(SAVED_STEPS + 10):
+        history.apply(functools.partial(edit.confirm, i=0, value=k % 2 == 0), f"step {k}")  # on, off, on…
+    steps = history.saved_steps()
+    assert len(steps) == SAVED_STEPS and steps[-1].label == f"step {SAVED_STEPS + 9}"
+    project = ProjectFile.from_documents(ko, en, history.current, presplit=True, history=steps)
+    again = ProjectFile.from_json(project.to_json())
+    assert again.presplit is True and again.history == steps
+    restored = EditHistory.from_steps(again.beads, again.history)
+    for _ in range(SAVED_STEPS):
+        restored.undo()
+    assert not restored.can_undo

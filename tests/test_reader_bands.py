@@ -47,7 +47,7 @@ def test_an_edit_shows_as_edited_not_as_a_confidence() -> None:
     assert status_label(merged[0]) == "edited"
     assert status_label(Bead((0,), (0,), 0.64)) == "check 0.64"
     unconfirmed = edits.confirm(merged, 0, False)
-    assert unconfirmed[0].edited and status_label(unconfirmed[0]) == "edited"
+    assert unconfirmed[0].edited and status_label(unconfirmed[0]) == "edited, check"  # back in review, no score
 
 
 def test_confirm_report_counts_what_is_left_and_why() -> None:

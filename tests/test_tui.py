@@ -439,14 +439,14 @@ async def test_mark_no_counterpart_and_confirm(kiep_workspace: Workspace, tmp_pa
         assert len(beads) == len(original) + 1
         line = "\n".join(reader_lines(app))
         assert ABSENT in line
-        # confirm toggles the flag and the status bar counts it
+        # c confirms, U unconfirms, and the status bar counts it
         await pilot.press("u")
         app.reader.move_cursor(0)
         await pilot.press("c")
         assert app.workspace.alignment.beads[0].confirmed  # type: ignore[union-attr]
         assert f"1/{len(original)}" in app.status.text
         assert reader_lines(app)[0][1] == "✓"
-        await pilot.press("c")
+        await pilot.press("U")
         assert not app.workspace.alignment.beads[0].confirmed  # type: ignore[union-attr]
         await pilot.press("C")
         confirmed = [b for b in app.workspace.alignment.beads if b.confirmed]  # type: ignore[union-attr]

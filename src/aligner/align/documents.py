@@ -310,6 +310,7 @@ def align_arrays(
     n, m = len(src), len(tgt)
     segments = _free_segments(constraints, n, m)
     skip_src, skip_tgt = _forced_skips(constraints, n, m)
+    skipped = {(c.src, c.tgt): c for c in constraints if not c.src or not c.tgt}
     total = n + m
     if progress is not None:
         progress("aligning", 0, total)
@@ -364,14 +365,14 @@ def _align_segments(
                 z[k] = losses[k] / prob.stats.noise_sd, missing_logit(comp.missing_src if b.src else comp.missing_tgt)
         for b, g, zz in zip(seg, gaps.tolist(), z.tolist(), strict=False):
             forced = (not b.tgt and skip_src[b.src[0]] >= FORCE) or (not b.src and skip_tgt[b.tgt[0]] >= FORCE)
-            if forced:
-                beads.append(replace(b, confidence=1.0, confirmed=True))
+            if forced:  # a confirmed omission: its own bead, with the score it had
+                beads.append(_kept(skipped.get((b.src, b.tgt), b)))
             else:
                 beads.append(replace(b, confidence=confidence(b, g, zz[0], zz[1])))
                 if b.src and b.tgt:
                     zs.append(zz[0])
         if c is not None:
-            beads.append(replace(c, confidence=1.0, confirmed=True))
+            beads.append(_kept(c))
         done += size + (len(c.src) + len(c.tgt) if c is not None else 0)
         if progress is not None and (size >= PROGRESS_STEPS_FROM or c is None):
             progress(stage, done, total)
@@ -405,8 +406,13 @@ def _regroup_omissions(beads: list[Bead], constraints: Sequence[Bead]) -> list[B
             out.append(b)
         elif (mine.src, mine.tgt) not in done:
             done.add((mine.src, mine.tgt))
-            out.append(replace(mine, confidence=1.0, confirmed=True))
+            out.append(_kept(mine))
     return out
+
+
+def _kept(constraint: Bead) -> Bead:
+    """A constraint as the alignment keeps it: confirmed, with the score (and edited mark) it had."""
+    return replace(constraint, confirmed=True)
 
 
 def align_documents(

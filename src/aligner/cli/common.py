@@ -110,7 +110,10 @@ def add_pair_args(p: argparse.ArgumentParser, optional: bool = False) -> None:
         help="Korean document (text, PDF, DOCX, ODT, HWP, HWPX, HTML or EPUB), or one TMX/XLIFF file alone",
     )  # fmt: skip
     p.add_argument("en", nargs=nargs, type=path_arg, help="English document")
-    p.add_argument("--presplit", action="store_true", help="input has one sentence per line")
+    p.add_argument(
+        "--presplit", action=argparse.BooleanOptionalAction, default=None,
+        help="input has one sentence per line (default: as the pair's saved corrections were made, else no)",
+    )  # fmt: skip
     p.add_argument("--model", default=None, help="embedding model from models.lock (default: use-m3)")
 
 
@@ -150,6 +153,8 @@ def open_workspace(args: argparse.Namespace, quiet: bool = False):  # type: igno
         else:
             ko, en = resolve_pair(args)
             ws = open_pair(ko, en, model=args.model, presplit=args.presplit, progress=progress)
+    for line in ws.info:
+        stderr.print(Text(f"note: {line}", style="dim"))  # information, never a warning
     for notice in ws.notices + list(ws.alignment.warnings):
         stderr.print(Text(f"warning: {notice}", style="yellow"))
     return ws

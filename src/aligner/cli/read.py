@@ -15,6 +15,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from aligner.cli.common import bilingual_arg, open_workspace, resolve_pair
+    from aligner.core.errors import AlignerError
 
     if bilingual_arg(args) is not None:  # a TMX/XLIFF file: its units are the pairs
         ws = open_workspace(args)
@@ -28,6 +29,11 @@ def run(args: argparse.Namespace) -> int:
         reading = PairReading(ko, en, model=args.model, presplit=args.presplit)  # while Textual loads
         from aligner.tui.app import create_app
 
-        app = create_app(ko, en, model=args.model, presplit=args.presplit, remember=True, reading=reading)
+        app = create_app(
+            ko, en, model=args.model, presplit=args.presplit, remember=True, reading=reading, quit_on_open_error=True
+        )
     app.run()
-    return int(getattr(app, "return_code", 0) or 0)
+    code = int(getattr(app, "return_code", 0) or 0)
+    if code and app.load_error:  # a file that cannot be read: one line, as every command says it
+        raise AlignerError(app.load_error)
+    return code

@@ -34,7 +34,12 @@ def run(args: argparse.Namespace) -> int:
     ws = open_workspace(args, quiet=True)
     ko, en = ws.ko.texts, ws.en.texts
     out = sys.stdout
-    for item in review_order(ws.alignment.beads, args.n or None):
+    items = review_order(ws.alignment.beads, args.n or None)
+    if not items:
+        beads = ws.alignment.beads
+        out.write(f"nothing to review: all {len(beads)} pairs are confirmed\n")
+        return 0
+    for item in items:
         b = item.bead
         label = {"1-0": "untranslated", "0-1": "no source"}.get(b.kind.value, b.shape)
         out.write(f"{item.position + 1:>5}  {status_label(b):<16} {label:<12} {b.vecalign()}\n")

@@ -35,8 +35,8 @@ def read_command(args: argparse.Namespace) -> str:
 
     ko, en = resolve_pair(args)
     parts = [sys.executable, "-m", "aligner", "read", str(ko.resolve()), str(en.resolve())]
-    if args.presplit:
-        parts.append("--presplit")
+    if args.presplit is not None:
+        parts.append("--presplit" if args.presplit else "--no-presplit")
     if args.model:
         parts += ["--model", args.model]
     return shlex.join(parts)

@@ -32,6 +32,14 @@ _SCRIPT_GAP_EM = 0.26
 _HEADING_RATIO = 1.2
 _NOTE_RATIO = 0.95
 _CELL_GAP_EM = 3.0  # a gap this wide inside a line separates table cells
+# Letter spacing (a producer spreading a justified line's syllables apart, or a tracked
+# style): the gap between two characters with no space between them.  Above this, a
+# line is letter-spaced, and a space PDFium generated there is a word space only when
+# its gap is wider than the line's letter spacing by at least _WORD_SPACE_EM.
+_LETTER_SPACED_EM = 0.05
+_WORD_SPACE_EM = 0.15
+_SAMPLE_EVERY = 8  # a line's type size is sampled every this many characters
+_SPACING_SAMPLES = 3  # its letter spacing from this many neighbours (the line's first ones not boxed anyway)
 _SUPERSCRIPT_RATIO = 0.75
 _PARA_GAP_RATIO = 1.35
 _NOTE_MARK_RE = re.compile(r"^(?:\d{1,3}|[*†‡]+)[.)]?\s+")
@@ -118,14 +126,22 @@ def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
     after_hyphen = False
     last: tuple[float, float, float, float] | None = None  # left, top, right, bottom of the last boxed char
     last_char = ""
+    last_index = -2
+    spacing = 0.0  # the letter spacing of the last line measured (em)
+    spaces: list[tuple[int, float]] = []  # (position in chars, gap in em) of each space put in
+    tight: list[float] = []  # gaps (em) between sampled neighbours with no space between them
 
     def flush() -> None:
-        nonlocal pending_space, last, last_char, line_max
+        nonlocal pending_space, last, last_char, line_max, spacing
+        if chars:
+            spacing = _drop_letter_spacing(chars, spaces, tight, spacing)
         line = "".join(chars).strip()
         if line and sizes:
             out.append(_Line(line, top, bottom, left, right, statistics.median(sizes)))
         chars.clear()
         sizes.clear()
+        spaces.clear()
+        tight.clear()
         pending_space, last, last_char, line_max = False, None, "", 0.0
 
     for i, ch in enumerate(text):
@@ -143,7 +159,8 @@ def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
             continue
         nxt = text[i + 1] if i + 1 < n else "\n"
         need_box = not chars or pending_space or after_hyphen or nxt in " \t\u00a0\r\n" or ch == "\u2010"
-        if not (need_box or ch.isdigit() or len(chars) % 8 == 0):
+        sample = len(chars) % _SAMPLE_EVERY == 0 or len(tight) < _SPACING_SAMPLES  # the first few: always
+        if not (need_box or ch.isdigit() or sample):
             chars.append(ch)
             last_char = ch
             continue
@@ -152,6 +169,12 @@ def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
             continue  # a superscript note mark glued to the text
         sizes.append(size)
         line_max = max(line_max, size)
+        measure = len(tight) < _SPACING_SAMPLES and not need_box and chars and text[i - 1] not in " \t\u00a0"
+        if measure:  # a sample of this line's letter spacing
+            pdfium_c.FPDFText_GetLooseCharBox(raw, i - 1, rect_ref)
+            before = float(rect.right)
+            pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect_ref)
+            tight.append((float(rect.left) - before) / max(size, 1.0))
         if need_box or not sizes:
             pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect_ref)
             box = (float(rect.left), float(rect.top), float(rect.right), float(rect.bottom))
@@ -159,24 +182,47 @@ def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
                 flush()  # PDFium joined two lines at a line-end hyphen: split them again
                 sizes.append(size)
                 line_max = size
+            if last is not None and last_index == i - 1:  # neighbours with no space: the letter spacing
+                tight.append((box[0] - last[2]) / max(size, 1.0))
             if pending_space and last is not None:
                 gap = (box[0] - last[2]) / max(size, 1.0)
                 boundary = is_hangul(ch) != is_hangul(last_char)
                 if gap > _CELL_GAP_EM:
                     chars.append("\t")
                 elif not (boundary and gap < _SCRIPT_GAP_EM):
+                    spaces.append((len(chars), gap))
                     chars.append(" ")
             if last is None:
                 left, top, right, bottom = box
             else:
                 left, top, right, bottom = min(left, box[0]), max(top, box[1]), max(right, box[2]), min(bottom, box[3])
-            last = box
+            last, last_index = box, i
         pending_space = False
         after_hyphen = ch == "\u2010"
         chars.append(ch)
         last_char = ch
     flush()
     return _merge_split_lines(out)
+
+
+def _drop_letter_spacing(
+    chars: list[str], spaces: list[tuple[int, float]], tight: list[float], before: float
+) -> float:
+    """In a letter-spaced line, blank the spaces PDFium generated between spread-out characters
+    ("차 원 에 서" → "차원에서"): those no wider than the line's own letter spacing plus a word space.
+
+    A line too short to measure, but letter-spaced where it was measured, takes the letter
+    spacing ``before`` of the line above (a paragraph's last line); returns this line's, for the next one.
+    """
+    if len(tight) >= _SPACING_SAMPLES:
+        spacing = statistics.median(tight)
+    else:
+        spacing = before if tight and min(tight) > _LETTER_SPACED_EM else 0.0
+    if spacing > _LETTER_SPACED_EM:
+        for position, gap in spaces:
+            if gap < spacing + _WORD_SPACE_EM:
+                chars[position] = ""
+    return spacing
 
 
 def _merge_split_lines(lines: list[_Line]) -> list[_Line]:

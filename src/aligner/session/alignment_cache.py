@@ -58,7 +58,7 @@ def alignment_key(ko: Document, en: Document, model: str, constraints: Sequence[
         for s in doc.sentences:
             h.update(json.dumps(asdict(s), ensure_ascii=False, sort_keys=True).encode())
     for b in constraints:
-        h.update(b"\0c" + b.vecalign().encode())
+        h.update(f"\0c{b.vecalign()}:{b.confidence!r}:{b.edited}".encode())  # kept as they are
     return h.hexdigest()[:40]
 
 

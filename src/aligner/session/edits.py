@@ -1,27 +1,38 @@
 """Manual corrections to an alignment: pure functions over a tuple of beads.
 
 Every operation returns a new tuple (the input is never modified) that still
-covers every sentence exactly once, in order.  Each bead an edit creates or
-changes is marked ``confirmed`` and ``edited`` (confidence 1.0), since the user made it.
-Impossible edits raise :class:`AlignerError` with a one-line message and
-change nothing.  :class:`EditHistory` adds undo/redo over whole states.
+covers every sentence exactly once, in order.  The bead the user worked on (the
+merged pair, both halves of a split, the selected pair a sentence leaves, the
+sentence marked as having no counterpart) is marked ``confirmed`` and ``edited``
+(confidence 1.0), since the user made it.  A neighbour an edit only changed (the
+pair a moved sentence joins, the rest of a pair a sentence was detached from) is
+marked ``edited`` but not confirmed, and keeps its score: nobody has checked it
+yet, so it stays in review.  Impossible edits raise :class:`AlignerError` with a
+one-line message and change nothing.  Undo and redo are
+:class:`aligner.session.history.EditHistory`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, Lang, check_beads
+from aligner.session.history import Beads, EditHistory, EditOp
 
-Beads = tuple[Bead, ...]
-EditOp = Callable[[Beads], Beads]
+__all__ = ["Beads", "EditHistory", "EditOp"]  # and the operations below
 
 _SIDE_NAMES = {Lang.KO: "Korean", Lang.EN: "English"}
 
 
 def _user_bead(src: Sequence[int], tgt: Sequence[int]) -> Bead:
+    """A bead the user made: confirmed."""
     return Bead(tuple(src), tuple(tgt), confidence=1.0, confirmed=True, edited=True)
+
+
+def _touched(bead: Bead, src: Sequence[int], tgt: Sequence[int]) -> Bead:
+    """A bead an edit changed beside the one the user worked on: edited, not confirmed, its score kept."""
+    return Bead(tuple(src), tuple(tgt), confidence=bead.confidence, confirmed=False, edited=True)
 
 
 def _side(side: Lang | str) -> Lang:
@@ -38,10 +49,10 @@ def _ids(bead: Bead, side: Lang) -> tuple[int, ...]:
     return bead.src if side is Lang.KO else bead.tgt
 
 
-def _with_ids(bead: Bead, side: Lang, ids: Sequence[int]) -> Bead:
-    if side is Lang.KO:
-        return _user_bead(ids, bead.tgt)
-    return _user_bead(bead.src, ids)
+def _with_ids(bead: Bead, side: Lang, ids: Sequence[int], *, mine: bool = True) -> Bead:
+    """``bead`` with ``side``'s sentences replaced: the user's bead, or (``mine=False``) a touched neighbour."""
+    src, tgt = (ids, bead.tgt) if side is Lang.KO else (bead.src, ids)
+    return _user_bead(src, tgt) if mine else _touched(bead, src, tgt)
 
 
 def _check_index(beads: Beads, i: int) -> None:
@@ -118,7 +129,8 @@ def _move_to_next(beads: Beads, i: int, side: Lang) -> Beads:
     if i == len(beads) - 1:
         raise AlignerError("cannot move: this is the last bead, there is no next bead")
     nxt = beads[i + 1]
-    moved = [_with_ids(beads[i], side, ids[:-1]), _with_ids(nxt, side, ids[-1:] + _ids(nxt, side))]
+    mine = _with_ids(beads[i], side, ids[:-1], mine=len(ids) > 1)  # left with no sentence on a side: to check
+    moved = [mine, _with_ids(nxt, side, ids[-1:] + _ids(nxt, side), mine=False)]
     return _replace(beads, i, i + 2, moved)
 
 
@@ -130,7 +142,8 @@ def _move_to_previous(beads: Beads, i: int, side: Lang) -> Beads:
     if i == 0:
         raise AlignerError("cannot move: this is the first bead, there is no previous bead")
     prev = beads[i - 1]
-    moved = [_with_ids(prev, side, _ids(prev, side) + ids[:1]), _with_ids(beads[i], side, ids[1:])]
+    mine = _with_ids(beads[i], side, ids[1:], mine=len(ids) > 1)
+    moved = [_with_ids(prev, side, _ids(prev, side) + ids[:1], mine=False), mine]
     return _replace(beads, i - 1, i + 1, moved)
 
 
@@ -177,11 +190,11 @@ def mark_no_counterpart(beads: Beads, i: int, side: Lang | str, sentence_id: int
         return _replace(beads, i, i + 1, [alone])
     k = ids.index(sentence_id)
     if k == 0:
-        new = [alone, _with_ids(bead, which, rest)]
+        new = [alone, _with_ids(bead, which, rest, mine=False)]
     elif k == len(ids) - 1:
-        new = [_with_ids(bead, which, rest), alone]
+        new = [_with_ids(bead, which, rest, mine=False), alone]
     elif not other:
-        new = [_with_ids(bead, which, ids[:k]), alone, _with_ids(bead, which, ids[k + 1 :])]
+        new = [_with_ids(bead, which, ids[:k], mine=False), alone, _with_ids(bead, which, ids[k + 1 :], mine=False)]
     else:
         raise AlignerError("cannot detach a sentence from the middle of a bead; split the bead first")
     return _replace(beads, i, i + 1, new)
@@ -192,55 +205,3 @@ def confirm(beads: Beads, i: int, value: bool = True) -> Beads:
     _check_index(beads, i)
     b = beads[i]
     return _validated(beads, (*beads[:i], Bead(b.src, b.tgt, b.confidence, value, b.edited), *beads[i + 1 :]))
-
-
-class EditHistory:
-    """Linear undo/redo over alignment states.
-
-    ``apply`` runs an operation on the current state; if it raises, nothing
-    changes.  Applying after an undo discards the redo branch.  At most
-    ``limit`` past states are kept.
-    """
-
-    def __init__(self, beads: Sequence[Bead], *, limit: int = 1000) -> None:
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
-        self._states: list[Beads] = [tuple(beads)]
-        self._position = 0
-        self._limit = limit
-
-    @property
-    def current(self) -> Beads:
-        return self._states[self._position]
-
-    @property
-    def can_undo(self) -> bool:
-        return self._position > 0
-
-    @property
-    def can_redo(self) -> bool:
-        return self._position < len(self._states) - 1
-
-    def apply(self, op: EditOp) -> Beads:
-        """Apply ``op`` (a function beads -> beads) and record the result."""
-        new = tuple(op(self.current))
-        if new == self.current:
-            return new
-        del self._states[self._position + 1 :]
-        self._states.append(new)
-        if len(self._states) > self._limit + 1:
-            del self._states[: len(self._states) - self._limit - 1]
-        self._position = len(self._states) - 1
-        return new
-
-    def undo(self) -> Beads:
-        if not self.can_undo:
-            raise AlignerError("nothing to undo")
-        self._position -= 1
-        return self.current
-
-    def redo(self) -> Beads:
-        if not self.can_redo:
-            raise AlignerError("nothing to redo")
-        self._position += 1
-        return self.current

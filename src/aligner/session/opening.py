@@ -41,6 +41,11 @@ class OpenedPair:
     """``beads`` are the project file's (the user's corrections)."""
     project_path: Path | None
     notices: tuple[str, ...]
+    """Warnings: what the user should know went wrong or changed."""
+    presplit: bool = False
+    """The documents were read one sentence per line (as asked, or as the corrections were saved)."""
+    info: tuple[str, ...] = ()
+    """Information, not warnings ("restored 87 beads")."""
 
     @cached_property
     def alignment(self) -> Alignment | None:
@@ -151,9 +156,15 @@ def unrelated_warning(beads: Sequence[Bead]) -> tuple[str, ...]:
 
 
 def saved_corrections(
-    ko: Document, en: Document, constraints: Sequence[Bead], explicit: str | Path | None, notices: list[str]
+    ko: Document,
+    en: Document,
+    constraints: Sequence[Bead],
+    explicit: str | Path | None,
+    notices: list[str],
+    info: list[str] | None = None,
 ) -> tuple[tuple[Bead, ...] | None, Sequence[Bead], Path | None]:
-    """The pair's project file and what it restores: the saved beads, or the confirmed ones to keep."""
+    """The pair's project file and what it restores: the saved beads, or the confirmed ones to keep.
+    Warnings go to ``notices``, what was restored (information) to ``info``."""
     from aligner.session.project_file import LoadStatus, default_project_path, find_project, load_project
 
     if explicit is not None:
@@ -166,8 +177,10 @@ def saved_corrections(
         return None, constraints, None
     assert found is not None
     loaded = load_project(found, ko, en)
-    if loaded.message:
-        notices.append(loaded.message)
+    if loaded.warning:
+        notices.append(loaded.warning)
+    if loaded.info and info is not None:
+        info.append(loaded.info)
     if loaded.status is LoadStatus.UNCHANGED and loaded.beads is not None:
         return tuple(loaded.beads), constraints, found
     if loaded.status is LoadStatus.CHANGED:
@@ -187,7 +200,7 @@ def read_pair(
     en_path: str | Path,
     *,
     model: str | None = None,
-    presplit: bool = False,
+    presplit: bool | None = None,
     constraints: Sequence[Bead] = (),
     progress: Progress | None = None,
     use_project: bool = True,
@@ -199,6 +212,7 @@ def read_pair(
     the pair are restored: an unchanged pair's saved beads are taken as they are; a
     changed one keeps the confirmed beads that still fit as constraints.  Without
     saved beads, the alignment cache is asked (an unchanged pair aligned before).
+    ``presplit`` None: one sentence per line exactly when the corrections were saved so.
     """
     opened = _read_pair(
         ko_path, en_path, model=model, presplit=presplit, constraints=constraints, progress=progress,
@@ -218,7 +232,7 @@ def _read_pair(
     en_path: str | Path,
     *,
     model: str | None = None,
-    presplit: bool = False,
+    presplit: bool | None = None,
     constraints: Sequence[Bead] = (),
     progress: Progress | None = None,
     use_project: bool = True,
@@ -228,19 +242,42 @@ def _read_pair(
     from aligner.session.alignment_cache import lookup_alignment
 
     notices: list[str] = []
-    docs = _load_pair(
-        ko_path, en_path, presplit=presplit, progress=progress, notices=notices, only_cached=only_cached
-    )  # fmt: skip
+    info: list[str] = []
+    split = bool(presplit)
+    docs = _load_pair(ko_path, en_path, presplit=split, progress=progress, notices=notices, only_cached=only_cached)
     if docs is None:
         return None
     ko, en = docs
+    use = use_project or project_path is not None
+    recorded = _recorded_presplit(ko, en, project_path) if use and presplit is None else None
+    if recorded is not None and recorded != split:  # read the documents the way the corrections were made
+        split = recorded
+        docs = _load_pair(ko_path, en_path, presplit=split, progress=progress, notices=None, only_cached=only_cached)
+        if docs is None:
+            return None
+        ko, en = docs
+        how = "one sentence per line (--presplit)" if split else "by the segmenter (no --presplit)"
+        info.append(f"read {how}, as when the corrections were saved")
     saved: tuple[Bead, ...] | None = None
     path: Path | None = None
-    if use_project or project_path is not None:
-        saved, constraints, path = saved_corrections(ko, en, constraints, project_path, notices)
+    if use:
+        saved, constraints, path = saved_corrections(ko, en, constraints, project_path, notices, info)
     name = default_model(model)
     beads = saved if saved is not None else lookup_alignment(ko, en, name, constraints)
-    return OpenedPair(ko, en, name, beads, tuple(constraints), saved is not None, path, tuple(notices))
+    return OpenedPair(
+        ko, en, name, beads, tuple(constraints), saved is not None, path, tuple(notices), split, tuple(info)
+    )
+
+
+def _recorded_presplit(ko: Document, en: Document, explicit: str | Path | None) -> bool | None:
+    """Whether the pair's saved corrections were made on documents read one sentence per line (None: unknown)."""
+    from aligner.session.project_file import find_project, read_project
+
+    found = Path(explicit) if explicit is not None else find_project(ko.path, en.path) if ko.path and en.path else None
+    if found is None:
+        return None
+    project = read_project(found).project
+    return project.presplit if project is not None else None
 
 
 class PairReading:

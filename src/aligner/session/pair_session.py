@@ -28,13 +28,15 @@ from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, Progress
 from aligner.session import review
 from aligner.session.autosave import AutoSaver, SaveResult
-from aligner.session.edits import EditHistory, EditOp
+from aligner.session.edits import EditHistory, EditOp, confirm
 from aligner.session.glossary_cache import GlossaryCache
+from aligner.session.history import SAVED_STEPS
 from aligner.session.project_file import (
     ProjectFile,
     file_sha256,
     lock_path,
     owned_files,
+    read_project,
     save_project,
 )
 from aligner.session.project_lock import ProjectLock, ProjectLocked
@@ -54,6 +56,7 @@ class PairSession:
         self.workspace = workspace
         self.project_path = Path(project_path) if project_path is not None else None
         self.history = EditHistory(workspace.alignment.beads)
+        """Undo/redo; the last ``SAVED_STEPS`` steps are saved with the corrections and restored here."""
         self.save_error: str | None = None
         """Why the last save failed (the corrections exist only in memory), or None."""
         self.glossary = GlossaryCache()
@@ -70,8 +73,23 @@ class PairSession:
             except ProjectLocked as err:
                 self.read_only = str(err)
             self._disk_sha = file_sha256(self.project_path)
+            self.history = self._saved_history(self.project_path)
+        self._snapshot = (self.workspace, self.history.saved_steps(SAVED_STEPS))
+        """The pairs and their undo steps as of the last change: what a save writes, taken together."""
         self._save_lock = threading.Lock()
         self._saver = AutoSaver(self.save_result, on_saved)
+
+    def _saved_history(self, path: Path) -> EditHistory:
+        """The undo history saved with these very pairs, or a fresh one (saying why a saved one is dropped)."""
+        beads = self.workspace.alignment.beads
+        project = read_project(path).project
+        if project is None or not project.history or project.beads != beads:
+            return EditHistory(beads)
+        try:
+            return EditHistory.from_steps(beads, project.history)
+        except AlignerError as err:
+            self.notices.append(f"the saved undo history was not restored: {err}")
+            return EditHistory(beads)
 
     def _names(self) -> str:
         ws = self.workspace
@@ -96,31 +114,57 @@ class PairSession:
 
     def _set(self, beads: Sequence[Bead]) -> None:
         self.workspace = self.workspace.with_beads(beads)
+        self._snapshot = (self.workspace, self.history.saved_steps(SAVED_STEPS))
 
     # ------------------------------------------------------------------ edits
 
-    def apply(self, op: EditOp) -> bool:
-        """Run an edit; False if it changed nothing.  Raises AlignerError (one line) if refused."""
+    def apply(self, op: EditOp, label: str = "edit") -> bool:
+        """Run an edit (``label`` says what it does, for undo); False if it changed nothing.
+        Raises AlignerError (one line) if refused."""
         self._check_writable()
         before = self.beads
-        after = self.history.apply(op)
+        after = self.history.apply(op, label)
         if after == before:
             return False
         self._set(after)
         return True
 
-    def undo(self) -> None:
+    def undo(self) -> str:
+        """Undo the last step; returns what it undid ("merge pairs #3 and #4")."""
         self._check_writable()
+        label = self.history.undo_label
         self._set(self.history.undo())
+        return label or "edit"
 
-    def redo(self) -> None:
+    def redo(self) -> str:
+        """Redo the last undone step; returns what it redid."""
         self._check_writable()
+        label = self.history.redo_label
         self._set(self.history.redo())
+        return label or "edit"
 
-    def replace_beads(self, beads: Sequence[Bead]) -> bool:
+    def replace_beads(self, beads: Sequence[Bead], label: str = "realign") -> bool:
         """Record a whole new alignment (a realignment) as one undoable step."""
         new = tuple(beads)
-        return self.apply(lambda _old: new)
+        return self.apply(lambda _old: new, label)
+
+    def set_confirmed(self, position: int, value: bool) -> bool:
+        """Confirm (or unconfirm) the pair at ``position``; False when it already was (or was not)."""
+        what = "confirm" if value else "unconfirm"
+        return self.apply(lambda b: confirm(b, position, value), f"{what} pair #{position + 1}")
+
+    def confirm_omissions(self) -> tuple[int, int]:
+        """Confirm every unconfirmed pair with no counterpart; returns how many (Korean, English)."""
+        ko = [i for i, b in enumerate(self.beads) if not b.confirmed and b.src and not b.tgt]
+        en = [i for i, b in enumerate(self.beads) if not b.confirmed and b.tgt and not b.src]
+        wanted = set(ko) | set(en)
+        if wanted:
+
+            def confirm_all(beads: tuple[Bead, ...]) -> tuple[Bead, ...]:
+                return tuple(replace(b, confirmed=True) if i in wanted else b for i, b in enumerate(beads))
+
+            self.apply(confirm_all, f"accept {len(wanted)} pairs with no counterpart")
+        return len(ko), len(en)
 
     def confirm_high(self, threshold: float = HIGH_CONFIDENCE) -> int:
         """Confirm every match bead at or above ``threshold``; returns how many changed."""
@@ -134,7 +178,7 @@ class PairSession:
             def confirm_all(beads: tuple[Bead, ...]) -> tuple[Bead, ...]:
                 return tuple(replace(b, confirmed=True) if i in wanted else b for i, b in enumerate(beads))
 
-            self.apply(confirm_all)
+            self.apply(confirm_all, f"confirm {len(targets)} confident pairs")
         return len(targets)
 
     # ------------------------------------------------------------------ saving
@@ -147,8 +191,10 @@ class PairSession:
         if self.project_path is None or self.read_only is not None:
             return None
         with self._save_lock:  # the autosaver's thread and an explicit save never interleave
-            ws = self.workspace
-            project = ProjectFile.from_documents(ws.ko, ws.en, ws.alignment.beads, ws.alignment.model)
+            ws, steps = self._snapshot
+            project = ProjectFile.from_documents(
+                ws.ko, ws.en, ws.alignment.beads, ws.alignment.model, presplit=ws.presplit, history=steps
+            )
             try:
                 saved = save_project(self.project_path, project, expected_sha256=self._disk_sha, notices=self.notices)
             except AlignerError as err:
@@ -213,7 +259,7 @@ def open_session(
     en_path: str | os.PathLike[str],
     *,
     model: str | None = None,
-    presplit: bool = False,
+    presplit: bool | None = None,
     project_path: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
     on_saved: Callable[[SaveResult], None] | None = None,

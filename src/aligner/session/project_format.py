@@ -5,7 +5,9 @@ A project file is JSON::
     {"format": "aligner-project", "version": 1, "checksum": "sha256:…", "payload": {…}}
 
 The payload holds the beads (with confidence and confirmed flags), the model
-name, and for each side the document path, a sha256 of its text and its
+name, whether the documents were read one sentence per line (``presplit``; absent
+in files from before it was kept), the last undoable edits (``history``, see
+``aligner.session.history``), and for each side the document path, a sha256 of its text and its
 sentence texts, so that a changed document can be diagnosed and confirmed
 beads carried over (``aligner.session.reconcile``).  The checksum (over the canonical
 JSON of the payload) detects corruption and truncation.
@@ -22,6 +24,7 @@ from typing import Any
 
 from aligner.core.errors import AlignerError
 from aligner.core.values import Bead, Document, check_beads
+from aligner.session.history import Step
 
 FORMAT_NAME = "aligner-project"
 FORMAT_VERSION = 1
@@ -63,10 +66,25 @@ class ProjectFile:
     beads: tuple[Bead, ...]
     model: str = ""
     saved_at: str = ""
+    presplit: bool | None = None
+    """The documents were segmented one sentence per line (None: not recorded)."""
+    history: tuple[Step, ...] = ()
+    """The last edits that can be undone, oldest first."""
 
     @staticmethod
-    def from_documents(source: Document, target: Document, beads: Sequence[Bead], model: str = "") -> ProjectFile:
-        project = ProjectFile(SideRecord.from_document(source), SideRecord.from_document(target), tuple(beads), model)
+    def from_documents(
+        source: Document,
+        target: Document,
+        beads: Sequence[Bead],
+        model: str = "",
+        *,
+        presplit: bool | None = None,
+        history: Sequence[Step] = (),
+    ) -> ProjectFile:
+        project = ProjectFile(
+            SideRecord.from_document(source), SideRecord.from_document(target), tuple(beads), model,
+            presplit=presplit, history=tuple(history),
+        )  # fmt: skip
         project.check()
         return project
 
@@ -83,13 +101,22 @@ class ProjectFile:
         def bead(b: Bead) -> dict[str, Any]:
             return {**asdict(b), "confidence": b.confidence if math.isfinite(b.confidence) else 0.0}
 
-        return {
+        def step(s: Step) -> dict[str, Any]:
+            return {"label": s.label, "start": s.start, "before": [bead(b) for b in s.before],
+                    "after": [bead(b) for b in s.after]}  # fmt: skip
+
+        payload: dict[str, Any] = {
             "model": self.model,
             "saved_at": self.saved_at,
             "source": asdict(self.source),
             "target": asdict(self.target),
             "beads": [bead(b) for b in self.beads],
         }
+        if self.presplit is not None:
+            payload["presplit"] = self.presplit
+        if self.history:
+            payload["history"] = [step(s) for s in self.history]
+        return payload
 
     def to_json(self) -> str:
         payload = self.payload()
@@ -141,6 +168,15 @@ def _bead(value: Any) -> Bead:
     )
 
 
+def _step(value: Any) -> Step:
+    return Step(
+        _typed(value["label"], str, "history label"),
+        _typed(value["start"], int, "history position"),
+        tuple(_bead(b) for b in _typed(value["before"], list, "history")),
+        tuple(_bead(b) for b in _typed(value["after"], list, "history")),
+    )
+
+
 def _parse(data: str | bytes) -> ProjectFile:
     try:
         document = json.loads(data)
@@ -165,6 +201,8 @@ def _parse(data: str | bytes) -> ProjectFile:
             beads=tuple(_bead(b) for b in _typed(payload["beads"], list, "beads")),
             model=_typed(payload.get("model", ""), str, "model"),
             saved_at=_typed(payload.get("saved_at", ""), str, "saved_at"),
+            presplit=None if payload.get("presplit") is None else _typed(payload["presplit"], bool, "presplit"),
+            history=tuple(_step(s) for s in _typed(payload.get("history", []), list, "history")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise CorruptProjectError(f"malformed project file: {err}") from err

@@ -1,4 +1,4 @@
-"""What the reader remembers per document pair: position, view, theme and search history.
+"""What the reader remembers per document pair: position, view, theme, search history and export choice.
 
 One small JSON file per pair (keyed by the two documents' resolved paths, so an
 edited text keeps its place) under the user state directory
@@ -37,6 +37,10 @@ class ReaderState:
     """A Textual theme name; empty: the default."""
     history: tuple[str, ...] = field(default_factory=tuple)
     """Search queries, oldest first."""
+    export_format: str = "tmx"
+    export_confirmed_only: bool = False
+    export_min_confidence: float | None = None
+    """The export dialog's last choice: format, confirmed pairs only, minimum confidence (None: no minimum)."""
 
     def with_query(self, query: str) -> ReaderState:
         """The history with ``query`` as the latest (once; at most ``HISTORY_LIMIT`` kept)."""
@@ -73,12 +77,17 @@ def _parse(raw: dict[str, Any], theme: str) -> ReaderState:
     cursor = raw.get("cursor", 0)
     view = raw.get("view", "pairs")
     history = raw.get("history", [])
+    fmt, only, minimum = raw.get("export_format"), raw.get("export_confirmed_only"), raw.get("export_min_confidence")
+    number = isinstance(minimum, int | float) and not isinstance(minimum, bool) and 0 <= minimum <= 1
     return ReaderState(
         cursor=cursor if isinstance(cursor, int) and not isinstance(cursor, bool) and cursor >= 0 else 0,
         view=view if view in VIEWS else "pairs",
         theme=raw["theme"] if isinstance(raw.get("theme"), str) else theme,
         history=tuple(q for q in history if isinstance(q, str) and q.strip())[-HISTORY_LIMIT:]
         if isinstance(history, list) else (),
+        export_format=fmt if isinstance(fmt, str) else "tmx",  # an unknown name: the dialog starts with TMX
+        export_confirmed_only=only if isinstance(only, bool) else False,
+        export_min_confidence=float(minimum) if number and minimum is not None else None,
     )  # fmt: skip
 
 

@@ -65,10 +65,20 @@ class ProjectLoad:
     @property
     def message(self) -> str:
         """A short human summary (warnings included)."""
-        parts = list(self.warnings)
+        return "; ".join(part for part in (self.warning, self.info) if part)
+
+    @property
+    def info(self) -> str:
+        """What was restored, when all went well (information, not a warning)."""
         if self.status is LoadStatus.UNCHANGED and self.beads is not None:
-            parts.append(f"restored {len(self.beads)} beads ({len(self.constraints)} confirmed)")
-        elif self.status is LoadStatus.CHANGED:
+            return f"restored {len(self.beads)} beads ({len(self.constraints)} confirmed)"
+        return ""
+
+    @property
+    def warning(self) -> str:
+        """What the user should know went wrong or changed (empty when nothing did)."""
+        parts = list(self.warnings)
+        if self.status is LoadStatus.CHANGED:
             changed = [
                 _SIDE_NAMES[name]
                 for name, change in (("source", self.source_change), ("target", self.target_change))

@@ -9,7 +9,9 @@ thresholds of :mod:`aligner.align.confidence` (defined there once):
 - **confident** — at or above ``HIGH_CONFIDENCE`` (≥ 97% right on the dev gold).
 
 A pair the user confirmed or made by an edit is out of review; an edited pair
-is shown as "edited", never as a confidence the aligner did not give.  The
+is shown as "edited", never as a confidence the aligner did not give.  A pair an
+edit only changed (a neighbour a sentence moved into) is edited but unconfirmed:
+it is in the check band until the user confirms it.  The
 reader, its review list and ``aligner review`` all show and order pairs by
 this module.
 """
@@ -40,16 +42,19 @@ REVIEW_BANDS = frozenset({Band.SUSPICIOUS, Band.CHECK})
 
 BAND_RULES = {
     Band.SUSPICIOUS: f"confidence below {LOW_CONFIDENCE:.2f}",
-    Band.CHECK: f"confidence {LOW_CONFIDENCE:.2f}–{HIGH_CONFIDENCE:.2f}, or a sentence with no counterpart",
+    Band.CHECK: f"confidence {LOW_CONFIDENCE:.2f}–{HIGH_CONFIDENCE:.2f}, a sentence with no counterpart, "
+    "or changed by an edit beside it",
     Band.CONFIDENT: f"confidence {HIGH_CONFIDENCE:.2f} or more",
 }
 """Why a pair is in its band, in words (the help and the ``C`` notice say this)."""
 
 
 def band(bead: Bead) -> Band:
-    """The band of ``bead`` from its confidence (an omission is at best ``check``)."""
+    """The band of ``bead`` from its confidence (an omission, or a pair an edit changed
+    and nobody confirmed since, is at best ``check``)."""
     found = _FROM_CONFIDENCE[ConfidenceBand.of(bead.confidence)]
-    if (not bead.src or not bead.tgt) and found is Band.CONFIDENT:
+    unchecked_edit = bead.edited and not bead.confirmed
+    if (not bead.src or not bead.tgt or unchecked_edit) and found is Band.CONFIDENT:
         return Band.CHECK
     return found
 
@@ -65,9 +70,10 @@ def is_suspicious(bead: Bead) -> bool:
 
 
 def status_label(bead: Bead) -> str:
-    """What the reader shows for a pair: "edited", "confirmed 0.93" or "check 0.64"."""
+    """What the reader shows for a pair: "edited", "confirmed 0.93", "check 0.64" or, for a
+    pair an edit beside it changed, "edited, check"."""
     if bead.edited:
-        return "edited"
+        return "edited" if bead.confirmed else f"edited, {band(bead)}"
     if bead.confirmed:
         return f"confirmed {bead.confidence:.2f}"
     return f"{band(bead)} {bead.confidence:.2f}"

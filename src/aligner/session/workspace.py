@@ -35,6 +35,10 @@ class Workspace:
     en_vecs: np.ndarray
     notices: list[str] = field(default_factory=list)
     project_path: Path | None = None
+    presplit: bool = False
+    """The documents were read one sentence per line (saved with the corrections)."""
+    info: list[str] = field(default_factory=list)
+    """Information for the user, not warnings ("restored 87 beads")."""
     _searcher: Searcher | None = None
 
     @property
@@ -107,7 +111,7 @@ def open_pair(
     en_path: str | Path,
     *,
     model: str | None = None,
-    presplit: bool = False,
+    presplit: bool | None = None,
     constraints: Sequence[Bead] = (),
     progress: Progress | None = None,
     use_project: bool = True,
@@ -140,6 +144,8 @@ def workspace_for(
     )  # fmt: skip
     ws.notices[:0] = opened.notices
     ws.project_path = opened.project_path
+    ws.presplit = opened.presplit
+    ws.info.extend(opened.info)
     return ws
 
 

@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # loaded by the worker, after the pairs are on screen (they b
     from aligner.session.opening import OpenedPair, PairReading
     from aligner.session.pair_session import PairSession
     from aligner.session.workspace import Workspace
+    from aligner.tui.export_screen import ExportChoice
 
 REMEMBER_AFTER_S = 1.0
 LOADING_VECTORS = "loading the vectors: editing and search in a moment…"
@@ -96,14 +97,17 @@ class AlignerApp(SearchingApp):
         en_path: str | os.PathLike[str] | None = None,
         *,
         model: str | None = None,
-        presplit: bool = False,
+        presplit: bool | None = None,
         workspace: Workspace | None = None,
         project_path: str | os.PathLike[str] | None = None,
         autosave: bool = True,
         remember: bool = False,
         reading: PairReading | None = None,
+        quit_on_open_error: bool = False,
     ) -> None:
         super().__init__()
+        self.quit_on_open_error = quit_on_open_error
+        """A pair that cannot be opened ends the app (exit code 1, ``load_error`` says why): the CLI's reader."""
         if (ko_path is None) != (en_path is None):
             raise AlignerError("give both a Korean and an English document, or neither for the sample")
         if ko_path is None or en_path is None:
@@ -264,6 +268,8 @@ class AlignerApp(SearchingApp):
         self.announce_session()
         for notice in message.notices:
             self.notify(notice.splitlines()[0] if notice else notice, severity="warning", timeout=8)
+        for line in message.workspace.info:  # what was restored: information, not a warning
+            self.notify(line, timeout=4)
         self.refresh_bindings()
         # faiss and Korean word forms, in the background once the pairs are on screen
         self.call_after_refresh(self.prepare_search, message.workspace)
@@ -271,12 +277,15 @@ class AlignerApp(SearchingApp):
     def on_work_failed(self, message: WorkFailed) -> None:
         self.status.idle()
         error = message.error.splitlines()[0] if message.error else "failed"
-        if message.task is WorkTask.OPEN:
+        if message.task is WorkTask.OPEN:  # said once, where the pairs would be; never a dead reader
             self.load_error = error
-            self.reader.show_placeholder(Text.assemble(("  Cannot open: ", "bold"), error))
-            self.status.show(Text.assemble(("error: ", "bold red"), error))
-        else:
-            self.refresh_status()
+            if self.quit_on_open_error:
+                self.exit(return_code=1)
+                return
+            self.reader.show_placeholder(Text.assemble(("  Cannot open: ", "bold"), error, "\n\n  q quits"))
+            self.status.show(Text.assemble(("nothing to show", "bold red"), " · q quits"))
+            return
+        self.refresh_status()
         self.notify(error, title=f"{message.task} failed", severity="error", timeout=10)
 
     # ------------------------------------------------------------------ status
@@ -301,6 +310,19 @@ class AlignerApp(SearchingApp):
         if paths is None:
             return
         save_state(*paths, replace(self._state, theme=self.theme))
+
+    def export_choice(self) -> ExportChoice:
+        from aligner.tui.export_screen import ExportChoice
+
+        state = self._state
+        return ExportChoice(state.export_format, state.export_confirmed_only, state.export_min_confidence)
+
+    def export_chosen(self, choice: ExportChoice) -> None:
+        self._state = replace(
+            self._state, export_format=choice.fmt, export_confirmed_only=choice.confirmed_only,
+            export_min_confidence=choice.min_confidence,
+        )  # fmt: skip
+        self.remember_state()
 
     # ------------------------------------------------------------------ search
 
@@ -370,12 +392,13 @@ def create_app(
     en_path: str | os.PathLike[str] | None = None,
     *,
     model: str | None = None,
-    presplit: bool = False,
+    presplit: bool | None = None,
     workspace: Workspace | None = None,
     project_path: str | os.PathLike[str] | None = None,
     autosave: bool = True,
     remember: bool = False,
     reading: PairReading | None = None,
+    quit_on_open_error: bool = False,
 ) -> AlignerApp:
     """The reader app for two documents (the bundled sample when none are given) or a ready workspace;
     ``remember``: restore and keep the pair's position, theme and search history (the CLI's reader does);
@@ -383,4 +406,5 @@ def create_app(
     return AlignerApp(
         ko_path, en_path, model=model, presplit=presplit, workspace=workspace,
         project_path=project_path, autosave=autosave, remember=remember, reading=reading,
+        quit_on_open_error=quit_on_open_error,
     )  # fmt: skip

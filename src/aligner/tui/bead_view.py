@@ -56,6 +56,7 @@ class BeadView(ScrollView, can_focus=True):
         "bead-view--check",
         "bead-view--omission",
         "bead-view--placeholder",
+        "bead-view--boundary",
     }
 
     DEFAULT_CSS = """
@@ -80,6 +81,7 @@ class BeadView(ScrollView, can_focus=True):
     BeadView > .bead-view--check { color: $warning; }
     BeadView > .bead-view--omission { color: $error; text-style: bold; }
     BeadView > .bead-view--placeholder { color: $text-muted; text-style: italic; }
+    BeadView > .bead-view--boundary { color: $accent; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -190,7 +192,7 @@ class BeadView(ScrollView, can_focus=True):
 
     def move_cursor(self, bead: int, *, force: bool = False, center: bool = False) -> None:
         self._complete()
-        count = len(self._rows)
+        count = len(self._alignment.beads) if self._alignment is not None else 0  # laid out or not (hidden)
         new = max(0, min(bead, count - 1)) if count else 0
         if new == self._cursor and not force:
             return
@@ -198,7 +200,8 @@ class BeadView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
         if count:
-            self._scroll_to_cursor(center=center)
+            if self._rows:  # while the view is hidden (no width) nothing is laid out: it scrolls there when shown
+                self._scroll_to_cursor(center=center)
             self.post_message(self.CursorMoved(self, new))
 
     # ------------------------------------------------------------------ layout
@@ -210,10 +213,12 @@ class BeadView(ScrollView, can_focus=True):
             absent=get("bead-view--absent", partial=True),
             match=get("bead-view--match", partial=True),
             needle=get("bead-view--needle", partial=True),
+            boundary=get("bead-view--boundary", partial=True),
         )
 
     def _relayout(self) -> None:
         self._cache.clear()
+        shown = bool(self._rows)
         self._width = self.scrollable_content_region.width
         if self._alignment is None or self._width <= 0:
             self._rows, self._tops = [], []
@@ -239,6 +244,8 @@ class BeadView(ScrollView, can_focus=True):
             self.call_after_refresh(self._complete)
         self.virtual_size = Size(columns.width, total)
         self.refresh()
+        if not shown and self._cursor:  # laid out again after being hidden (no width): back to the cursor's pair
+            self.call_after_refresh(self._scroll_to_cursor, True)
 
     def _complete(self) -> None:
         """Lay out the rows that the first screens did not need (their wrapped lines are kept)."""
@@ -267,8 +274,9 @@ class BeadView(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         if self.scrollable_content_region.width != self._width:
             self._relayout()
-            if self._rows:
-                self._scroll_to_cursor()
+            if self._rows:  # the place is kept: the cursor's pair stays in view at the new size
+                self._complete()
+                self.call_after_refresh(self._scroll_to_cursor, True)  # once the new scroll range applies
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -20,7 +20,13 @@ COMMANDS: tuple[PaletteCommand, ...] = (
         "Review list",
         "Unconfirmed pairs: suspicious, then check, then confident; lowest confidence first",
     ),
-    PaletteCommand("confirm", "Confirm pair", "Mark the selected pair as checked (or unmark it)"),
+    PaletteCommand("confirm", "Confirm pair", "Mark the selected pair as checked (never unmarks it)"),
+    PaletteCommand("unconfirm", "Unconfirm pair", "Put the selected pair back in review"),
+    PaletteCommand(
+        "confirm_omissions",
+        "Accept every no-counterpart pair",
+        "Confirm every sentence marked as having no counterpart, in one step (u undoes it)",
+    ),
     PaletteCommand(
         "confirm_high",
         "Confirm all confident pairs",

@@ -27,12 +27,14 @@ from aligner.tui.session_app import SessionApp, WorkCancelled
 
 if TYPE_CHECKING:  # these bring numpy and the glossary: loaded with the workspace, after the first paint
     from aligner.session.workspace import Workspace
+    from aligner.tui.export_screen import ExportChoice
 
 EDIT_ACTIONS = frozenset(
     {
         "merge_next", "merge_previous", "split", "ko_to_previous", "ko_to_next", "en_to_previous",
-        "en_to_next", "no_counterpart", "confirm", "confirm_high", "undo", "redo", "next_suspicious",
-        "previous_suspicious", "review", "export", "realign", "search", "clear_highlight", "glossary", "save",
+        "en_to_next", "no_counterpart", "confirm", "unconfirm", "confirm_omissions", "confirm_high", "undo", "redo",
+        "next_suspicious", "previous_suspicious", "review", "export", "realign", "search", "clear_highlight",
+        "glossary", "save",
     }
 )  # fmt: skip
 
@@ -44,7 +46,9 @@ class ReaderPane(Vertical):
         Binding("n", "app.next_suspicious", "Next to check"),
         Binding("N,p", "app.previous_suspicious", "Previous to check", show=False),
         Binding("c", "app.confirm", "Confirm"),
+        Binding("U", "app.unconfirm", "Unconfirm (back to review)", show=False),
         Binding("C", "app.confirm_high", "Confirm all confident pairs", show=False),
+        Binding("X", "app.confirm_omissions", "Accept every no-counterpart pair", show=False),
         Binding("m", "app.merge_next", "Merge with next", show=False),
         Binding("M", "app.merge_previous", "Merge with previous", show=False),
         Binding("s", "app.split", "Split pair…", show=False),
@@ -94,9 +98,9 @@ class EditingApp(SessionApp):
         if before != message.base:
             self.notify("realignment discarded: the pairs were edited while it ran", severity="warning")
             return
-        changed = self.session.replace_beads(message.beads)
-        self._after_edit(self.reader.cursor)
         kept = sum(1 for b in before if b.confirmed)
+        changed = self.session.replace_beads(message.beads, f"realign around {kept} confirmed pairs")
+        self._after_edit(self.reader.cursor)
         if changed:
             self.notify(f"realigned around {kept} confirmed pairs: now {len(message.beads)} pairs")
         else:
@@ -119,13 +123,15 @@ class EditingApp(SessionApp):
             self.session.request_save()  # debounced, written on the session's timer thread
         self.prepare_search(self.workspace)
 
-    def _edit(self, op: Callable[[tuple[Bead, ...]], tuple[Bead, ...]], cursor: int | None = None) -> bool:
+    def _edit(
+        self, op: Callable[[tuple[Bead, ...]], tuple[Bead, ...]], cursor: int | None = None, label: str = "edit"
+    ) -> bool:
         bench = self.session
         if bench is None:
             return False
         i = self.reader.cursor
         try:
-            changed = bench.apply(op)
+            changed = bench.apply(op, label)
         except AlignerError as err:
             self.notify(str(err), severity="error", timeout=6)
             return False
@@ -135,40 +141,75 @@ class EditingApp(SessionApp):
 
     def action_merge_next(self) -> None:
         i = self.reader.cursor
-        self._edit(lambda b: edit.merge_with_next(b, i), i)
+        self._edit(lambda b: edit.merge_with_next(b, i), i, f"merge pairs #{i + 1} and #{i + 2}")
 
     def action_merge_previous(self) -> None:
         i = self.reader.cursor
-        self._edit(lambda b: edit.merge_with_previous(b, i), i - 1)
+        self._edit(lambda b: edit.merge_with_previous(b, i), i - 1, f"merge pairs #{i} and #{i + 1}")
 
-    def _move(self, fn: Callable[[tuple[Bead, ...], int], tuple[Bead, ...]], towards: int) -> None:
+    def _move(self, fn: Callable[[tuple[Bead, ...], int], tuple[Bead, ...]], towards: int, side: str) -> None:
         bench = self.session
         if bench is None:
             return
         i = self.reader.cursor
         before = len(bench.beads)
-        if self._edit(lambda b: fn(b, i), i) and towards < 0 and len(bench.beads) < before:
+        label = f"move a {side} sentence from pair #{i + 1} to #{i + 1 + towards}"
+        if self._edit(lambda b: fn(b, i), i, label) and towards < 0 and len(bench.beads) < before:
             self.reader.move_cursor(i - 1)  # the pair emptied into the one above: follow it
 
     def action_ko_to_previous(self) -> None:
-        self._move(edit.move_source_to_previous, -1)
+        self._move(edit.move_source_to_previous, -1, "Korean")
 
     def action_ko_to_next(self) -> None:
-        self._move(edit.move_source_to_next, 1)
+        self._move(edit.move_source_to_next, 1, "Korean")
 
     def action_en_to_previous(self) -> None:
-        self._move(edit.move_target_to_previous, -1)
+        self._move(edit.move_target_to_previous, -1, "English")
 
     def action_en_to_next(self) -> None:
-        self._move(edit.move_target_to_next, 1)
+        self._move(edit.move_target_to_next, 1, "English")
 
-    def action_confirm(self) -> None:
-        if self.session is None or not self.session.beads:
+    def _set_confirmed(self, value: bool) -> None:
+        """Confirm (``c``) or unconfirm (``U``) the selected pair; each key does only its own thing."""
+        if self.session is None or not self.session.beads or self._refused_read_only():
             return
         i = self.reader.cursor
-        value = not self.session.beads[i].confirmed
-        if self._edit(lambda b: edit.confirm(b, i, value), i):
-            self.notify("pair confirmed" if value else "pair unconfirmed", timeout=2)
+        if self.session.beads[i].confirmed == value:
+            already = "already confirmed (U unconfirms it)" if value else "not confirmed (c confirms it)"
+            self.notify(f"pair #{i + 1} is {already}", timeout=3)
+            return
+        try:
+            self.session.set_confirmed(i, value)
+        except AlignerError as err:
+            self.notify(str(err), severity="error", timeout=6)
+            return
+        self._after_edit(i)
+        self.notify(f"pair #{i + 1} confirmed" if value else f"pair #{i + 1} unconfirmed: back in review", timeout=2)
+
+    def action_confirm(self) -> None:
+        self._set_confirmed(True)
+
+    def action_unconfirm(self) -> None:
+        self._set_confirmed(False)
+
+    def action_confirm_omissions(self) -> None:
+        """Accept every unconfirmed no-counterpart pair at once (``x`` + ``c`` for each, in one undoable step)."""
+        if self.session is None or self._refused_read_only():
+            return
+        try:
+            ko, en = self.session.confirm_omissions()
+        except AlignerError as err:
+            self.notify(str(err), severity="error", timeout=6)
+            return
+        if not ko and not en:
+            self.notify("no unconfirmed pair without a counterpart", timeout=4)
+            return
+        self._after_edit(self.reader.cursor)
+        self.notify(
+            f"accepted {ko + en} pairs with no counterpart ({ko} Korean with no English, "
+            f"{en} English with no Korean); u undoes it",
+            timeout=8,
+        )
 
     def action_confirm_high(self) -> None:
         if self.session is None or self._refused_read_only():
@@ -188,14 +229,12 @@ class EditingApp(SessionApp):
         if self.session is None:
             return
         try:
-            if undo:
-                self.session.undo()
-            else:
-                self.session.redo()
+            label = self.session.undo() if undo else self.session.redo()
         except AlignerError as err:
-            self.notify(str(err), severity="warning", timeout=3)
+            self.notify(str(err), timeout=3)
             return
         self._after_edit(self.reader.cursor)
+        self.notify(f"{'undid' if undo else 'redid'}: {label}", timeout=4)
 
     def action_split(self) -> None:
         ws = self.workspace
@@ -209,7 +248,7 @@ class EditingApp(SessionApp):
 
         def done(cuts: tuple[int, int] | None) -> None:
             if cuts is not None:
-                self._edit(lambda b: edit.split(b, i, *cuts), i)
+                self._edit(lambda b: edit.split(b, i, *cuts), i, f"split pair #{i + 1}")
 
         from aligner.tui.dialogs import SplitDialog
 
@@ -224,7 +263,9 @@ class EditingApp(SessionApp):
         def done(choice: tuple[Lang, int] | None) -> None:
             if choice is not None:
                 side, sentence = choice
-                self._edit(lambda b: edit.mark_no_counterpart(b, i, side, sentence), i)
+                name = "Korean" if side is Lang.KO else "English"
+                label = f"mark a {name} sentence of pair #{i + 1} as having no counterpart"
+                self._edit(lambda b: edit.mark_no_counterpart(b, i, side, sentence), i, label)
 
         from aligner.tui.dialogs import PickSentenceDialog
 
@@ -233,12 +274,19 @@ class EditingApp(SessionApp):
     def _jump_suspicious(self, step: int) -> None:
         if self.session is None:
             return
+        cursor = self.reader.cursor
         try:
-            target = self.session.next_suspicious(self.reader.cursor, step)
+            target = self.session.next_suspicious(cursor, step)
         except AlignerError as err:
             self.notify(str(err), timeout=4)
             return
         self.reader.move_cursor(target, center=True)
+        if (step > 0 and target <= cursor) or (step < 0 and target >= cursor):  # went round the end
+            left = len(self.session.suspicious())
+            where = "last pair to check: continuing from the top" if step > 0 else (
+                "first pair to check: continuing from the bottom"
+            )
+            self.notify(f"passed the {where} ({left} to check)", timeout=4)
 
     def action_next_suspicious(self) -> None:
         self._jump_suspicious(1)
@@ -265,15 +313,22 @@ class EditingApp(SessionApp):
         ws = self.workspace
         if ws is None:
             return
+        from aligner.tui.export_screen import ExportDone, ExportScreen
 
-        def done(message: str | None) -> None:
-            if message:
-                self.notify(message, timeout=6)
+        def done(result: ExportDone | None) -> None:
+            if result is not None:
+                self.export_chosen(result.choice)
+                self.notify(result.message, timeout=6)
 
         owned = self.session.owned_files() if self.session is not None else ()
-        from aligner.tui.export_screen import ExportScreen
+        self.push_screen(ExportScreen(ws.alignment, owned=owned, choice=self.export_choice()), done)
 
-        self.push_screen(ExportScreen(ws.alignment, owned=owned), done)
+    def export_choice(self) -> ExportChoice | None:
+        """The export dialog's last choice for this pair (the subclass remembers it); None: the defaults."""
+        return None
+
+    def export_chosen(self, choice: ExportChoice) -> None:
+        """Remember the export dialog's choice (the subclass keeps it with the pair's state)."""
 
     def action_glossary(self) -> None:
         """Open the glossary (learned term pairs); a search match, if shown, is the starting term."""

@@ -58,6 +58,7 @@ LEGEND = Text.assemble(
     ("?", "bold yellow"), " suspicious  ",
     ("·", "yellow"), " check  ",
     ("¶", "dim"), " a new paragraph\n",
+    "In the text: ", ("¦", "cyan"), " between two sentences of one pair\n",
     "Bands: ",
     ("suspicious", "bold"), f" {BAND_RULES[Band.SUSPICIOUS]}; ",
     ("check", "bold"), f" {BAND_RULES[Band.CHECK]}; ",

@@ -22,6 +22,8 @@ from aligner.core.values import Alignment, Bead, Document
 GUTTER = 2
 DIVIDER = " │ "
 ABSENT = "— no counterpart —"
+SENTENCE_MARK = "¦"
+"""Drawn between two sentences of one side of a pair, so a 2-1 or 5-1 pair does not read as one run-on block."""
 
 
 def display_text(text: str) -> str:
@@ -66,6 +68,7 @@ class RowStyles:
     absent: Style = field(default_factory=lambda: Style(dim=True, italic=True))
     match: Style = field(default_factory=lambda: Style(underline=True))
     needle: Style = field(default_factory=lambda: Style(reverse=True))
+    boundary: Style = field(default_factory=lambda: Style(dim=True))
 
 
 @dataclass(frozen=True)
@@ -116,12 +119,15 @@ def paragraph_starts(alignment: Alignment) -> list[tuple[bool, bool]]:
 def side_text(
     document: Document, ids: Sequence[int], styles: RowStyles, marked: frozenset[int] = frozenset(), needle: str = ""
 ) -> Text:
-    """The sentences ``ids`` of ``document`` as one styled Text (literal, never markup)."""
+    """The sentences ``ids`` of ``document`` as one styled Text (literal, never markup), a
+    :data:`SENTENCE_MARK` between two sentences."""
     if not ids:
         return Text(ABSENT, style=styles.absent)
     text = Text()
     for n, i in enumerate(ids):
         if n:
+            text.append(" ")
+            text.append(SENTENCE_MARK, style=styles.boundary)
             text.append(" ")
         sentence = document.sentences[i]
         style = Style.combine(
