@@ -310,7 +310,7 @@ def align_arrays(
     n, m = len(src), len(tgt)
     segments = _free_segments(constraints, n, m)
     skip_src, skip_tgt = _forced_skips(constraints, n, m)
-    skipped = {(c.src, c.tgt): c for c in constraints if not c.src or not c.tgt}
+    skipped = {(c.src, c.tgt): c for c in constraints if not c.src or not c.tgt}  # confirmed omissions
     total = n + m
     if progress is not None:
         progress("aligning", 0, total)
@@ -322,12 +322,12 @@ def align_arrays(
         src, tgt, src_spans or SpanVectors(src.vecs), tgt_spans or SpanVectors(tgt.vecs),
         stats, params, skip_src, skip_tgt,
     )
-    beads, zs = _align_segments(prob, segments, "aligning", progress)
+    beads, zs = _align_segments(prob, segments, skipped, "aligning", progress)
     if params.para_step_penalty == 0 and _paragraphs_correspond(src, tgt, beads, params):
         # both documents mark paragraphs and they correspond: align again keeping beads inside them
         strong = replace(params, para_penalty=params.para_strong, para_step_penalty=params.para_strong)
         prob = replace(prob, params=strong)
-        beads, zs = _align_segments(prob, segments, "aligning paragraphs", progress)
+        beads, zs = _align_segments(prob, segments, skipped, "aligning paragraphs", progress)
     related = relatedness(zs, min(max(n, m), 2 * params.first_half_width(n, m) + 1))
     if related < RELATED_FLOOR:  # unrelated documents: no pair is confidently a translation
         beads = [
@@ -345,7 +345,11 @@ def _paragraphs_correspond(src: SideArrays, tgt: SideArrays, beads: Sequence[Bea
 
 
 def _align_segments(
-    prob: Problem, segments: Sequence[tuple[int, int, int, int, Bead | None]], stage: str, progress: Progress | None
+    prob: Problem,
+    segments: Sequence[tuple[int, int, int, int, Bead | None]],
+    skipped: dict[tuple[tuple[int, ...], tuple[int, ...]], Bead],
+    stage: str,
+    progress: Progress | None,
 ) -> tuple[list[Bead], list[float]]:
     """Align every free segment between the constraints; the beads and the z of each match."""
     skip_src, skip_tgt = prob.skip_src, prob.skip_tgt
