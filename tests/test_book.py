@@ -6,6 +6,7 @@ The browser side (phone and desktop widths, the learner layout) is in
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import zipfile
@@ -92,7 +93,8 @@ def _doc(lang: Lang, texts: list[tuple[str, int, bool]]) -> Document:
 
 
 def _small_alignment() -> Alignment:
-    ko = _doc(Lang.KO, [("제목", 0, True), ("하나.", 1, False), ("둘.", 1, False), ("셋.", 2, False), ("넷.", 2, False)])
+    ko = _doc(Lang.KO, [("제목", 0, True), ("하나.", 1, False), ("둘.", 1, False), ("셋.", 2, False),
+                        ("넷.", 2, False)])  # fmt: skip
     en = _doc(Lang.EN, [("Title", 0, True), ("One and two.", 1, False), ("Extra.", 1, False), ("Three.", 2, False)])
     beads = (Bead((0,), (0,), 0.9), Bead((1, 2), (1,), 0.95), Bead((), (2,), 0.3), Bead((3,), (3,), 0.4),
              Bead((4,), (), 0.2, confirmed=True))  # fmt: skip
@@ -161,7 +163,7 @@ def test_chapters_come_from_the_headings(chapters_workspace: Workspace) -> None:
 
 
 def _epub_pages(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(__import__("io").BytesIO(data)) as z:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert z.namelist()[0] == "mimetype" and z.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
         return {name: z.read(name) for name in z.namelist()}
 
@@ -216,7 +218,7 @@ def test_real_format_book_with_glossary_and_chapters_passes_epubcheck(
         ("docx", docx_workspace, BookOptions(layout=Layout.LEARNER, lead=Lang.EN, min_confidence=0.9, rest=Rest.MARK)),
         ("chapters", chapters_workspace, BookOptions(layout=Layout.INTERLEAVED)),
     ):
-        data, book = render_book(ws.alignment, options, terms if name == "docx" else ())
+        data, _ = render_book(ws.alignment, options, terms if name == "docx" else ())
         path = tmp_path / f"{name}.epub"
         path.write_bytes(data)
         done = epubcheck(path)
