@@ -66,21 +66,6 @@ def epubcheck(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([JAVA, "-jar", str(EPUBCHECK_JAR), str(path)], capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture(scope="module")
-def chapters_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    folder = tmp_path_factory.mktemp("chapters")
-    (folder / "seasons_ko.txt").write_text(KO_CHAPTERS, encoding="utf-8")
-    (folder / "seasons_en.txt").write_text(EN_CHAPTERS, encoding="utf-8")
-    return open_pair(folder / "seasons_ko.txt", folder / "seasons_en.txt", use_project=False)
-
-
-@pytest.fixture(scope="module")
-def docx_workspace() -> Workspace:
-    """A real-format pair: the KIEP abstract and summary as LibreOffice wrote them to DOCX."""
-    formats = FIXTURES / "formats"
-    return open_pair(formats / "kiep_ko.docx", formats / "kiep_en.docx", use_project=False)
-
-
 # ---------------------------------------------------------------- structure
 
 

@@ -29,9 +29,15 @@ def html_text(book: Book, layout: Layout, css: str, terms: Sequence[TermPair] = 
         element("title", None, f"{book.title} · {book.titles[book.other]}"),
         element("style", None, css),
     )  # fmt: skip
-    header = element("header", None, element("h1", lang_attrs(book.lead), book.title))
-    if book.titles[book.other] != book.title:
-        header.append(element("p", lang_attrs(book.other, **{"class": "subtitle"}), book.titles[book.other]))
+    first = book.chapters[0].title if book.chapters else None
+    opening = first is not None and first.lead == book.title  # the document's title: the page's heading
+    header = element("header")
+    if first is not None and opening:
+        renderer.title(first, "h1", header)
+    else:
+        header.append(element("h1", lang_attrs(book.lead), book.title))
+        if book.titles[book.other] != book.title:
+            header.append(element("p", lang_attrs(book.other, **{"class": "subtitle"}), book.titles[book.other]))
     body = element("body", {"class": f"book web layout-{layout.value}"}, header)
     if len(book.chapters) > 1 or terms:
         items = element("ol")
@@ -43,7 +49,7 @@ def html_text(book: Book, layout: Layout, css: str, terms: Sequence[TermPair] = 
         body.append(element("nav", {"class": "toc"}, element("h2", lang_attrs(Lang.EN), "Contents"), items))
     main = element("main")
     for chapter in book.chapters:
-        main.append(renderer.chapter(chapter))
+        main.append(renderer.chapter(chapter, with_title=not (opening and chapter.number == 1)))
     body.append(main)
     if terms:
         body.append(renderer.glossary(terms))

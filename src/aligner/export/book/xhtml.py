@@ -143,14 +143,16 @@ class Renderer:
     def chapter_title(self, chapter: Chapter) -> str:
         return chapter.title.lead if chapter.title and chapter.title.lead else self.book.title
 
-    def chapter(self, chapter: Chapter, heading: str = "h2") -> etree._Element:
+    def title(self, title: BookPair, heading: str, parent: etree._Element) -> None:
+        """A heading pair into ``parent``: the lead side as the heading, the counterpart under it."""
+        parent.append(element(heading, self._pair_attrs(title, "title"), self._side("span", title, True)))
+        if title.other_ids:
+            parent.append(self._side("p", title, False, "subtitle"))
+
+    def chapter(self, chapter: Chapter, heading: str = "h2", with_title: bool = True) -> etree._Element:
         section = element("section", {"class": "chapter", "id": f"chapter-{chapter.number}"})
-        if chapter.title is not None:
-            title = chapter.title
-            head = element(heading, self._pair_attrs(title, "title"), self._side("span", title, True))
-            section.append(head)
-            if title.other_ids:
-                section.append(self._side("p", title, False, "subtitle"))
+        if chapter.title is not None and with_title:
+            self.title(chapter.title, heading, section)
         for paragraph in chapter.paragraphs:
             section.append(self.paragraph(paragraph))
         return section
