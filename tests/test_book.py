@@ -19,9 +19,8 @@ from aligner.core.errors import AlignerError
 from aligner.core.values import Alignment, Bead, Document, Lang, Sentence
 from aligner.export.book import BookFormat, BookOptions, Layout, Rest, build_structure, render_book
 from aligner.export.book.links import first_uses
-from aligner.session.workspace import Workspace, open_pair
+from aligner.session.workspace import Workspace
 
-from .conftest import FIXTURES
 from .test_cli import run
 
 EPUBCHECK_JAR = next((p for p in (Path("/usr/share/java/epubcheck.jar"),) if p.is_file()), None)

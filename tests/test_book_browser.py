@@ -27,7 +27,8 @@ pytestmark = [
     ),
 ]
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--force-device-scale-factor=1")  # fmt: skip
+         "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+         "--force-device-scale-factor=1")  # fmt: skip
 PHONE, DESKTOP = (390, 844), (1280, 900)
 
 SIDES = """return Array.from(document.querySelectorAll('[data-ids]')).map(el => {
