@@ -1,4 +1,4 @@
-"""Export dialog: pick a format and a path; failures show as one line in the dialog.
+"""Export dialog: pick a format (or a parallel-text book and its layout) and a path; failures show as one line.
 
 The path starts in the documents' folder and is shown in full.  The input
 documents, the project file and its backup are refused; any other existing
@@ -18,12 +18,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
 from aligner.core.errors import AlignerError
 from aligner.core.output_guard import Protected, check_output_path
 from aligner.core.values import Alignment
+from aligner.export.book import BookFormat, BookOptions, Layout, write_book
 from aligner.export.formats import ExportFormat, export, write_export
+
+
+def _extension(fmt: str) -> str:
+    return BookFormat(fmt).extension if fmt in set(BookFormat) else ExportFormat(fmt).extension
 
 
 def default_export_path(alignment: Alignment, fmt: str) -> str:
@@ -34,14 +39,20 @@ def default_export_path(alignment: Alignment, fmt: str) -> str:
     folder = Path(alignment.source.path).parent if alignment.source.path else Path.cwd()
     if not os.access(folder, os.W_OK | os.X_OK):
         folder = Path.cwd()
-    return str(folder.absolute() / f"{name}{ExportFormat(fmt).extension}")
+    return str(folder.absolute() / f"{name}{_extension(fmt)}")
 
 
-def export_to(alignment: Alignment, fmt: str, path: str, owned: Protected = ()) -> str:
+def export_to(
+    alignment: Alignment, fmt: str, path: str, owned: Protected = (), layout: str = Layout.INTERLEAVED
+) -> str:
     """Write the export; returns a one-line success message, raises AlignerError with a one-line reason."""
     if not path.strip():
         raise AlignerError("give a file name to export to")
     target = Path(path).expanduser()
+    if fmt in set(BookFormat):  # a parallel-text book (aligner.export.book)
+        options = BookOptions(format=BookFormat(fmt), layout=Layout(layout))
+        book = write_book(target, alignment, options, protected=owned)
+        return f"wrote a {layout} book of {len(book.pairs)} pairs to {target.absolute()}"
     text = export(alignment, fmt)
     try:
         write_export(target, text, owned)
@@ -63,7 +74,7 @@ class ExportScreen(ModalScreen[str | None]):
     def __init__(self, alignment: Alignment, fmt: str = "tmx", owned: Protected = ()) -> None:
         super().__init__()
         self.alignment = alignment
-        self.fmt = fmt if fmt in set(ExportFormat) else ExportFormat.TMX.value
+        self.fmt = fmt if fmt in set(ExportFormat) | set(BookFormat) else ExportFormat.TMX.value
         self.owned = tuple(owned)
         self._replace: Path | None = None  # the existing file the user agreed to replace
 
@@ -71,8 +82,13 @@ class ExportScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(f"Export {len(self.alignment.beads)} pairs", classes="dialog-title")
             with RadioSet(id="export-format"):
-                for f in ExportFormat:
+                for f in (*ExportFormat, *BookFormat):
                     yield RadioButton(f.label, value=f == self.fmt, name=f.value)
+            with Horizontal(id="book-options") as book_options:
+                book_options.display = self.fmt in set(BookFormat)
+                yield Label("Layout:")
+                yield Select([(layout.value, layout.value) for layout in Layout], value=Layout.INTERLEAVED,
+                             allow_blank=False, id="book-layout")  # fmt: skip
             with Horizontal():
                 yield Label("File:")
                 yield Input(default_export_path(self.alignment, self.fmt), id="export-path")
@@ -89,8 +105,9 @@ class ExportScreen(ModalScreen[str | None]):
         old = self.fmt
         self.fmt = event.pressed.name or self.fmt
         path = self.query_one("#export-path", Input)
-        if path.value.endswith(ExportFormat(old).extension):
-            path.value = path.value[: -len(ExportFormat(old).extension)] + ExportFormat(self.fmt).extension
+        self.query_one("#book-options").display = self.fmt in set(BookFormat)
+        if path.value.endswith(_extension(old)):
+            path.value = path.value[: -len(_extension(old))] + _extension(self.fmt)
 
     def _say(self, message: str) -> None:
         self.query_one("#export-error", Static).update(Text(message.splitlines()[0] if message else "failed"))
@@ -114,7 +131,8 @@ class ExportScreen(ModalScreen[str | None]):
                     self.query_one("#export-ok", Button).label = "Replace"
                     self._say(f"{target.path} already exists: press Replace (or Enter) to replace it")
                     return
-            message = export_to(self.alignment, self.fmt, path, self.owned)
+            message = export_to(self.alignment, self.fmt, path, self.owned,
+                                str(self.query_one("#book-layout", Select).value))  # fmt: skip
         except AlignerError as err:
             self._say(str(err))
             return

@@ -21,7 +21,7 @@ class BookFormat(StrEnum):
 
     @property
     def label(self) -> str:
-        return "Book (EPUB)" if self is BookFormat.EPUB else "Book (web page)"
+        return "EPUB book" if self is BookFormat.EPUB else "HTML book"
 
 
 class Layout(StrEnum):
