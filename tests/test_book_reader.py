@@ -33,7 +33,7 @@ async def test_export_dialog_writes_a_learner_book_with_the_readers_edits(
     kiep_workspace: Workspace, tmp_path: Path
 ) -> None:
     merged = kiep_workspace.with_beads(merge_with_next(kiep_workspace.alignment.beads, 0))
-    app = create_app(workspace=merged, project_path=tmp_path / "pair.aligner.json")  # type: ignore[arg-type]
+    app = create_app(workspace=merged, project_path=tmp_path / "pair.aligner.json")
     async with app.run_test(size=(100, 30)) as pilot:
         await _settle(pilot)
         await pilot.press("e")
@@ -83,5 +83,5 @@ async def _choose_a_book(pilot: Pilot[Any]) -> None:
 def test_export_dialog_with_a_book_chosen(snap_compare: Any, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     """The layout choice appears under the formats once a book is chosen."""
     workspace = request.getfixturevalue("fixed_workspace")
-    app = create_app(workspace=workspace, project_path=tmp_path / "pair.aligner.json")  # type: ignore[arg-type]
+    app = create_app(workspace=workspace, project_path=tmp_path / "pair.aligner.json")
     assert snap_compare(app, terminal_size=(100, 30), run_before=_choose_a_book)
