@@ -10,6 +10,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,10 @@ def test_filters_leave_out_or_mark_the_rest() -> None:
     assert [p.bead for p in confirmed.pairs] == [0, 4]
     with pytest.raises(AlignerError):
         BookOptions(min_confidence=1.5)
+    plain = replace(alignment.source, sentences=tuple(replace(x, heading=False) for x in alignment.source.sentences))
+    nothing = replace(alignment, source=plain, beads=tuple(replace(b, confirmed=False) for b in alignment.beads))
+    with pytest.raises(AlignerError, match="would be empty"):  # an EPUB with no page fails EPUBCheck
+        render_book(nothing, BookOptions(confirmed_only=True))
 
 
 def test_marked_and_unpaired_sentences_are_visible_in_the_page() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from importlib.resources import files
 
+from aligner.core.errors import AlignerError
 from aligner.core.output_guard import Protected, write_output_file
 from aligner.core.values import Alignment
 from aligner.export.book.options import BookFormat, BookOptions, Layout, Rest, book_format_for_path
@@ -43,6 +44,11 @@ def render_book(
     The glossary appendix lists ``glossary``'s terms and names in its order (best first for a
     learner), not its general words."""
     book = build_structure(alignment, options)
+    if not book.chapters:
+        raise AlignerError(
+            f"no pair passes the filters ({book.left_out} left out), so the book would be empty: lower "
+            "--min-confidence, confirm pairs in the reader, or mark the rest instead (--rest mark)"
+        )
     glossary = [t for t in glossary if t.kind is not TermKind.GENERAL]
     if options.format is BookFormat.EPUB:
         from aligner.export.book.epub import epub_bytes
