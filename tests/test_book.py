@@ -214,6 +214,13 @@ def test_real_format_book_with_glossary_and_chapters_passes_epubcheck(
         assert done.returncode == 0 and "0 errors / 0 warnings" in done.stdout, done.stdout + done.stderr
     files = _epub_pages(path.read_bytes())
     assert "OEBPS/chapter-002.xhtml" in files
+    from aligner.export.book import stylesheet
+    from aligner.export.book.epub import epub_bytes
+
+    book = build_structure(docx_workspace.alignment, BookOptions(layout=Layout.SIDE_BY_SIDE))
+    path.write_bytes(epub_bytes(book, Layout.SIDE_BY_SIDE, stylesheet(), terms, page_pairs=20))  # on 5 pages
+    done = epubcheck(path)
+    assert done.returncode == 0 and "0 errors / 0 warnings" in done.stdout, done.stdout + done.stderr
 
 
 def test_glossary_links_resolve_both_ways(docx_workspace: Workspace) -> None:
@@ -265,3 +272,38 @@ def test_cli_writes_an_html_book_and_never_over_an_input(tmp_path: Path) -> None
     assert ko.read_text(encoding="utf-8") == KO_CHAPTERS
     res = run("book", str(ko), str(en), "-o", str(out), "--min-confidence", "2")
     assert res.returncode != 0 and "between 0 and 1" in res.stderr
+
+
+def test_a_long_chapter_continues_on_further_pages_with_links_across_them(docx_workspace: Workspace) -> None:
+    from aligner.export.book import stylesheet
+    from aligner.export.book.epub import epub_bytes
+    from aligner.glossary.build import build_glossary
+
+    alignment = docx_workspace.alignment
+    terms = build_glossary(alignment, docx_workspace.encoder)
+    book = build_structure(alignment, BookOptions())
+    files = _epub_pages(epub_bytes(book, Layout.INTERLEAVED, stylesheet(), terms, page_pairs=20))
+    opf = etree.fromstring(files["OEBPS/content.opf"])
+    ns = {"opf": "http://www.idpf.org/2007/opf"}
+    hrefs = {i.get("id"): i.get("href") for i in opf.xpath("//opf:item", namespaces=ns)}
+    spine = [hrefs[r.get("idref")] for r in opf.xpath("//opf:itemref", namespaces=ns)]
+    chapters = [name for name in spine if name.startswith("chapter-")]
+    assert chapters[:2] == ["chapter-001.xhtml", "chapter-001-02.xhtml"] and len(chapters) >= 4
+    ko_ids, ids_in = [], {}
+    for name in spine:
+        page = etree.fromstring(files[f"OEBPS/{name}"])
+        assert name == chapters[0] or not page.xpath("//*[contains(@class, 'title')]")  # the title once
+        sides = page.xpath("//*[@lang='ko'][@data-ids]")
+        ko_ids += [int(i) for el in sides for i in el.get("data-ids").split(",") if i]
+        ids_in[name] = set(page.xpath("//@id"))
+        pairs = page.xpath("//*[@data-bead][contains(@class, 'pair')]")
+        assert len(pairs) <= 20 or len(page.xpath("//*[contains(@class, 'para')]")) == 1
+    assert ko_ids == list(range(len(alignment.source)))
+    links = [a.get("href") for name in chapters
+             for a in etree.fromstring(files[f"OEBPS/{name}"]).xpath("//*[local-name()='a']")]  # fmt: skip
+    backs = etree.fromstring(files["OEBPS/glossary.xhtml"]).xpath("//*[local-name()='a']/@href")
+    assert links and backs
+    for href in [*links, *backs]:
+        page, anchor = href.split("#")
+        assert anchor in ids_in[page], href
+    assert {href.split("#")[0] for href in backs} - {chapters[0]}  # first uses on later pages too

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 import zipfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from io import BytesIO
 
@@ -15,7 +16,7 @@ from lxml import etree
 
 from aligner.core.values import Lang
 from aligner.export.book.options import Layout
-from aligner.export.book.structure import Book
+from aligner.export.book.structure import Book, BookPair, Chapter
 from aligner.export.book.xhtml import EPUB_TYPE, XHTML, XML_LANG, Renderer, book_uses, element, lang_attrs
 from aligner.glossary.build import TermPair
 
@@ -33,8 +34,29 @@ NAV_PAGE = "nav.xhtml"
 STYLE = "style.css"
 
 
-def chapter_page(number: int) -> str:
-    return f"chapter-{number:03d}.xhtml"
+PAGE_PAIRS = 300
+"""At most this many pairs per XHTML file (e-readers slow down on very large files), split between
+paragraphs; a longer chapter continues on further pages."""
+
+
+def chapter_page(number: int, part: int = 1) -> str:
+    return f"chapter-{number:03d}.xhtml" if part == 1 else f"chapter-{number:03d}-{part:02d}.xhtml"
+
+
+def chapter_parts(chapter: Chapter, limit: int = PAGE_PAIRS) -> list[tuple[str, Chapter]]:
+    """The pages of ``chapter`` (file name, the part on it): its title on the first, whole paragraphs,
+    at most ``limit`` pairs a page unless one paragraph alone is longer."""
+    parts: list[list[tuple[BookPair, ...]]] = [[]]
+    count = 0
+    for paragraph in chapter.paragraphs:
+        if parts[-1] and count + len(paragraph) > limit:
+            parts.append([])
+            count = 0
+        parts[-1].append(paragraph)
+        count += len(paragraph)
+    return [(chapter_page(chapter.number, k + 1), replace(chapter, title=chapter.title if k == 0 else None,
+                                                          paragraphs=tuple(part)))
+            for k, part in enumerate(parts)]  # fmt: skip
 
 
 def _xhtml_page(title: str, book: Book, body: etree._Element, epub_ns: bool = False) -> bytes:
@@ -114,12 +136,18 @@ def book_identifier(book: Book) -> str:
 
 
 def epub_bytes(
-    book: Book, layout: Layout, css: str, terms: Sequence[TermPair] = (), modified: datetime | None = None
+    book: Book,
+    layout: Layout,
+    css: str,
+    terms: Sequence[TermPair] = (),
+    modified: datetime | None = None,
+    page_pairs: int = PAGE_PAIRS,
 ) -> bytes:
     """The whole EPUB file."""
     uses = book_uses(book, terms) if terms else {}
-    page_of_bead = {p.bead: chapter_page(c.number) for c in book.chapters
-                    for p in ((c.title,) if c.title else ()) + c.pairs}  # fmt: skip
+    pages_of = {c.number: chapter_parts(c, page_pairs) for c in book.chapters}
+    page_of_bead = {p.bead: name for parts in pages_of.values() for name, part in parts
+                    for p in ((part.title,) if part.title else ()) + part.pairs}  # fmt: skip
     anchors = {f"use-{t}": page_of_bead[bead] for bead, spans in uses.items() for _, _, t in spans}
 
     def href(anchor: str) -> str:
@@ -129,8 +157,9 @@ def epub_bytes(
     renderer = Renderer(book, layout, uses, href)
     files: dict[str, bytes] = {}
     for chapter in book.chapters:
-        body = element("body", {"class": f"book layout-{layout.value}"}, renderer.chapter(chapter, heading="h1"))
-        files[chapter_page(chapter.number)] = _xhtml_page(renderer.chapter_title(chapter), book, body)
+        for name, part in pages_of[chapter.number]:
+            body = element("body", {"class": f"book layout-{layout.value}"}, renderer.chapter(part, heading="h1"))
+            files[name] = _xhtml_page(renderer.chapter_title(chapter), book, body)
     if terms:
         body = element("body", {"class": "book"}, renderer.glossary(terms, heading="h1"))
         files[GLOSSARY_PAGE] = _xhtml_page("Glossary", book, body)

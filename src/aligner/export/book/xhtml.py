@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from aligner.core.values import Lang
-from aligner.export.book.links import Span
+from aligner.export.book.links import Span, first_uses
 from aligner.export.book.options import Layout
 from aligner.export.book.structure import Book, BookPair, Chapter
 from aligner.glossary.build import TermPair
@@ -179,8 +179,6 @@ class Renderer:
 
 def book_uses(book: Book, terms: Sequence[TermPair]) -> dict[int, list[Span]]:
     """Each pair's first uses of ``terms`` in the lead language (by bead)."""
-    from aligner.export.book.links import first_uses
-
     pairs = book.pairs
     words = [t.ko if book.lead is Lang.KO else t.en for t in terms]
     spans = first_uses([p.lead for p in pairs], words, book.lead)
