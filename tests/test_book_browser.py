@@ -166,6 +166,8 @@ def test_learner_hides_the_english_until_clicked(
     assert hidden.text == alignment.texts(bead)[1]
     assert not second.find_element(By.XPATH, "../p[@lang='en']").is_displayed()  # only the one tapped
     assert driver.execute_script("return document.documentElement.scrollWidth") <= size[0]
+    first.click()
+    assert not hidden.is_displayed()  # tapped again: hidden again
     if size == PHONE:
         second.click()
         _shoot(driver, tmp_path, "book-learner-phone.png")
