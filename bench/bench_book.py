@@ -19,9 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +28,8 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from bench_formats import best  # noqa: E402 - run as a script from bench/
+
 from aligner.core.values import Alignment, Bead, Document, Sentence  # noqa: E402
 from aligner.export.book import BookOptions, Layout, build_structure, stylesheet  # noqa: E402
 from aligner.export.book.epub import chapter_page, epub_bytes  # noqa: E402
@@ -37,15 +37,6 @@ from aligner.export.book.structure import Book  # noqa: E402
 from aligner.export.book.xhtml import Renderer, element  # noqa: E402
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def repeated(alignment: Alignment, times: int) -> Alignment:

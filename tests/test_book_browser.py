@@ -18,17 +18,9 @@ from aligner.core.values import Alignment, Lang
 from aligner.export.book import BookFormat, BookOptions, Layout, render_book
 from aligner.session.workspace import Workspace
 
-CHROMIUM = shutil.which("chromium")
-DRIVER = shutil.which("chromedriver")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None or DRIVER is None, reason="needs Debian chromium and chromium-driver (apt-get install)"
-    ),
-]
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-         "--force-device-scale-factor=1")  # fmt: skip
+from .test_reader_browser import CHROMIUM, DRIVER, FLAGS, pytestmark  # noqa: F401 - slow, skipped without Chromium
+
+BOOK_FLAGS = (*FLAGS, "--hide-scrollbars", "--force-device-scale-factor=1")
 PHONE, DESKTOP = (390, 844), (1280, 900)
 
 SIDES = """return Array.from(document.querySelectorAll('[data-ids]')).map(el => {
@@ -47,7 +39,7 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    for flag in (*BOOK_FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
         options.add_argument(flag)
     browser = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
     try:
