@@ -20,12 +20,15 @@ from aligner.core.errors import AlignerError
 from aligner.core.values import Alignment, Bead, Document, Lang, Sentence
 from aligner.export.book import BookFormat, BookOptions, Layout, Rest, build_structure, render_book
 from aligner.export.book.links import first_uses
+from aligner.glossary.build import TermPair, build_glossary
 from aligner.session.workspace import Workspace
 
 from .test_cli import run
 
 EPUBCHECK_JAR = next((p for p in (Path("/usr/share/java/epubcheck.jar"),) if p.is_file()), None)
 JAVA = shutil.which("java")
+JAVA_QUICK = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+"""A short run: the quick compiler only and the simple collector start EPUBCheck about 4x sooner."""
 needs_epubcheck = pytest.mark.skipif(
     EPUBCHECK_JAR is None or JAVA is None, reason="needs Debian epubcheck (apt-get install epubcheck)"
 )
@@ -61,9 +64,16 @@ def with_class(page: html.HtmlElement, name: str, tag: str = "*") -> list[html.H
     return list(page.xpath(f"//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"))
 
 
+@pytest.fixture(scope="module")
+def docx_terms(docx_workspace: Workspace) -> list[TermPair]:
+    """The DOCX pair's glossary (learning it takes a while: shared by the tests)."""
+    return build_glossary(docx_workspace.alignment, docx_workspace.encoder)
+
+
 def epubcheck(path: Path) -> subprocess.CompletedProcess[str]:
     assert JAVA is not None and EPUBCHECK_JAR is not None
-    return subprocess.run([JAVA, "-jar", str(EPUBCHECK_JAR), str(path)], capture_output=True, text=True, timeout=300)
+    return subprocess.run([JAVA, *JAVA_QUICK, "-jar", str(EPUBCHECK_JAR), str(path)], capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
 
 
 # ---------------------------------------------------------------- structure
@@ -198,11 +208,9 @@ def test_sample_books_pass_epubcheck(kiep_workspace: Workspace, tmp_path: Path, 
 @pytest.mark.slow
 @needs_epubcheck
 def test_real_format_book_with_glossary_and_chapters_passes_epubcheck(
-    docx_workspace: Workspace, chapters_workspace: Workspace, tmp_path: Path
+    docx_workspace: Workspace, docx_terms: list[TermPair], chapters_workspace: Workspace, tmp_path: Path
 ) -> None:
-    from aligner.glossary.build import build_glossary
-
-    terms = build_glossary(docx_workspace.alignment, docx_workspace.encoder)
+    terms = docx_terms
     for name, ws, options in (
         ("docx", docx_workspace, BookOptions(layout=Layout.LEARNER, lead=Lang.EN, min_confidence=0.9, rest=Rest.MARK)),
         ("chapters", chapters_workspace, BookOptions(layout=Layout.INTERLEAVED)),
@@ -223,11 +231,11 @@ def test_real_format_book_with_glossary_and_chapters_passes_epubcheck(
     assert done.returncode == 0 and "0 errors / 0 warnings" in done.stdout, done.stdout + done.stderr
 
 
-def test_glossary_links_resolve_both_ways(docx_workspace: Workspace) -> None:
-    from aligner.glossary.build import build_glossary
+@pytest.mark.slow  # learns a glossary
+def test_glossary_links_resolve_both_ways(docx_workspace: Workspace, docx_terms: list[TermPair]) -> None:
     from aligner.glossary.termhood import TermKind
 
-    terms = build_glossary(docx_workspace.alignment, docx_workspace.encoder)
+    terms = docx_terms
     data, _ = render_book(docx_workspace.alignment, BookOptions(format=BookFormat.HTML), terms)
     page = html.fromstring(data.decode("utf-8"))
     ids = {el.get("id") for el in page.iter() if el.get("id")}
@@ -274,13 +282,15 @@ def test_cli_writes_an_html_book_and_never_over_an_input(tmp_path: Path) -> None
     assert res.returncode != 0 and "between 0 and 1" in res.stderr
 
 
-def test_a_long_chapter_continues_on_further_pages_with_links_across_them(docx_workspace: Workspace) -> None:
+@pytest.mark.slow  # learns a glossary
+def test_a_long_chapter_continues_on_further_pages_with_links_across_them(
+    docx_workspace: Workspace, docx_terms: list[TermPair]
+) -> None:
     from aligner.export.book import stylesheet
     from aligner.export.book.epub import epub_bytes
-    from aligner.glossary.build import build_glossary
 
     alignment = docx_workspace.alignment
-    terms = build_glossary(alignment, docx_workspace.encoder)
+    terms = docx_terms
     book = build_structure(alignment, BookOptions())
     files = _epub_pages(epub_bytes(book, Layout.INTERLEAVED, stylesheet(), terms, page_pairs=20))
     opf = etree.fromstring(files["OEBPS/content.opf"])
