@@ -280,6 +280,10 @@ def test_cli_writes_an_html_book_and_never_over_an_input(tmp_path: Path) -> None
     assert ko.read_text(encoding="utf-8") == KO_CHAPTERS
     res = run("book", str(ko), str(en), "-o", str(out), "--min-confidence", "2")
     assert res.returncode != 0 and "between 0 and 1" in res.stderr
+    res = run("book", str(ko), str(en), "-o", str(tmp_path / "book.pdf"))
+    assert res.returncode == 1 and "name it .epub or .html" in res.stderr and not (tmp_path / "book.pdf").exists()
+    res = run("book", str(ko), str(en), "-o", str(tmp_path / "book.pdf"), "--format", "epub")
+    assert res.returncode == 0 and zipfile.is_zipfile(tmp_path / "book.pdf")
 
 
 @pytest.mark.slow  # learns a glossary

@@ -12,7 +12,8 @@ from aligner.export.book.options import BookFormat, Layout, Rest
 def add_book_args(p: argparse.ArgumentParser, prefix: str = "") -> None:
     """The book's options (``prefix`` "book-" for ``aligner corpus``, whose other options share names)."""
     p.add_argument(f"--{prefix}format", dest="book_format", choices=list(BookFormat), default=None,
-                   help="epub (default: from -o's extension) or html, one self-contained page")
+                   help="epub or html (one self-contained page); default: "
+                   + ("epub" if prefix else "from the name of -o (.epub, .html)"))
     p.add_argument(f"--{prefix}layout", dest="layout", choices=list(Layout), default=Layout.INTERLEAVED,
                    help="interleaved (default), side-by-side (two columns where the screen allows) or learner "
                    "(the counterpart hidden until tapped)")

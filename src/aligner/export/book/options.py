@@ -69,5 +69,10 @@ class BookOptions:
 
 
 def book_format_for_path(path: str) -> BookFormat:
-    """EPUB unless the file name ends in .html/.htm."""
-    return BookFormat.HTML if path.lower().endswith((".html", ".htm", ".xhtml")) else BookFormat.EPUB
+    """EPUB for ``.epub``, a web page for ``.html``/``.htm``; any other name is refused (say --format)."""
+    name = path.lower()
+    if name.endswith(".epub"):
+        return BookFormat.EPUB
+    if name.endswith((".html", ".htm", ".xhtml")):
+        return BookFormat.HTML
+    raise AlignerError(f"cannot tell the book's format from {path!r}: name it .epub or .html, or give --format")
