@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -173,3 +174,28 @@ def test_english_lead_with_chapters_in_order(driver: Any, chapters_workspace: Wo
     headings = driver.execute_script("return Array.from(document.querySelectorAll('.title')).map(h => h.innerText)")
     assert headings == ["Spring in Seoul", "Summer in Busan"]
     assert driver.execute_script("return document.documentElement.lang") == "en"
+
+
+def test_epub_pages_open_in_a_browser_engine_like_an_e_reader(
+    driver: Any, docx_workspace: Workspace, tmp_path: Path
+) -> None:
+    """Blink-based readers (Thorium, Google Play Books) render the EPUB's XHTML pages as Chromium does:
+    the learner page keeps every English sentence hidden until its Korean one is tapped."""
+    from selenium.webdriver.common.by import By
+
+    alignment = docx_workspace.alignment
+    data, _ = render_book(alignment, BookOptions(layout=Layout.LEARNER))
+    book = tmp_path / "book.epub"
+    book.write_bytes(data)
+    with zipfile.ZipFile(book) as z:
+        z.extractall(tmp_path / "unzipped")
+    _open(driver, tmp_path / "unzipped" / "OEBPS" / "chapter-001.xhtml", PHONE)
+    assert driver.execute_script("return document.contentType") == "application/xhtml+xml"
+    sides = driver.execute_script(SIDES)
+    _check_order(sides, alignment, Lang.KO, learner=True)
+    assert not any(s["shown"] for s in sides if s["lang"] == "en" and s["pair"])
+    summary = driver.find_elements(By.CSS_SELECTOR, "details.pair > summary")[2]
+    summary.click()
+    assert summary.find_element(By.XPATH, "../*[@lang='en']").is_displayed()
+    rule = "return getComputedStyle(document.querySelector('details .other')).borderLeftStyle"
+    assert driver.execute_script(rule) == "solid"  # the stylesheet inside the EPUB applies
