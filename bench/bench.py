@@ -6,8 +6,9 @@ embedding models (bench_models.py), sentence alignment against Bertalign on the
 KIEP dev gold, the development sets and the 10k x 10k scale test
 (bench_align.py), search latency headless (bench_search.py) and in the real
 reader (bench_tui_search.py), launch to first pair in a real terminal beside a
-minimal Textual app (bench_first_paint.py), corpus throughput (bench_corpus.py), and what
-hostile documents cost against an ordinary one (bench_budgets.py).
+minimal Textual app (bench_first_paint.py), corpus throughput (bench_corpus.py), what
+hostile documents cost against an ordinary one (bench_budgets.py) and the EPUB writer against
+ebooklib (bench_book.py).
 Numbers are from this machine, this run.
 """
 
@@ -47,6 +48,7 @@ def main() -> int:
     first_paint = run("bench_first_paint.py")
     corpus = run("bench_corpus.py")
     budgets = run("bench_budgets.py")
+    book = run("bench_book.py", "--repeat", args.repeat)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = f"""# Benchmarks
 
@@ -104,6 +106,8 @@ KIEP pair in the same run (bench_budgets.py; the files are made by tests/hostile
 includes the PDF extractor's child process.
 
 {budgets}
+
+{book}
 """
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -42,3 +42,24 @@ def encoder():  # type: ignore[no-untyped-def]
     from aligner.embed.vector_cache import cached_encoder
 
     return cached_encoder()
+
+
+@pytest.fixture(scope="module")
+def chapters_workspace(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A short Korean–English pair in text files with two ``# `` headings (chapters) of two paragraphs each."""
+    from aligner.session.workspace import open_pair
+
+    from .test_book import EN_CHAPTERS, KO_CHAPTERS
+
+    folder = tmp_path_factory.mktemp("chapters")
+    (folder / "seasons_ko.txt").write_text(KO_CHAPTERS, encoding="utf-8")
+    (folder / "seasons_en.txt").write_text(EN_CHAPTERS, encoding="utf-8")
+    return open_pair(folder / "seasons_ko.txt", folder / "seasons_en.txt", use_project=False)
+
+
+@pytest.fixture(scope="session")
+def docx_workspace():  # type: ignore[no-untyped-def]
+    """A real-format pair: the KIEP abstract and summary as LibreOffice wrote them to DOCX."""
+    from aligner.session.workspace import open_pair
+
+    return open_pair(FIXTURES / "formats" / "kiep_ko.docx", FIXTURES / "formats" / "kiep_en.docx", use_project=False)

@@ -18,12 +18,14 @@ from aligner.corpus.assemble import DocReport
 
 if TYPE_CHECKING:
     from aligner.corpus.runner import CorpusRun
+    from aligner.export.book import BookOptions
 
 TABLE_ROWS = 40
 """Past this many documents the summary lists only those with problems."""
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from aligner.cli.book import add_book_args
     from aligner.corpus.engines import ENGINES, default_workers
 
     p = sub.add_parser(
@@ -48,6 +50,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="also read files whose symlinks lead out of the input folder (skipped by default)")
     p.add_argument("--presplit", action="store_true", help="inputs have one sentence per line")
     p.add_argument("--model", default=None, help="embedding model from models.lock (default: use-m3)")
+    p.add_argument("--books", action="store_true",
+                   help="also write one parallel-text book per pair into OUT/books/ (see aligner book)")
+    add_book_args(p, prefix="book-")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table; errors only")
     p.set_defaults(func=run)
 
@@ -130,12 +135,22 @@ def projects_outside(result: CorpusRun) -> list[Path]:
     ok = {r.id for r in result.reports if r.status == "ok"}
     folders = {default_project_path(e.ko, e.en).resolve().parent for e in result.corpus.entries if e.id in ok}
     return sorted(f for f in folders if f != root and root not in f.parents)
+def _book_options(args: argparse.Namespace) -> BookOptions | None:
+    """The books' options, or None without ``--books``; the corpus's ``--min-confidence`` leaves pairs out."""
+    if not args.books:
+        return None
+    from aligner.core.values import Lang
+    from aligner.export.book import BookFormat, BookOptions, Layout
+
+    return BookOptions(format=BookFormat(args.book_format or BookFormat.EPUB), layout=Layout(args.layout),
+                       lead=Lang(args.lead), min_confidence=args.min_confidence)  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
     from aligner.cli.common import stderr
     from aligner.core.errors import AlignerError
     from aligner.corpus.assemble import JSONL_NAME, REPORT_NAME, TMX_NAME, Filters
+    from aligner.corpus.books import BOOKS_DIR
     from aligner.corpus.engines import default_workers
     from aligner.corpus.runner import CorpusOptions, run_corpus
 
@@ -147,10 +162,12 @@ def run(args: argparse.Namespace) -> int:
     options = CorpusOptions(
         input=args.input, out=args.output, model=args.model, presplit=args.presplit, engine=args.engine,
         workers=workers, address=args.address, filters=Filters(args.min_confidence, args.drop_omissions),
-        write_projects=not args.no_projects, follow_links=args.follow_links,
+        write_projects=not args.no_projects, follow_links=args.follow_links, books=_book_options(args),
     )
     with _events(args.quiet, stderr) as events:
         result = run_corpus(options, events)
+    for failure in result.book_failures:
+        stderr.print(Text(f"failed: {failure}", style="red"))
     if not args.quiet:
         for u in result.corpus.unpaired:
             label = "skipped" if u.skipped else "unpaired"
@@ -165,5 +182,6 @@ def run(args: argparse.Namespace) -> int:
             f"wrote {units} units to {result.out / TMX_NAME} and {result.out / JSONL_NAME}, "
             f"report in {result.out / REPORT_NAME}"
             + (f" ({result.reused} documents reused from an earlier run)" if result.reused else "")
+            + (f"; {len(result.books)} books in {result.out / BOOKS_DIR}" if args.books else "")
         ))
-    return 3 if result.failed else 0
+    return 3 if result.failed or result.book_failures else 0

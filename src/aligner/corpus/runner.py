@@ -18,10 +18,12 @@ from typing import Any, Protocol
 from aligner.core.atomic import atomic_write_text
 from aligner.core.errors import InputError
 from aligner.corpus.assemble import DocReport, Filters, assemble, report_for
+from aligner.corpus.books import write_books
 from aligner.corpus.engines import make_engine
 from aligner.corpus.job import DocJob
 from aligner.corpus.manifest import Corpus, CorpusEntry, load_corpus
 from aligner.corpus.parts import PARTS_DIR, Part, fingerprint, reusable, write_part
+from aligner.export.book import BookOptions
 
 LOCK = ".aligner-corpus.lock"
 MARKER = "aligner-corpus.json"
@@ -40,6 +42,8 @@ class CorpusOptions:
     filters: Filters = field(default_factory=Filters)
     write_projects: bool = True
     follow_links: bool = False  # read files whose symlinks lead out of the input folder
+    books: BookOptions | None = None
+    """Also write one parallel-text book per aligned pair (``OUT/books/``)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class CorpusRun:
     reports: tuple[DocReport, ...]
     reused: int
     out: Path
+    books: tuple[Path, ...] = ()
+    book_failures: tuple[str, ...] = ()
 
     @property
     def failed(self) -> tuple[DocReport, ...]:
@@ -137,5 +143,11 @@ def _run(options: CorpusOptions, corpus: Corpus, out: Path, events: Events) -> C
     engine.run(todo, on_result)
     ordered = [(e, results[e.id]) for e in corpus.entries]
     reports = assemble(out, corpus, ordered, options.filters)
-    return CorpusRun(corpus, tuple(reports), len(jobs) - len(todo), out)
+    books: list[Path] = []
+    failures: list[str] = []
+    if options.books is not None:
+        aligned = [e for e, result in ordered if result.get("status") == "ok"]
+        books = write_books(out, aligned, options.books, model=options.model, presplit=options.presplit,
+                            failed=lambda doc_id, reason: failures.append(f"{doc_id}: {reason}"))  # fmt: skip
+    return CorpusRun(corpus, tuple(reports), len(jobs) - len(todo), out, tuple(books), tuple(failures))
 

@@ -62,7 +62,9 @@ COMMANDS: tuple[PaletteCommand, ...] = (
         "Look up a term…",
         "A word or phrase of the selected pair (or any typed one) in the glossary",
     ),
-    PaletteCommand("export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown or bead ids"),
+    PaletteCommand(
+        "export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown, bead ids or a bilingual book"
+    ),
     PaletteCommand(
         "toggle_reading",
         "Reading view",

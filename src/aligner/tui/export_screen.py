@@ -1,4 +1,5 @@
-"""Export dialog: pick a format, which pairs go out and a path; failures show as one line in the dialog.
+"""Export dialog: pick a format (or a parallel-text book and its layout), which pairs go out and a path;
+failures show as one line in the dialog.
 
 Which pairs: all of them, only the confirmed ones, or a minimum confidence (a
 confirmed pair always passes, as in ``aligner export``).  The dialog says, as the
@@ -23,11 +24,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
 from aligner.core.errors import AlignerError
 from aligner.core.output_guard import Protected, check_output_path
 from aligner.core.values import Alignment
+from aligner.export.book import BookFormat, BookOptions, Layout, write_book
 from aligner.export.formats import ExportFormat, export, select_beads, write_export
 from aligner.session.review import needs_review
 
@@ -65,7 +67,7 @@ def parse_min_confidence(text: str) -> float | None:
 
 def going_out(alignment: Alignment, choice: ExportChoice) -> str:
     """How many pairs the choice exports, and how many of them are unconfirmed and still to check."""
-    fmt = ExportFormat(choice.fmt)
+    fmt = ExportFormat(choice.fmt) if choice.fmt in set(ExportFormat) else ExportFormat.TMX  # a book: as pairs
     rows = select_beads(alignment, min_confidence=choice.min_confidence, confirmed_only=choice.confirmed_only)
     beads = [r.bead for r in rows]
     written = fmt.units(beads)
@@ -76,6 +78,10 @@ def going_out(alignment: Alignment, choice: ExportChoice) -> str:
     return f"{written} pairs go out: {unconfirmed} of them unconfirmed, {to_check} still to check"
 
 
+def _extension(fmt: str) -> str:
+    return BookFormat(fmt).extension if fmt in set(BookFormat) else ExportFormat(fmt).extension
+
+
 def default_export_path(alignment: Alignment, fmt: str) -> str:
     """``<ko-stem>.<en-stem>.<ext>`` in the Korean document's folder (the current one when
     that cannot be written to), as a full path."""
@@ -84,17 +90,23 @@ def default_export_path(alignment: Alignment, fmt: str) -> str:
     folder = Path(alignment.source.path).parent if alignment.source.path else Path.cwd()
     if not os.access(folder, os.W_OK | os.X_OK):
         folder = Path.cwd()
-    return str(folder.absolute() / f"{name}{ExportFormat(fmt).extension}")
+    return str(folder.absolute() / f"{name}{_extension(fmt)}")
 
 
 def export_to(
-    alignment: Alignment, fmt: str, path: str, owned: Protected = (), choice: ExportChoice | None = None
+    alignment: Alignment, fmt: str, path: str, owned: Protected = (), choice: ExportChoice | None = None,
+    layout: str = Layout.INTERLEAVED,
 ) -> str:
     """Write the export; returns a one-line success message, raises AlignerError with a one-line reason."""
     if not path.strip():
         raise AlignerError("give a file name to export to")
     target = Path(path).expanduser()
     choice = choice or ExportChoice(fmt)
+    if fmt in set(BookFormat):  # a parallel-text book (aligner.export.book), with the same choice of pairs
+        options = BookOptions(format=BookFormat(fmt), layout=Layout(layout), confirmed_only=choice.confirmed_only,
+                              min_confidence=choice.min_confidence)  # fmt: skip
+        book = write_book(target, alignment, options, protected=owned)
+        return f"wrote a {layout} book of {len(book.pairs)} pairs to {target.absolute()}"
     text = export(alignment, fmt, min_confidence=choice.min_confidence, confirmed_only=choice.confirmed_only)
     try:
         write_export(target, text, owned)
@@ -126,7 +138,7 @@ class ExportScreen(ModalScreen[ExportDone | None]):
         self.alignment = alignment
         self.choice = choice or ExportChoice(fmt)
         fmt = self.choice.fmt
-        self.fmt = fmt if fmt in set(ExportFormat) else ExportFormat.TMX.value
+        self.fmt = fmt if fmt in set(ExportFormat) | set(BookFormat) else ExportFormat.TMX.value
         self.owned = tuple(owned)
         self._replace: Path | None = None  # the existing file the user agreed to replace
 
@@ -134,8 +146,13 @@ class ExportScreen(ModalScreen[ExportDone | None]):
         with Vertical(classes="dialog"):
             yield Static(f"Export {len(self.alignment.beads)} pairs", classes="dialog-title")
             with RadioSet(id="export-format"):
-                for f in ExportFormat:
+                for f in (*ExportFormat, *BookFormat):
                     yield RadioButton(f.label, value=f == self.fmt, name=f.value)
+            with Horizontal(id="book-options") as book_options:
+                book_options.display = self.fmt in set(BookFormat)
+                yield Label("Layout:")
+                yield Select([(layout.value, layout.value) for layout in Layout], value=Layout.INTERLEAVED,
+                             allow_blank=False, id="book-layout")  # fmt: skip
             with Horizontal():
                 yield Checkbox("confirmed pairs only", self.choice.confirmed_only, id="export-confirmed")
                 yield Label("minimum confidence:")
@@ -174,8 +191,9 @@ class ExportScreen(ModalScreen[ExportDone | None]):
         old = self.fmt
         self.fmt = event.pressed.name or self.fmt
         path = self.query_one("#export-path", Input)
-        if path.value.endswith(ExportFormat(old).extension):
-            path.value = path.value[: -len(ExportFormat(old).extension)] + ExportFormat(self.fmt).extension
+        self.query_one("#book-options").display = self.fmt in set(BookFormat)
+        if path.value.endswith(_extension(old)):
+            path.value = path.value[: -len(_extension(old))] + _extension(self.fmt)
         self._count()
 
     def _say(self, message: str) -> None:
@@ -201,7 +219,8 @@ class ExportScreen(ModalScreen[ExportDone | None]):
                     self.query_one("#export-ok", Button).label = "Replace"
                     self._say(f"{target.path} already exists: press Replace (or Enter) to replace it")
                     return
-            message = export_to(self.alignment, self.fmt, path, self.owned, choice)
+            message = export_to(self.alignment, self.fmt, path, self.owned, choice,
+                                str(self.query_one("#book-layout", Select).value))  # fmt: skip
         except AlignerError as err:
             self._say(str(err))
             return
