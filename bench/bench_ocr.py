@@ -6,7 +6,8 @@ images, in the same run, with the same Tesseract settings (Korean + English, sin
 page segmentation, vertical text off):
 
 * **tesserocr** (what aligner uses): the C++ API in process, the model loaded once;
-* **pytesseract**: the ``tesseract`` command run per page on an image file;
+* **pytesseract**: the ``tesseract`` command run per page on an image file (Debian's build
+  uses OpenMP threads; also measured limited to one thread);
 * **aligner (whole reader)**: ``read_document`` on the scanned PDF with an empty cache
   (rendering, OCR, the layout pass), then again from the OCR cache.
 
@@ -77,6 +78,15 @@ def with_pytesseract(images: list, folder: Path) -> list[str]:  # type: ignore[t
     return [pytesseract.image_to_string(image, lang="+".join(OCR_LANGS), config=config) for image in images]
 
 
+def with_pytesseract_one_thread(images: list, folder: Path) -> list[str]:  # type: ignore[type-arg]
+    """pytesseract with the ``tesseract`` command's OpenMP threads limited to one, as tesserocr's wheel runs."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        return with_pytesseract(images, folder)
+    finally:
+        del os.environ["OMP_THREAD_LIMIT"]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pages", type=int, default=2)
@@ -98,7 +108,11 @@ def main() -> int:
             pdf = FORMATS / f"kiep_{lang}.pdf"
             images = scan_pages(pdf, pages=list(pages))
             ref = reference(pdf, pages)
-            for name, fn in (("tesserocr", with_tesserocr), ("pytesseract", with_pytesseract)):
+            for name, fn in (
+                ("tesserocr", with_tesserocr),
+                ("pytesseract", with_pytesseract),
+                ("pytesseract, OMP_THREAD_LIMIT=1", with_pytesseract_one_thread),
+            ):
                 try:
                     t0 = time.perf_counter()
                     got = fn(images, folder)

@@ -264,3 +264,63 @@ def test_cli_shows_ocr_progress_and_aligns_a_scan(tmp_path: Path) -> None:
     assert "OCR image-only.pdf" in result.stderr
     beads = [Bead.parse(line) for line in result.stdout.splitlines()]
     assert sum(1 for b in beads if b.src and b.tgt) >= 5  # page 1's sentences found their Korean
+
+
+def test_the_pre_reading_thread_never_runs_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan not read before is left to the reader's worker, which shows OCR's progress."""
+    from aligner.session.opening import PairReading
+
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "cache"))
+    assert PairReading(DATA / "kiep_ko.txt", IMAGE_ONLY).result(timeout=60) is None
+    assert not list((tmp_path / "cache").glob("ocr/*.json"))  # nothing was recognised
+
+
+@pytest.mark.slow
+async def test_the_reader_shows_ocr_progress_per_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner.tui.app import create_app
+    from aligner.tui.status_bar import StatusBar
+
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "cache"))
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(_scan_of(FORMATS / "kiep_en.pdf", pages=[0, 1]))
+    shown: list[tuple[str, int, int]] = []
+    real = StatusBar.progress
+
+    def progress(self: StatusBar, stage: str, done: int, total: int) -> None:
+        shown.append((stage, done, total))
+        real(self, stage, done, total)
+
+    monkeypatch.setattr(StatusBar, "progress", progress)
+    app = create_app(DATA / "kiep_ko.txt", scan)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(1200):
+            await pilot.pause(0.1)
+            if app.session is not None:
+                break
+        assert app.session is not None
+        assert [(d, t) for stage, d, t in shown if stage == "OCR scan.pdf"] == [(0, 2), (1, 2), (2, 2)]
+        workspace = app.workspace
+        assert workspace is not None
+        assert any(workspace.en.sentences[j].text.startswith("China") for b in app.session.beads for j in b.tgt)
+
+
+def test_a_two_column_page_is_read_column_by_column() -> None:
+    import numpy as np
+
+    from aligner.ingest.ocr import gutter, reading_regions
+
+    one = np.asarray(scan_pages(FORMATS / "kiep_ko.pdf", pages=[1])[0])
+    assert gutter(one) is None and reading_regions(one) == [(0, 0, one.shape[1], one.shape[0])]
+    for pdf in ("twocol_ko.pdf", "twocol_en.pdf"):  # the same text, LibreOffice in two columns
+        page = np.asarray(scan_pages(FORMATS / pdf, pages=[1], angle=1.2)[0])
+        height, width = page.shape
+        found = gutter(page)
+        assert found is not None and 0.4 * width < found[0] < 0.6 * width
+        regions = reading_regions(page)
+        assert sum(h for _, _, w, h in regions if w == width) + sum(h for x, _, _, h in regions if x > 0) == height
+        body = max(regions, key=lambda r: r[3])  # the columns: left first, then right, over the same rows
+        right = regions[regions.index(body) + 1]
+        assert body[0] == 0 and right[0] == body[2] and right[1] == body[1] and right[3] == body[3]
+        assert body[3] > 0.6 * height
+        header = next(r for r in regions if r[2] == width and r[1] < body[1])  # the running header, whole
+        assert header[1] < 0.15 * height
