@@ -51,7 +51,7 @@ LOW_WORD_CONFIDENCE = 60.0
 """Tesseract's word confidence (0-100) below which a word is doubtful."""
 OCR_ENV = "ALIGNER_OCR"
 """``off`` refuses OCR (what ``--no-ocr`` sets), so scanned pages are an error or left out."""
-_SETTINGS = {"psm": "4 per column", "textord_tabfind_vertical_text": "0", "dpi": OCR_DPI, "format": 3}
+_SETTINGS = {"psm": "4 per column", "textord_tabfind_vertical_text": "0", "dpi": OCR_DPI, "format": 4}
 """Everything that changes the result besides the engine and the data (part of the cache key).
 
 Page segmentation "single column" (psm 4), column by column (:func:`reading_regions`):
@@ -292,6 +292,10 @@ a line with none ("company.") is taken to be in the page's usual size."""
 _NOISE_CONFIDENCE = 50.0
 _NOISE_CHARS = 4
 """A line this short recognised with less confidence than this is a speck or a smudge, not text."""
+_GARBAGE_CONFIDENCE = 30.0
+"""A line of any length recognised with less confidence than this is not text Tesseract could read."""
+_GAP_MARK = re.compile(r"^_+$")
+"""What Tesseract reads in the wide gaps of justified lines ("open _ artificial")."""
 
 
 def _words(tesserocr: Any, api: Any) -> list[_Word]:
@@ -314,7 +318,7 @@ def _words(tesserocr: Any, api: Any) -> list[_Word]:
         except RuntimeError:  # tesserocr's "No text returned": an empty word
             continue
         box = w.BoundingBox(ril.WORD)
-        if not text or box is None:
+        if not text or box is None or _GAP_MARK.match(text):
             continue
         ascent = baseline_y0 + slope * (box[0] + box[2]) / 2 - box[1]
         out.append(
@@ -335,7 +339,8 @@ def _lines(words: Sequence[_Word], height_px: int, scale: float) -> list[OcrLine
     out: list[OcrLine] = []
     for group in groups:
         confidence = statistics.fmean(w.confidence for w in group)
-        if confidence < _NOISE_CONFIDENCE and sum(len(w.text) for w in group) <= _NOISE_CHARS:
+        short = sum(len(w.text) for w in group) <= _NOISE_CHARS
+        if confidence < _GARBAGE_CONFIDENCE or (confidence < _NOISE_CONFIDENCE and short):
             continue
         text = ""
         doubtful: list[tuple[int, int]] = []
