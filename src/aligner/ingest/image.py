@@ -37,10 +37,10 @@ def read_image(data: bytes, name: str, *, progress: Progress | None = None, ocr:
     dpi = float(image.info.get("dpi", (OCR_DPI, OCR_DPI))[0] or OCR_DPI)
     dpi = dpi if dpi >= _MIN_DPI else float(OCR_DPI)
 
-    def render(index: int) -> tuple[object, float]:
+    def render(index: int) -> tuple[Image.Image, float]:
         return frames[index], dpi
 
-    read = recognise_pages(data, range(len(frames)), render, name, progress=progress, mode=mode)  # type: ignore[arg-type]
+    read = recognise_pages(data, range(len(frames)), render, name, progress=progress, mode=mode)
     lines = ocr_lines(read)
     pages = [lines.get(k, []) for k in range(len(frames))]
     if not any(ln.text.strip() for page in pages for ln in page):

@@ -21,6 +21,7 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -31,6 +32,9 @@ from aligner.ingest.extracted import Extracted, TextBuilder
 from aligner.ingest.ocr import OCR_DPI, OcrLine, OcrMode, ocr_mode, recognise_pages
 from aligner.ingest.pages import PageLine, drop_running_lines, join_lines, vocabulary
 from aligner.ingest.spacing import fix_spacing, is_hangul
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 5
@@ -114,14 +118,14 @@ def _read_scans(
         log.warning("%s: page(s) %s are scans without text; left out because OCR is off (--no-ocr)", name, listed)
         return {}
 
-    def render(index: int) -> tuple[object, float]:
+    def render(index: int) -> tuple[Image, float]:
         page = doc[index]
         try:
             return page.render(scale=OCR_DPI / 72, grayscale=True).to_pil(), float(OCR_DPI)
         finally:
             page.close()
 
-    read = recognise_pages(data, scans, render, name, progress=progress, mode=mode)  # type: ignore[arg-type]
+    read = recognise_pages(data, scans, render, name, progress=progress, mode=mode)
     return ocr_lines(read)
 
 
