@@ -324,3 +324,23 @@ def test_a_two_column_page_is_read_column_by_column() -> None:
         assert body[3] > 0.6 * height
         header = next(r for r in regions if r[2] == width and r[1] < body[1])  # the running header, whole
         assert header[1] < 0.15 * height
+
+
+def test_the_cache_key_follows_the_engine_and_the_language_data(tmp_path: Path) -> None:
+    import shutil
+
+    from aligner.ingest.ocr import OCR_LANGS, check_engine, engine_key, tessdata_dir
+
+    installed = tessdata_dir()
+    assert installed is not None
+    module, _ = check_engine("x")
+    copy = tmp_path / "tessdata"
+    copy.mkdir()
+    for lang in OCR_LANGS:
+        shutil.copy(installed / f"{lang}.traineddata", copy)
+    key = engine_key(module, copy)
+    assert key == engine_key(module, installed)  # the same data elsewhere: the same results
+    assert str(module.tesseract_version()).split()[1] in key  # the engine's version
+    with (copy / "kor.traineddata").open("ab") as f:
+        f.write(b"\0")  # other Korean data
+    assert engine_key(module, copy) != key

@@ -51,7 +51,7 @@ LOW_WORD_CONFIDENCE = 60.0
 """Tesseract's word confidence (0-100) below which a word is doubtful."""
 OCR_ENV = "ALIGNER_OCR"
 """``off`` refuses OCR (what ``--no-ocr`` sets), so scanned pages are an error or left out."""
-_SETTINGS = {"psm": "4 per column", "textord_tabfind_vertical_text": "0", "dpi": OCR_DPI, "format": 4}
+_SETTINGS = {"psm": "4 per column", "textord_tabfind_vertical_text": "0", "dpi": OCR_DPI, "format": 5}
 """Everything that changes the result besides the engine and the data (part of the cache key).
 
 Page segmentation "single column" (psm 4), column by column (:func:`reading_regions`):
@@ -155,8 +155,8 @@ def engine_key(module: Any, folder: Path) -> str:
     """The engine's version, the language data and the settings, as one string for the cache key."""
     parts = [str(module.tesseract_version()).split("\n", 1)[0], getattr(module, "__version__", "?")]
     for lang in OCR_LANGS:
-        data = folder / f"{lang}.traineddata"
-        parts.append(f"{lang}:{data.stat().st_size}")
+        data = (folder / f"{lang}.traineddata").read_bytes()
+        parts.append(f"{lang}:{hashlib.sha256(data).hexdigest()[:16]}")
     parts.append(json.dumps(_SETTINGS, sort_keys=True))
     return "|".join(parts)
 
