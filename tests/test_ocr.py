@@ -307,7 +307,7 @@ async def test_the_reader_shows_ocr_progress_per_page(tmp_path: Path, monkeypatc
 def test_a_two_column_page_is_read_column_by_column() -> None:
     import numpy as np
 
-    from aligner.ingest.ocr import gutter, reading_regions
+    from aligner.ingest.columns import gutter, reading_regions
 
     one = np.asarray(scan_pages(FORMATS / "kiep_ko.pdf", pages=[1])[0])
     assert gutter(one) is None and reading_regions(one) == [(0, 0, one.shape[1], one.shape[0])]

@@ -20,7 +20,6 @@ engine's version, the language data and the settings below: a reopen is instant.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import logging
 import os
@@ -38,7 +37,6 @@ from aligner.core.errors import InputError
 from aligner.core.values import Progress
 
 if TYPE_CHECKING:
-    import numpy.typing as npt
     from PIL.Image import Image
 
 log = logging.getLogger(__name__)
@@ -54,15 +52,11 @@ OCR_ENV = "ALIGNER_OCR"
 _SETTINGS = {"psm": "4 per column", "textord_tabfind_vertical_text": "0", "dpi": OCR_DPI, "format": 5}
 """Everything that changes the result besides the engine and the data (part of the cache key).
 
-Page segmentation "single column" (psm 4), column by column (:func:`reading_regions`):
+Page segmentation "single column" (psm 4), column by column (:func:`aligner.ingest.columns.reading_regions`):
 Tesseract's own layout analysis (psm 3) took justified Korean text, whose syllables line
 up in columns, for vertical text or an image on the noisy single-column scans, and read
 across the two columns of Korean two-column scans.  Vertical-text detection is off for
 the same reason."""
-_GUTTER = (0.3, 0.7)
-"""Where on a page (share of its width) a gutter between two columns is looked for."""
-_GUTTER_INK = 0.15
-"""A gutter holds less than this share of the ink of the columns on either side of it."""
 _TALL = 1.25
 """A word this many times the page's median word height is in large type (or swollen by a speck)."""
 _INSTALL = "apt-get install tesseract-ocr-kor tesseract-ocr-eng (Debian/Ubuntu) or set TESSDATA_PREFIX"
@@ -187,91 +181,17 @@ class Recogniser:
         """The page's lines, top to bottom, in points (the page is ``image.height`` pixels at ``dpi``)."""
         import numpy as np
 
+        from aligner.ingest.columns import reading_regions  # numpy: only once a page is recognised
+
         api = self._ready()
         api.SetVariable("user_defined_dpi", str(round(dpi)))
         api.SetImage(image)
         words: list[_Word] = []
-        for left, top, width, height in reading_regions(np.asarray(image.convert("L"))):
+        for left, top, width, height in reading_regions(np.asarray(image.convert("L"))):  # column by column
             api.SetRectangle(left, top, width, height)
             api.Recognize()
             words += _words(self.module, api)
         return _lines(words, image.height, 72.0 / dpi)
-
-
-def gutter(pixels: npt.NDArray[Any]) -> tuple[int, int] | None:
-    """Where a grey page image set in two columns has its gutter: its middle and half its width
-    (pixels), a strip in the middle of the page with almost no ink between inked columns (a
-    title or header that spans it is a few rows only); None for a page in one column."""
-    import numpy as np
-
-    ink = pixels < 128
-    rows = ink.any(axis=1)
-    if rows.sum() < 10:
-        return None
-    share = ink[rows].mean(axis=0)
-    width = share.shape[0]
-    k = max(3, width // 150)
-    smooth = np.convolve(share, np.ones(k) / k, mode="same")
-    a, b = int(_GUTTER[0] * width), int(_GUTTER[1] * width)
-    middle = int(np.argmin(smooth[a:b])) + a
-    left, right = smooth[int(0.1 * width) : middle - k], smooth[middle + k : int(0.9 * width)]
-    if left.size == 0 or right.size == 0:
-        return None
-    sides = min(float(left.mean()), float(right.mean()))
-    if not (sides > 0 and float(smooth[middle]) < _GUTTER_INK * sides):
-        return None
-    low = smooth < _GUTTER_INK * sides
-    lo, hi = middle, middle
-    while lo > 0 and low[lo - 1]:
-        lo -= 1
-    while hi < width - 1 and low[hi + 1]:
-        hi += 1
-    return (lo + hi) // 2, max(2, (hi - lo) // 2)
-
-
-def reading_regions(pixels: npt.NDArray[Any]) -> list[tuple[int, int, int, int]]:
-    """The page's parts in reading order, as ``(left, top, width, height)``: the whole page for one
-    column; for two, each band of rows that spans the gutter (a title, a running header) whole,
-    and each band between them as its left column, then its right one.  The gutter is followed
-    down the page block by block (a page turned on the scanner turns its gutter too)."""
-    import numpy as np
-
-    height, width = pixels.shape
-    found = gutter(pixels)
-    if found is None:
-        return [(0, 0, width, height)]
-    middle, half = found
-    ink = pixels < 128
-    across = np.zeros(height, dtype=bool)
-    wander = max(4, width // 40)
-    block = max(16, height // 25)
-    centres = []
-    for top in range(0, height, block):
-        window = ink[top : top + block, middle - wander : middle + wander].sum(axis=0)
-        window = np.convolve(window, np.ones(2 * half + 1), mode="valid")  # ink within a gutter's width
-        centre = middle - wander + half + int(np.argmin(window))
-        centres.append(centre)
-        across[top : top + block] = ink[top : top + block, centre - half : centre + half + 1].any(axis=1)
-    reach = max(2, height // 80)  # about a line: a spanning line's rows all count as spanning
-    across = np.convolve(across.astype(np.float64), np.ones(2 * reach + 1), mode="same") > 0
-    blank = np.flatnonzero(~ink.any(axis=1))
-    cuts = [0]
-    for y in np.flatnonzero(across[1:] != across[:-1]).tolist():
-        near = blank[np.abs(blank - (y + 1)) <= 3 * reach] if blank.size else blank
-        cut = int(near[np.argmin(np.abs(near - (y + 1)))]) if near.size else y + 1  # never through a line
-        if cut > cuts[-1]:
-            cuts.append(cut)
-    cuts.append(height)
-    split = int(np.median(centres))
-    out: list[tuple[int, int, int, int]] = []
-    for top, bottom in itertools.pairwise(cuts):
-        if bottom <= top:
-            continue
-        if across[top:bottom].mean() >= 0.5:
-            out.append((0, top, width, bottom - top))
-        else:
-            out += [(0, top, split, bottom - top), (split, top, width - split, bottom - top)]
-    return out
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,8 @@ _NOTE_MARK_RE = re.compile(r"^(?:\d{1,3}|[*†‡]+)[.)]?\s+")
 _TERMINAL = '.!?。"”’)』」:'
 _OCR_SIZE_SNAP = 0.2
 """OCR'd lines whose type size is this close to the body size are body size (word heights vary)."""
+_OCR_MAX_SIDE = 7000
+"""The longest side, in pixels, a scanned page is rendered at for OCR (A3 at 300 dpi is 4961)."""
 log = logging.getLogger(__name__)
 
 
@@ -121,7 +123,8 @@ def _read_scans(
     def render(index: int) -> tuple[Image, float]:
         page = doc[index]
         try:
-            return page.render(scale=OCR_DPI / 72, grayscale=True).to_pil(), float(OCR_DPI)
+            scale = min(OCR_DPI / 72, _OCR_MAX_SIDE / max(page.get_size()))  # a poster is not rendered at 300 dpi
+            return page.render(scale=scale, grayscale=True).to_pil(), 72 * scale
         finally:
             page.close()
 
