@@ -1,7 +1,8 @@
 """`make bench`: every benchmark in one run, written to BENCHMARKS.md.
 
 Runs, in this order: English sentence splitting vs pysbd (bench_segment.py),
-document extraction per format against pdftotext (bench_formats.py), the
+document extraction per format against pdftotext (bench_formats.py), OCR of
+scanned pages with tesserocr against pytesseract (bench_ocr.py), the
 embedding models (bench_models.py), sentence alignment against Bertalign on the
 KIEP dev gold, the development sets and the 10k x 10k scale test
 (bench_align.py), search latency headless (bench_search.py) and in the real
@@ -41,6 +42,7 @@ def main() -> int:
     args = ap.parse_args()
     segment = run("bench_segment.py")
     formats = run("bench_formats.py", "--repeat", args.repeat)
+    ocr = run("bench_ocr.py")
     models = run("bench_models.py")
     align = run("bench_align.py", "--repeat", args.repeat)
     search = run("bench_search.py")
@@ -66,6 +68,8 @@ exactly the 87 gold sentences, a test asserts it.)
 {segment}
 
 {formats}
+
+{ocr}
 
 ## Embedding models that ship inside a pip package
 

@@ -51,7 +51,10 @@ def reader_error(path: Path, root: Path) -> str:
     return str(err.value).replace(f"{root}{os.sep}", "")
 
 
-def test_mixed_format_folder_tmx_report_provenance_unreadable_and_projects(tmp_path: Path) -> None:
+def test_mixed_format_folder_tmx_report_provenance_unreadable_and_projects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALIGNER_OCR", "off")  # the scan stays unreadable (it is read by OCR otherwise: test_ocr)
     src = place(tmp_path / "archive", ARCHIVE)
     out = tmp_path / "tm"
     res = run_corpus(str(src), "-o", str(out), "--workers", "2", cache=tmp_path / "cache")

@@ -177,7 +177,7 @@ BAD = {
     "bad/password.pdf": "password-protected",
     "bad/password.odt": "password-protected",
     "bad/password.docx": "password-protected Office document",
-    "bad/image-only.pdf": "no text layer (a scan?); run OCR on it first",
+    "bad/image-only.pdf": "no text layer (a scan) and OCR is off (--no-ocr)",  # read by OCR otherwise (test_ocr)
     "bad/unknown.zip": "ZIP archive that is not a document",
     "bad/truncated.hwp": "truncated HWP file",
     "bad/truncated.docx": "damaged or truncated DOCX",
@@ -185,7 +185,8 @@ BAD = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
-def test_bad_files_get_one_line_errors_naming_the_file(name: str) -> None:
+def test_bad_files_get_one_line_errors_naming_the_file(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALIGNER_OCR", "off")  # what --no-ocr sets
     path = FORMATS_DIR / name
     with pytest.raises(InputError) as err:
         load_document(path, None)

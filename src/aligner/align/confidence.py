@@ -11,6 +11,9 @@ The constants below were fitted by ``bench/fit_confidence.py`` (see there).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import replace
 from enum import StrEnum
 
 from aligner.core.values import Bead
@@ -33,6 +36,24 @@ class ConfidenceBand(StrEnum):
         if confidence < LOW_CONFIDENCE:
             return cls.LOW
         return cls.HIGH if confidence >= HIGH_CONFIDENCE else cls.UNSURE
+
+OCR_DOUBT_CAP = 0.75
+"""The most a pair may be trusted whose text OCR read with low confidence: the "check" band, so
+the reader's ``n``/``N`` and the review list visit it."""
+
+
+def cap_doubtful(beads: Sequence[Bead], src: AbstractSet[int], tgt: AbstractSet[int]) -> tuple[Bead, ...]:
+    """``beads`` with the confidence of those holding a doubtful sentence (``src``/``tgt`` ids:
+    text OCR was unsure of) lowered to at most :data:`OCR_DOUBT_CAP`; confirmed beads are kept."""
+    if not src and not tgt:
+        return tuple(beads)
+    return tuple(
+        replace(b, confidence=min(b.confidence, OCR_DOUBT_CAP))
+        if not b.confirmed and (any(i in src for i in b.src) or any(j in tgt for j in b.tgt))
+        else b
+        for b in beads
+    )
+
 
 # (intercept, slope) of the logistic map per bead kind; fitted, see module doc
 COEF: dict[str, tuple[float, ...]] = {

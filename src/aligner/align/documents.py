@@ -29,10 +29,11 @@ import numpy as np
 from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays, paragraphs_in_step
 from aligner.align.calibration import diagonal_band, doc_stats
 from aligner.align.completeness import Completeness, lone_null_steps, missing_logit, refined
-from aligner.align.confidence import RELATED_FLOOR, confidence, relatedness
+from aligner.align.confidence import RELATED_FLOOR, cap_doubtful, confidence, relatedness
 from aligner.align.costs import DEFAULT_PARAMS, Params, Problem, bead_scores, first_pass_scores, match_z
 from aligner.align.dp import band_cells, banded_dp, max_marginals, path_gaps
 from aligner.core.values import Bead, Document, Progress, check_beads
+from aligner.ingest.extracted import doubtful_sentences
 
 FIRST_TYPES = np.array([[1, 1], [1, 0], [0, 1]], dtype=np.int64)
 SECOND_TYPES = np.array(
@@ -436,6 +437,6 @@ def align_documents(
     ss = SpanVectors(s_arr.vecs, src.texts, encoder)
     ts = SpanVectors(t_arr.vecs, tgt.texts, encoder)
     beads, _ = align_arrays(s_arr, t_arr, constraints=constraints, src_spans=ss, tgt_spans=ts, progress=progress)
-    out = tuple(beads)
+    out = cap_doubtful(beads, doubtful_sentences(src), doubtful_sentences(tgt))  # low-confidence OCR: check it
     check_beads(out, len(src), len(tgt))
     return out

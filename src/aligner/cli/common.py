@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -115,6 +116,20 @@ def add_pair_args(p: argparse.ArgumentParser, optional: bool = False) -> None:
         help="input has one sentence per line (default: as the pair's saved corrections were made, else no)",
     )  # fmt: skip
     p.add_argument("--model", default=None, help="embedding model from models.lock (default: use-m3)")
+    p.add_argument(
+        "--no-ocr", action=NoOcr, nargs=0,
+        help="never run OCR: a scanned PDF or image is an error, a PDF's scanned pages are left out",
+    )  # fmt: skip
+
+
+class NoOcr(argparse.Action):
+    """``--no-ocr``: OCR off for this process and the readers it starts (``aligner serve``'s tabs)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *_: object) -> None:
+        from aligner.ingest.ocr import OCR_ENV
+
+        os.environ[OCR_ENV] = "off"
+        setattr(namespace, self.dest, True)
 
 
 def resolve_pair(args: argparse.Namespace) -> tuple[Path, Path]:

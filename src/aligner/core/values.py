@@ -38,6 +38,7 @@ class Document:
     path: str | None = None
     encoding: str = "utf-8"  # the text encoding, or the format ("pdf", "docx", …) it was extracted from
     locations: tuple[tuple[int, str], ...] = ()  # (offset into source, "p. 3"/"¶ 7"), in offset order
+    doubtful: tuple[tuple[int, int], ...] = ()  # (start, end) spans of source OCR read with low confidence
 
     @property
     def texts(self) -> list[str]:

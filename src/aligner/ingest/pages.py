@@ -9,6 +9,7 @@ line end.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ _PAGE_NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGITS_RE = re.compile(r"\d+")
+_FUZZY_RATIO = 0.8
+_FUZZY_MIN = 8  # shorter lines are never matched fuzzily
 _HYPHENS = "-\u00ad\u2010"
 
 
@@ -35,13 +38,18 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER_RE.match(text.strip()))
 
 
-def drop_running_lines(pages: list[list[PageLine]]) -> list[list[int]]:
-    """Indices of the lines to keep on each page."""
+def drop_running_lines(pages: list[list[PageLine]], *, fuzzy: bool = False) -> list[list[int]]:
+    """Indices of the lines to keep on each page.
+
+    ``fuzzy`` (OCR'd pages, which read the same header a little differently on each page):
+    lines that are nearly the same (:data:`_FUZZY_RATIO`) count as the same line."""
     counts: dict[tuple[str, str], int] = {}
     for page in pages:
         for band, lines in (("top", page[:_BAND]), ("foot", page[-_BAND:])):
             for key in {_key(ln.text) for ln in lines}:
                 counts[(band, key)] = counts.get((band, key), 0) + 1
+    if fuzzy:
+        counts = _fuzzy_counts(counts)
     # Two pages are enough: a chapter's running head ("Chapter 4: …") repeats only on its pages.
     need = 2
     kept: list[list[int]] = []
@@ -56,6 +64,21 @@ def drop_running_lines(pages: list[list[PageLine]]) -> list[list[int]]:
             keep.append(ln.index)
         kept.append(keep)
     return kept
+
+
+def _fuzzy_counts(counts: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+    """Each band line's count, plus those of the lines nearly the same as it in the same band."""
+    out = dict(counts)
+    keys = [k for k in counts if len(k[1]) >= _FUZZY_MIN]
+    for i, (band, a) in enumerate(keys):
+        for band2, b in keys[i + 1 :]:
+            if band2 != band or abs(len(a) - len(b)) > (1 - _FUZZY_RATIO) * max(len(a), len(b)):
+                continue
+            matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+            if matcher.quick_ratio() >= _FUZZY_RATIO and matcher.ratio() >= _FUZZY_RATIO:
+                out[(band, a)] += counts[(band, b)]
+                out[(band, b)] += counts[(band, a)]
+    return out
 
 
 _WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")

@@ -6,23 +6,35 @@ lines are joined into paragraphs by line spacing, indentation and short last lin
 larger-type lines become headings, small-type lines at a page foot that start with a
 number become notes, superscript note marks are dropped, hyphenation and the spaces
 extraction invents before Korean particles or between scripts are repaired.
+
+A page with no text layer but an image (a scan) is rendered and read by OCR
+(:mod:`aligner.ingest.ocr`); its lines go through the same layout pass, so a PDF
+that mixes text pages and scanned pages reads each page the right way.
 """
 
 from __future__ import annotations
 
 import ctypes
 import itertools
+import logging
 import re
 import statistics
+from collections.abc import Sequence
 from dataclasses import astuple, dataclass, replace
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from aligner.core.errors import InputError
+from aligner.core.values import Progress
 from aligner.ingest.extracted import Extracted, TextBuilder
+from aligner.ingest.ocr import OCR_DPI, OcrLine, OcrMode, ocr_mode, recognise_pages
 from aligner.ingest.pages import PageLine, drop_running_lines, join_lines, vocabulary
 from aligner.ingest.spacing import fix_spacing, is_hangul
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 5
@@ -44,6 +56,11 @@ _SUPERSCRIPT_RATIO = 0.75
 _PARA_GAP_RATIO = 1.35
 _NOTE_MARK_RE = re.compile(r"^(?:\d{1,3}|[*†‡]+)[.)]?\s+")
 _TERMINAL = '.!?。"”’)』」:'
+_OCR_SIZE_SNAP = 0.2
+"""OCR'd lines whose type size is this close to the body size are body size (word heights vary)."""
+_OCR_MAX_SIDE = 7000
+"""The longest side, in pixels, a scanned page is rendered at for OCR (A3 at 300 dpi is 4961)."""
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,8 @@ class _Line:
     left: float
     right: float
     size: float
+    doubtful: tuple[tuple[int, int], ...] = ()
+    """Spans of ``text`` that OCR read with low confidence."""
 
 
 def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
@@ -69,16 +88,79 @@ def open_pdf(data: bytes, name: str) -> pdfium.PdfDocument:
         raise InputError(f"{name}: damaged or truncated PDF (cannot be opened); re-download or re-export it") from None
 
 
-def read_pdf(data: bytes, name: str) -> Extracted:
-    """The PDF's paragraphs; PDFium runs in a child process with a memory limit (:mod:`.pdf_child`)."""
+def read_pdf(data: bytes, name: str, *, progress: Progress | None = None, ocr: OcrMode | None = None) -> Extracted:
+    """The PDF's paragraphs; PDFium extracts the text layer in a child process with a memory limit
+    (:mod:`.pdf_child`); pages with no text but an image are scans, read by OCR (:mod:`.ocr`)."""
     from aligner.ingest.pdf_child import page_lines_bounded
 
     pages = [[_Line(*line) for line in page] for page in page_lines_bounded(data, name)]
+    scans: list[int] = []
+    if any(not page for page in pages):
+        doc = open_pdf(data, name)
+        try:
+            scans = [i for i, page in enumerate(pages) if not page and _has_image(doc, i)]
+            if scans:
+                for i, lines in _read_scans(data, doc, scans, name, progress, ocr_mode(ocr)).items():
+                    pages[i] = lines
+        finally:
+            doc.close()
     if not pages:
         raise InputError(f"{name}: the PDF has no pages")
     if not any(line.text.strip() for page in pages for line in page):
-        raise InputError(f"{name}: the PDF has no text layer (a scan?); run OCR on it first")
-    return _build(pages, name)
+        if scans:
+            raise InputError(f"{name}: OCR found no text on the PDF's scanned pages (a blank or unreadable scan?)")
+        raise InputError(f"{name}: the PDF has no text layer and no scanned page; nothing to read")
+    return build(pages, name, ocr=bool(scans))
+
+
+def _has_image(doc: pdfium.PdfDocument, index: int) -> bool:
+    page = doc[index]
+    try:
+        return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
+    finally:
+        page.close()
+
+
+def _read_scans(
+    data: bytes, doc: pdfium.PdfDocument, scans: Sequence[int], name: str, progress: Progress | None, mode: OcrMode
+) -> dict[int, list[_Line]]:
+    """The scanned pages' lines, by OCR (none, with a warning, when OCR is off and other pages have text)."""
+    if mode is OcrMode.OFF:
+        if len(scans) == len(doc):
+            raise InputError(
+                f"{name}: the PDF has no text layer (a scan) and OCR is off (--no-ocr); allow OCR to read it"
+            )
+        listed = ", ".join(str(i + 1) for i in scans)
+        log.warning("%s: page(s) %s are scans without text; left out because OCR is off (--no-ocr)", name, listed)
+        return {}
+
+    def render(index: int) -> tuple[Image, float]:
+        page = doc[index]
+        try:
+            scale = min(OCR_DPI / 72, _OCR_MAX_SIDE / max(page.get_size()))  # a poster is not rendered at 300 dpi
+            return page.render(scale=scale, grayscale=True).to_pil(), 72 * scale
+        finally:
+            page.close()
+
+    read = recognise_pages(data, scans, render, name, progress=progress, mode=mode)
+    return ocr_lines(read)
+
+
+def ocr_lines(read: dict[int, list[OcrLine]]) -> dict[int, list[_Line]]:
+    """OCR'd lines as the layout pass takes them; sizes near the body size snapped to it
+    (a word's box height is not a type size: it varies with the letters in it)."""
+    sizes = [ln.size for lines in read.values() for ln in lines if len(ln.text) >= 20]
+    body = statistics.median(sizes) if sizes else 0.0
+    out: dict[int, list[_Line]] = {}
+    for page, lines in read.items():
+        out[page] = [
+            _Line(
+                ln.text, ln.top, ln.bottom, ln.left, ln.right,
+                body if abs(ln.size - body) < _OCR_SIZE_SNAP * body else ln.size, ln.doubtful,
+            )
+            for ln in lines
+        ]  # fmt: skip
+    return out
 
 
 def page_lines(data: bytes, name: str) -> list[list[tuple[str, float, float, float, float, float]]]:
@@ -246,10 +328,12 @@ def _merge_split_lines(lines: list[_Line]) -> list[_Line]:
     return out
 
 
-def _build(pages: list[list[_Line]], name: str) -> Extracted:
-    kept = drop_running_lines([[PageLine(ln.text, k) for k, ln in enumerate(page)] for page in pages])
+def build(pages: Sequence[Sequence[_Line]], name: str, fmt: str = "pdf", *, ocr: bool = False) -> Extracted:
+    """The layout pass over every page's lines: the document's blocks and where they came from.
+    With ``ocr`` (some pages were OCR'd), running headers match when nearly the same."""
+    kept = drop_running_lines([[PageLine(ln.text, k) for k, ln in enumerate(page)] for page in pages], fuzzy=ocr)
     body_size = _body_size(pages)
-    builder = TextBuilder("pdf", name)
+    builder = TextBuilder(fmt, name)
     para: list[_Line] = []
     para_pages: list[int] = []
     para_kind = "body"
@@ -260,12 +344,13 @@ def _build(pages: list[list[_Line]], name: str) -> Extracted:
         text, marks = join_lines([fix_spacing(ln.text) for ln in para], para_pages, words, tokens)
         text = fix_spacing(text)
         where = f"p. {para_pages[0] + 1}"
+        doubtful = _doubtful_spans(para, words, tokens)
         if para_kind == "heading":
-            builder.heading(text, where)
+            builder.heading(text, where, doubtful=doubtful)
         elif para_kind == "note":
             builder.note(_NOTE_MARK_RE.sub("", text), where)
         else:
-            builder.paragraph(text, where, marks=[(off, f"p. {p + 1}") for off, p in marks])
+            builder.paragraph(text, where, marks=[(off, f"p. {p + 1}") for off, p in marks], doubtful=doubtful)
         para.clear()
         para_pages.clear()
 
@@ -302,6 +387,15 @@ def _build(pages: list[list[_Line]], name: str) -> Extracted:
     return builder.build()
 
 
+def _doubtful_spans(para: list[_Line], words: frozenset[str], tokens: frozenset[str]) -> list[tuple[int, int]]:
+    """Where the paragraph's low-confidence OCR words are in its joined text (to a character or two)."""
+    if not any(ln.doubtful for ln in para):
+        return []
+    _, starts = join_lines([fix_spacing(ln.text) for ln in para], list(range(len(para))), words, tokens)
+    offsets = [0, *(off for off, _ in starts)]
+    return [(at + a, at + b) for at, ln in zip(offsets, para, strict=True) for a, b in ln.doubtful]
+
+
 def _justified(lines: list[_Line], k: int) -> bool:
     """Is line ``k`` a justified prose line (its wide gaps stretched spaces, not cell
     boundaries)?  It ends where a neighbouring tab-free line of the same type ends."""
@@ -329,7 +423,7 @@ def _breaks(prev: _Line | None, a: _Line, b: _Line, new_page: bool, spacing: flo
     return ends and a.right < full - 4 * a.size  # a short last line
 
 
-def _body_size(pages: list[list[_Line]]) -> float:
+def _body_size(pages: Sequence[Sequence[_Line]]) -> float:
     weights: dict[float, int] = {}
     for page in pages:
         for ln in page:
@@ -338,7 +432,7 @@ def _body_size(pages: list[list[_Line]]) -> float:
     return max(weights, key=lambda s: weights[s]) if weights else 10.0
 
 
-def _line_spacing(pages: list[list[_Line]], body: float) -> float:
+def _line_spacing(pages: Sequence[Sequence[_Line]], body: float) -> float:
     gaps = [
         a.bottom - b.bottom
         for page in pages

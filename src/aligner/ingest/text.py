@@ -14,9 +14,10 @@ from pathlib import Path
 
 from aligner.core.budgets import MAX_TEXT_BYTES, megabytes, read_input
 from aligner.core.errors import InputError
-from aligner.core.values import Lang
+from aligner.core.values import Lang, Progress
 from aligner.ingest.extracted import Extracted
 from aligner.ingest.formats import extract
+from aligner.ingest.ocr import OcrMode
 
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -49,7 +50,7 @@ def read_document_text(path: str | Path) -> tuple[str, str]:
     return got.text, got.format
 
 
-def read_document(path: str | Path) -> Extracted:
+def read_document(path: str | Path, *, progress: Progress | None = None, ocr: OcrMode | None = None) -> Extracted:
     """Read a document of any supported format, recognised by its content.
 
     PDF, DOCX, ODT, HWP, HWPX, HTML and EPUB are extracted to clean text (blank-line
@@ -61,12 +62,15 @@ def read_document(path: str | Path) -> Extracted:
     mostly-ASCII text, CP949/EUC-KR Korean and (as a last resort) CP1252 text that is
     nearly all ASCII.  Raises :class:`InputError` (one line, naming the file) for
     missing, binary, undecodable or empty files.
+
+    Scanned PDF pages and page images are read by OCR (``progress`` hears each page;
+    ``ocr`` OFF refuses, CACHED takes only cached results, see :mod:`aligner.ingest.ocr`).
     """
     name = str(path)
     data = read_input(path)  # a regular file of bounded size, or one line saying why not
     if not data.strip():
         raise InputError(f"{name} is empty")
-    got = extract(data, name)
+    got = extract(data, name, progress=progress, ocr=ocr)
     if got is not None:
         return got
     if len(data) > MAX_TEXT_BYTES:

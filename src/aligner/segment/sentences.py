@@ -40,9 +40,9 @@ def load_document(
     progress: Progress | None = None,
 ) -> Document:
     """Read ``path`` (any supported format) and segment it.  ``lang=None`` guesses the language."""
-    got = read_document(path)
+    got = read_document(path, progress=progress)
     doc = segment(got.text, lang, presplit=presplit, path=str(path), encoding=got.format, progress=progress)
-    return replace(doc, locations=got.locations) if got.locations else doc
+    return replace(doc, locations=got.locations, doubtful=got.doubtful) if got.locations or got.doubtful else doc
 
 
 def segment(

@@ -15,11 +15,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aligner.align.confidence import LOW_CONFIDENCE
 from aligner.core.errors import InputError
 from aligner.core.values import Alignment, Bead, Document, Lang, Progress
+
+if TYPE_CHECKING:
+    from aligner.ingest.extracted import Extracted
 
 UNRELATED_COVERAGE = 0.3
 """Below this share of sentences in confident beads, the pair is flagged as unrelated."""
@@ -86,11 +89,17 @@ def _load_pair(
 ) -> tuple[Document, Document] | None:
     """``load_pair``; with ``only_cached``, None unless both documents were segmented before."""
     from aligner.ingest.formats import DOCUMENT_FORMATS
+    from aligner.ingest.ocr import OcrMode, OcrNotCached
     from aligner.ingest.text import detect_lang, read_document
     from aligner.segment.cache import segment_cached
 
     ko_path, en_path = Path(ko_path), Path(en_path)
-    ko_got, en_got = read_document(ko_path), read_document(en_path)
+    try:  # a scan not read before is read with its progress shown (not on the pre-reading thread)
+        ocr = OcrMode.CACHED if only_cached else None
+        ko_got = read_document(ko_path, progress=progress, ocr=ocr)
+        en_got = read_document(en_path, progress=progress, ocr=ocr)
+    except OcrNotCached:
+        return None
     ko_text, ko_enc, en_text, en_enc = ko_got.text, ko_got.format, en_got.text, en_got.format
     ko_lang, en_lang = detect_lang(ko_text), detect_lang(en_text)
     if ko_lang is Lang.EN and en_lang is Lang.KO:
@@ -115,7 +124,7 @@ def _load_pair(
         en_doc = cached_segmentation(en_text, Lang.EN, presplit=presplit, path=en_path, encoding=en_enc)
         if ko_doc is None or en_doc is None:
             return None
-        return _with_locations(ko_doc, ko_got.locations), _with_locations(en_doc, en_got.locations)
+        return _with_locations(ko_doc, ko_got), _with_locations(en_doc, en_got)
     if progress:
         progress("segmenting", 0, 2)
     ko = segment_cached(ko_text, Lang.KO, presplit=presplit, path=ko_path, encoding=ko_enc, progress=progress)
@@ -124,12 +133,13 @@ def _load_pair(
     en = segment_cached(en_text, Lang.EN, presplit=presplit, path=en_path, encoding=en_enc, progress=progress)
     if progress:
         progress("segmenting", 2, 2)
-    return _with_locations(ko, ko_got.locations), _with_locations(en, en_got.locations)
+    return _with_locations(ko, ko_got), _with_locations(en, en_got)
 
 
-def _with_locations(doc: Document, locations: tuple[tuple[int, str], ...]) -> Document:
-    """The document with its sentences' locations in the source file (pages, paragraphs), if it has any."""
-    return replace(doc, locations=locations) if locations else doc
+def _with_locations(doc: Document, got: Extracted) -> Document:
+    """The document with its sentences' locations in the source file (pages, paragraphs) and the
+    spans OCR was unsure of, if it has any."""
+    return replace(doc, locations=got.locations, doubtful=got.doubtful) if got.locations or got.doubtful else doc
 
 
 def unrelated_warning(beads: Sequence[Bead]) -> tuple[str, ...]:
