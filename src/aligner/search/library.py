@@ -1,0 +1,310 @@
+"""A library: many documents, Korean and English, searched together as passages.
+
+The documents are not translations of each other: nothing is aligned.  Every
+sentence of every document is a row of one vector index
+(:mod:`aligner.search.library_index`); a query finds rows the way pair search
+finds sentences (:mod:`aligner.search.searcher`) — by meaning (the multilingual
+embedding, so a Korean query reaches English passages and the reverse), exact
+text and word form (Korean lemmas, English Snowball stems) — and each row found
+becomes its passage (:mod:`aligner.search.passages`), one per place, labelled
+by its document.
+
+``related`` is the reader's question: given a pair's vector, the best passages
+of the other documents.
+
+Reading the documents from disk and caching them per document is the session's
+work (:mod:`aligner.session.library`); this module takes documents and vectors.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from aligner.core.values import Document, Lang
+from aligner.embed.encoders import Encoder
+from aligner.ingest.extracted import location_of
+from aligner.search.hits import HitKind, Passage
+from aligner.search.library_index import IndexKind, VectorIndex
+from aligner.search.passages import one_per_place, passage_spans
+from aligner.search.searcher import (
+    LITERAL_BONUS,
+    MIN_SEMANTIC,
+    MORPHEME_BONUS,
+    NOISE_SPREAD,
+    english_stems,
+)
+
+PER_SOURCE = 3
+"""At most this many passages of one document while other documents have some to offer."""
+MAX_TEXT_MATCHES = 5000
+"""Exact and word-form matches scored per query at most (a query like "the" matches everything)."""
+_SEPARATOR = "\x00"
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+LemmaFn = Callable[[Sequence[str]], list[frozenset[str]]]
+"""Korean sentences → their content lemma sets."""
+
+
+def _kiwi_lemmas(texts: Sequence[str]) -> list[frozenset[str]]:
+    from aligner.search.lemma_cache import cached_lemmas
+    from aligner.segment.kiwi import lemmas
+
+    return cached_lemmas(texts, lemmas)[0]
+
+
+class Library:
+    """Documents and their sentence vectors (one L2-normalised row per sentence), searchable."""
+
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        vectors: Sequence[np.ndarray],
+        encoder: Encoder,
+        *,
+        kind: IndexKind | None = None,
+        korean_lemmas: LemmaFn = _kiwi_lemmas,
+        query_lemmas: Callable[[str], Iterable[str]] | None = None,
+    ) -> None:
+        if len(documents) != len(vectors) or any(len(d) != len(v) for d, v in zip(documents, vectors, strict=True)):
+            raise ValueError("one vector per sentence of each document")
+        self.documents = tuple(documents)
+        self.encoder = encoder
+        sizes = np.array([len(d) for d in documents], dtype=np.int64)
+        self._start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        n = int(self._start[-1])
+        self._doc = np.repeat(np.arange(len(documents), dtype=np.int32), sizes)
+        self._korean = np.repeat(np.array([d.lang is Lang.KO for d in documents], dtype=bool), sizes)
+        self._heading = np.fromiter((s.heading for d in documents for s in d.sentences), dtype=bool, count=n)
+        paragraphs = np.fromiter((s.paragraph for d in documents for s in d.sentences), dtype=np.int64, count=n)
+        tops = np.array([max((s.paragraph for s in d.sentences), default=0) + 1 for d in documents], np.int64)
+        para_base = np.concatenate([[0], np.cumsum(tops)[:-1]]).astype(np.int64)
+        self._paragraph = paragraphs + para_base[self._doc] if n else paragraphs
+        """Paragraph of each row, numbered across the library (two documents never share one)."""
+        self._doc_end = self._start[1:][self._doc] if n else np.zeros(0, np.int64)
+        self._place = self._paragraph.copy()
+        """Where a hit is, for "one passage per place": its paragraph; a heading's is the paragraph
+        it opens (its passage runs into it)."""
+        if n:
+            nxt = np.minimum(np.arange(n) + 1, self._doc_end - 1)
+            opens = self._heading & (nxt > np.arange(n))
+            self._place[opens] = self._paragraph[nxt[opens]]
+        dim = int(vectors[0].shape[1]) if len(vectors) and vectors[0].ndim == 2 else int(encoder.dim)
+        stacked = np.vstack(list(vectors)) if n else np.zeros((0, dim), np.float32)
+        self.index = VectorIndex(stacked, kind)
+        del stacked
+        lowered = [s.text.casefold() for d in documents for s in d.sentences]
+        self._haystack = _SEPARATOR.join(lowered)
+        lengths = np.fromiter((len(t) + 1 for t in lowered), dtype=np.int64, count=n)
+        self._text_start = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if n else lengths
+        del lowered
+        self._korean_lemmas = korean_lemmas
+        self._query_lemmas = query_lemmas
+        self._postings: dict[Lang, dict[str, np.ndarray]] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ rows
+
+    def __len__(self) -> int:
+        """Sentences in the library."""
+        return int(self._start[-1])
+
+    def _where(self, row: int) -> tuple[Document, int]:
+        d = int(self._doc[row])
+        return self.documents[d], row - int(self._start[d])
+
+    def rows_of(self, path: str | Path) -> range:
+        """The rows of the document read from ``path`` (empty if it is not in the library)."""
+        target = _resolved(path)
+        for d, doc in enumerate(self.documents):
+            if doc.path is not None and _resolved(doc.path) == target:
+                return range(int(self._start[d]), int(self._start[d + 1]))
+        return range(0)
+
+    # ------------------------------------------------------------------ word forms
+
+    def word_forms_ready(self, lang: Lang) -> bool:
+        return lang in self._postings
+
+    def prepare(self, langs: Iterable[Lang] = (Lang.KO, Lang.EN)) -> None:
+        """Build the word-form index of each language now (Korean: kiwipiepy, from the lemma cache when warm)."""
+        for lang in langs:
+            self._word_forms(lang)
+            if lang is Lang.KO:
+                self._query_forms("한국어")  # starts kiwipiepy now rather than on the first Korean query
+
+    def _word_forms(self, lang: Lang) -> dict[str, np.ndarray]:
+        with self._lock:
+            found = self._postings.get(lang)
+            if found is None:
+                found = self._postings[lang] = self._build_postings(lang)
+            return found
+
+    def _build_postings(self, lang: Lang) -> dict[str, np.ndarray]:
+        lists: dict[str, list[int]] = {}
+        for d, doc in enumerate(self.documents):
+            if doc.lang is not lang or not len(doc):
+                continue
+            texts = doc.texts
+            forms = self._korean_lemmas(texts) if lang is Lang.KO else [english_stems(t) for t in texts]
+            base = int(self._start[d])
+            for i, words in enumerate(forms):
+                for word in words:
+                    lists.setdefault(word, []).append(base + i)
+        return {word: np.asarray(rows, dtype=np.int64) for word, rows in lists.items()}
+
+    def _query_forms(self, query: str) -> tuple[Lang, frozenset[str]] | None:
+        if _HANGUL.search(query):
+            if self._query_lemmas is not None:
+                return Lang.KO, frozenset(self._query_lemmas(query))
+            from aligner.segment.kiwi import lemmas
+
+            return Lang.KO, frozenset(lemmas(query))
+        stems = english_stems(query)
+        return (Lang.EN, stems) if stems else None
+
+    def _morpheme_rows(self, query: str, ready_only: bool) -> np.ndarray:
+        forms = self._query_forms(query)
+        if forms is None or not forms[1]:
+            return np.zeros(0, np.int64)
+        lang, words = forms
+        if ready_only and not self.word_forms_ready(lang):
+            return np.zeros(0, np.int64)
+        postings = self._word_forms(lang)
+        lists = sorted((postings.get(w, np.zeros(0, np.int64)) for w in words), key=len)
+        rows = lists[0]
+        for more in lists[1:]:
+            if not len(rows):
+                break
+            rows = np.intersect1d(rows, more, assume_unique=True)
+        return rows
+
+    def _literal_rows(self, needle: str) -> np.ndarray:
+        if not needle or _SEPARATOR in needle:
+            return np.zeros(0, np.int64)
+        offsets: list[int] = []
+        find, at = self._haystack.find, 0
+        while len(offsets) < MAX_TEXT_MATCHES:
+            at = find(needle, at)
+            if at < 0:
+                break
+            offsets.append(at)
+            at += 1
+        rows = np.searchsorted(self._text_start, np.asarray(offsets, dtype=np.int64), side="right") - 1
+        return np.unique(rows)
+
+    # ------------------------------------------------------------------ search
+
+    def _encode(self, query: str) -> np.ndarray:
+        by_query = getattr(self.encoder, "encode_query", None)
+        vec = by_query(query) if by_query is not None else self.encoder.encode([query])[0]
+        return np.asarray(vec, dtype=np.float32).reshape(-1)
+
+    def search(self, query: str, k: int = 10, *, morphemes: bool = True) -> list[Passage]:
+        """The best ``k`` passages for ``query`` (either language), one per place, labelled by
+        document and by how they matched.  ``morphemes=False`` uses word forms only where
+        they are prepared already (never waits for kiwipiepy)."""
+        query = query.strip()
+        if not query or len(self) == 0:
+            return []
+        qvec = self._encode(query)
+        near_rows, near_cos = self.index.search(qvec, 8 * k + 32)
+        literal = self._literal_rows(query.casefold())
+        morph = np.setdiff1d(self._morpheme_rows(query, ready_only=not morphemes)[:MAX_TEXT_MATCHES], literal)
+        rows = np.union1d(np.union1d(near_rows, literal), morph)
+        cos = self._cosines(qvec, rows, near_rows, near_cos)
+        is_literal = np.isin(rows, literal)
+        is_morph = np.isin(rows, morph)
+        is_semantic = cos >= MIN_SEMANTIC
+        total = cos + LITERAL_BONUS * is_literal + MORPHEME_BONUS * is_morph
+        found = is_semantic | is_literal | is_morph
+        # Meaning alone must come close to the best hit in the same language (cross-lingual
+        # cosines run lower): no padding with the merely on-topic.
+        korean = self._korean[rows]
+        for side in (korean, ~korean):
+            if (found & side).any():
+                floor = float(cos[found & side].max()) - NOISE_SPREAD
+                found &= ~side | is_literal | is_morph | (cos >= floor)
+        keep = np.flatnonzero(found)
+        rows, total, cos = rows[keep], total[keep], cos[keep]
+        kinds = [
+            tuple(kind for kind, hit in zip(HitKind, flags, strict=True) if hit)
+            for flags in zip(is_semantic[keep], is_literal[keep], is_morph[keep], strict=True)
+        ]
+        chosen = one_per_place(rows, total, self._place, self._doc, k, PER_SOURCE)
+        return self._passages(rows[chosen], total[chosen], cos[chosen], [kinds[i] for i in chosen.tolist()])
+
+    def related(
+        self, vector: np.ndarray, k: int = 5, *, exclude: Iterable[str | Path] = (), min_score: float = MIN_SEMANTIC
+    ) -> list[Passage]:
+        """The ``k`` passages nearest ``vector`` (a sentence or pair embedding), one per place,
+        from the documents other than ``exclude`` (paths: the pair's own documents)."""
+        if len(self) == 0:
+            return []
+        vec = np.asarray(vector, dtype=np.float32).reshape(-1)
+        norm = float(np.linalg.norm(vec))
+        if not norm:
+            return []
+        vec = vec / norm
+        banned = np.zeros(len(self.documents), dtype=bool)
+        for path in exclude:
+            span = self.rows_of(path)
+            if len(span):
+                banned[self._doc[span.start]] = True
+        wanted = 8 * k + 32
+        while True:
+            rows, cos = self.index.search(vec, wanted)
+            keep = ~banned[self._doc[rows]] & (cos >= min_score)
+            if keep.sum() >= 4 * k or wanted >= len(self) or len(rows) < wanted:
+                break
+            wanted *= 4
+        rows, cos = rows[keep], cos[keep]
+        chosen = one_per_place(rows, cos, self._place, self._doc, k, PER_SOURCE)
+        kinds = [(HitKind.SEMANTIC,)] * len(chosen)
+        return self._passages(rows[chosen], cos[chosen], cos[chosen], kinds)
+
+    def _cosines(self, qvec: np.ndarray, rows: np.ndarray, near_rows: np.ndarray, near_cos: np.ndarray) -> np.ndarray:
+        """The query's cosine with each of ``rows``: from the index search where it has it, computed for the rest."""
+        known = dict(zip(near_rows.tolist(), near_cos.tolist(), strict=True))
+        out = np.empty(len(rows), dtype=np.float32)
+        missing: list[int] = []
+        for i, row in enumerate(rows.tolist()):
+            score = known.get(row)
+            if score is None:
+                missing.append(i)
+            else:
+                out[i] = score
+        if missing:
+            out[missing] = self.index.vectors(rows[missing]) @ qvec
+        return out
+
+    def _passages(
+        self, rows: np.ndarray, scores: np.ndarray, cos: np.ndarray, kinds: list[tuple[HitKind, ...]]
+    ) -> list[Passage]:
+        first, last = passage_spans(rows, self._paragraph, self._heading, self._doc_end)
+        out: list[Passage] = []
+        for row, lo, hi, score, semantic, how in zip(
+            rows.tolist(), first.tolist(), last.tolist(), scores.tolist(), cos.tolist(), kinds, strict=True
+        ):
+            doc, i = self._where(row)
+            base = row - i
+            sentences = doc.sentences[lo - base : hi - base + 1]
+            sentence = doc.sentences[i]
+            where = location_of(doc, sentence) or f"¶ {sentence.paragraph + 1}"
+            out.append(Passage(
+                path=doc.path or "(text)", lang=doc.lang, sentence=i, first=lo - base, last=hi - base,
+                text=" ".join(s.text for s in sentences), matched=sentence.text, location=where,
+                score=float(score), semantic=float(semantic), kinds=how,
+            ))  # fmt: skip
+        return out
+
+
+def _resolved(path: str | Path) -> Path:
+    try:
+        return Path(path).expanduser().resolve()
+    except (OSError, RuntimeError):
+        return Path(path)
