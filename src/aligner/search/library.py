@@ -125,6 +125,10 @@ class Library:
                 return range(int(self._start[d]), int(self._start[d + 1]))
         return range(0)
 
+    def document_of(self, path: str) -> Document | None:
+        """The document a passage's ``path`` names."""
+        return next((d for d in self.documents if (d.path or "(text)") == path), None)
+
     # ------------------------------------------------------------------ word forms
 
     def word_forms_ready(self, lang: Lang) -> bool:

@@ -56,6 +56,11 @@ COMMANDS: tuple[PaletteCommand, ...] = (
         "Look up a term…",
         "A word or phrase of the selected pair (or any typed one) in the glossary",
     ),
+    PaletteCommand(
+        "related",
+        "Related reading",
+        "The focused pair's best passages in the other documents (--docs); Enter opens one in its document",
+    ),
     PaletteCommand("export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown or bead ids"),
     PaletteCommand(
         "toggle_reading",
