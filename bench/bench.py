@@ -6,7 +6,8 @@ embedding models (bench_models.py), sentence alignment against Bertalign on the
 KIEP dev gold, the development sets and the 10k x 10k scale test
 (bench_align.py), search latency headless (bench_search.py) and in the real
 reader (bench_tui_search.py), launch to first pair in a real terminal beside a
-minimal Textual app (bench_first_paint.py), and corpus throughput (bench_corpus.py).
+minimal Textual app (bench_first_paint.py), corpus throughput (bench_corpus.py), and the
+related-reading library: faiss index types, the whole query at 1M sentences, indexing (bench_related.py).
 Numbers are from this machine, this run.
 """
 
@@ -45,6 +46,7 @@ def main() -> int:
     tui = run("bench_tui_search.py")
     first_paint = run("bench_first_paint.py")
     corpus = run("bench_corpus.py")
+    related = run("bench_related.py", "--sentences", "1000000", "--docs", "1000")
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = f"""# Benchmarks
 
@@ -94,6 +96,8 @@ a header, an 85-row DataTable and a footer. Warm = every cache filled; cold = an
 {first_paint}
 
 {corpus}
+
+{related}
 """
     args.out.write_text(text, encoding="utf-8")
     print(text)

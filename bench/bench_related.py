@@ -71,7 +71,7 @@ def percentile(times: list[float], q: float) -> float:
     return ordered[int(q * (len(ordered) - 1))]
 
 
-def compare_indexes(n: int, docs: int, hnsw_max: int, queries: int = 200) -> str:
+def compare_indexes(n: int, docs: int, hnsw_max: int, queries: int = 100) -> str:
     import faiss
 
     from aligner.search.library_index import IndexKind, VectorIndex
@@ -225,12 +225,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sentences", type=int, default=100_000)
     ap.add_argument("--docs", type=int, default=100)
-    ap.add_argument("--hnsw-max", type=int, default=100_000)
+    ap.add_argument("--hnsw-max", type=int, default=50_000)
     ap.add_argument("--only", choices=("indexes", "query", "indexing"), default=None)
     args = ap.parse_args()
     print("## Related reading: the library\n")
     if args.only in (None, "indexes"):
-        print(f"Index types, {args.sentences:,} synthetic 512-d vectors in {args.docs:,} topics, 200 queries:\n")
+        print(f"Index types, {args.sentences:,} synthetic 512-d vectors in {args.docs:,} topics, 100 queries:\n")
         print(compare_indexes(args.sentences, args.docs, args.hnsw_max))
         print()
     if args.only in (None, "query"):

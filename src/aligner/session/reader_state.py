@@ -1,4 +1,4 @@
-"""What the reader remembers per document pair: position, view, theme and search history.
+"""What the reader remembers per document pair: position, view, theme, search history and library.
 
 One small JSON file per pair (keyed by the two documents' resolved paths, so an
 edited text keeps its place) under the user state directory
@@ -37,6 +37,8 @@ class ReaderState:
     """A Textual theme name; empty: the default."""
     history: tuple[str, ...] = field(default_factory=tuple)
     """Search queries, oldest first."""
+    library: tuple[str, ...] = field(default_factory=tuple)
+    """The related pane's documents and folders (``aligner read --docs``), as absolute paths."""
 
     def with_query(self, query: str) -> ReaderState:
         """The history with ``query`` as the latest (once; at most ``HISTORY_LIMIT`` kept)."""
@@ -73,12 +75,14 @@ def _parse(raw: dict[str, Any], theme: str) -> ReaderState:
     cursor = raw.get("cursor", 0)
     view = raw.get("view", "pairs")
     history = raw.get("history", [])
+    library = raw.get("library", [])
     return ReaderState(
         cursor=cursor if isinstance(cursor, int) and not isinstance(cursor, bool) and cursor >= 0 else 0,
         view=view if view in VIEWS else "pairs",
         theme=raw["theme"] if isinstance(raw.get("theme"), str) else theme,
         history=tuple(q for q in history if isinstance(q, str) and q.strip())[-HISTORY_LIMIT:]
         if isinstance(history, list) else (),
+        library=tuple(p for p in library if isinstance(p, str) and p.strip()) if isinstance(library, list) else (),
     )  # fmt: skip
 
 
@@ -101,7 +105,7 @@ def _write(path: Path, payload: dict[str, Any]) -> bool:
 
 def save_state(ko_path: str | Path, en_path: str | Path, state: ReaderState) -> bool:
     """Remember ``state`` for this pair, atomically; False (logged) when it cannot be written."""
-    payload = {**asdict(state), "history": list(state.history),
+    payload = {**asdict(state), "history": list(state.history), "library": list(state.library),
                "documents": [str(Path(p).expanduser().resolve()) for p in (ko_path, en_path)]}  # fmt: skip
     ok = _write(state_path(ko_path, en_path), payload)
     if state.theme:

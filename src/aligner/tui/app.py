@@ -240,6 +240,10 @@ class AlignerApp(SearchingApp):
         if state is None:
             return
         self._state = replace(state, cursor=cursor)
+        if self.library_paths:  # given with --docs: remembered for this pair
+            self._state = replace(self._state, library=tuple(str(p.expanduser().resolve()) for p in self.library_paths))
+        elif state.library:  # opened without --docs: the library this pair was read with last time
+            self.library_paths = [Path(p) for p in state.library]
         if state.theme in self.available_themes:
             self.theme = state.theme
         self.search_panel.input.history = list(state.history)
