@@ -18,8 +18,6 @@ work (:mod:`aligner.session.library`); this module takes documents and vectors.
 
 from __future__ import annotations
 
-import re
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -31,30 +29,11 @@ from aligner.ingest.extracted import location_of
 from aligner.search.hits import HitKind, Passage
 from aligner.search.library_index import IndexKind, VectorIndex
 from aligner.search.passages import one_per_place, passage_spans
-from aligner.search.searcher import (
-    LITERAL_BONUS,
-    MIN_SEMANTIC,
-    MORPHEME_BONUS,
-    NOISE_SPREAD,
-    english_stems,
-)
+from aligner.search.searcher import LITERAL_BONUS, MIN_SEMANTIC, MORPHEME_BONUS, NOISE_SPREAD
+from aligner.search.text_index import LemmaFn, TextIndex, kiwi_lemmas, kiwi_query_lemmas
 
 PER_SOURCE = 3
 """At most this many passages of one document while other documents have some to offer."""
-MAX_TEXT_MATCHES = 5000
-"""Exact and word-form matches scored per query at most (a query like "the" matches everything)."""
-_SEPARATOR = "\x00"
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-
-LemmaFn = Callable[[Sequence[str]], list[frozenset[str]]]
-"""Korean sentences → their content lemma sets."""
-
-
-def _kiwi_lemmas(texts: Sequence[str]) -> list[frozenset[str]]:
-    from aligner.search.lemma_cache import cached_lemmas
-    from aligner.segment.kiwi import lemmas
-
-    return cached_lemmas(texts, lemmas)[0]
 
 
 class Library:
@@ -67,8 +46,8 @@ class Library:
         encoder: Encoder,
         *,
         kind: IndexKind | None = None,
-        korean_lemmas: LemmaFn = _kiwi_lemmas,
-        query_lemmas: Callable[[str], Iterable[str]] | None = None,
+        korean_lemmas: LemmaFn = kiwi_lemmas,
+        query_lemmas: Callable[[str], Iterable[str]] = kiwi_query_lemmas,
     ) -> None:
         if len(documents) != len(vectors) or any(len(d) != len(v) for d, v in zip(documents, vectors, strict=True)):
             raise ValueError("one vector per sentence of each document")
@@ -97,15 +76,12 @@ class Library:
         stacked = np.vstack(list(vectors)) if n else np.zeros((0, dim), np.float32)
         self.index = VectorIndex(stacked, kind)
         del stacked
-        lowered = [s.text.casefold() for d in documents for s in d.sentences]
-        self._haystack = _SEPARATOR.join(lowered)
-        lengths = np.fromiter((len(t) + 1 for t in lowered), dtype=np.int64, count=n)
-        self._text_start = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if n else lengths
-        del lowered
-        self._korean_lemmas = korean_lemmas
-        self._query_lemmas = query_lemmas
-        self._postings: dict[Lang, dict[str, np.ndarray]] = {}
-        self._lock = threading.Lock()
+        self.text = TextIndex(
+            [s.text for d in documents for s in d.sentences], self._korean,
+            korean_lemmas=korean_lemmas, query_lemmas=query_lemmas,
+            spans=[(int(a), int(b)) for a, b in zip(self._start[:-1], self._start[1:], strict=True)],
+        )  # fmt: skip
+        """Exact and word-form matching (their indexes are built on first use or by ``prepare``)."""
 
     # ------------------------------------------------------------------ rows
 
@@ -132,74 +108,11 @@ class Library:
     # ------------------------------------------------------------------ word forms
 
     def word_forms_ready(self, lang: Lang) -> bool:
-        return lang in self._postings
+        return self.text.ready(lang)
 
     def prepare(self, langs: Iterable[Lang] = (Lang.KO, Lang.EN)) -> None:
-        """Build the word-form index of each language now (Korean: kiwipiepy, from the lemma cache when warm)."""
-        for lang in langs:
-            self._word_forms(lang)
-            if lang is Lang.KO:
-                self._query_forms("한국어")  # starts kiwipiepy now rather than on the first Korean query
-
-    def _word_forms(self, lang: Lang) -> dict[str, np.ndarray]:
-        with self._lock:
-            found = self._postings.get(lang)
-            if found is None:
-                found = self._postings[lang] = self._build_postings(lang)
-            return found
-
-    def _build_postings(self, lang: Lang) -> dict[str, np.ndarray]:
-        lists: dict[str, list[int]] = {}
-        for d, doc in enumerate(self.documents):
-            if doc.lang is not lang or not len(doc):
-                continue
-            texts = doc.texts
-            forms = self._korean_lemmas(texts) if lang is Lang.KO else [english_stems(t) for t in texts]
-            base = int(self._start[d])
-            for i, words in enumerate(forms):
-                for word in words:
-                    lists.setdefault(word, []).append(base + i)
-        return {word: np.asarray(rows, dtype=np.int64) for word, rows in lists.items()}
-
-    def _query_forms(self, query: str) -> tuple[Lang, frozenset[str]] | None:
-        if _HANGUL.search(query):
-            if self._query_lemmas is not None:
-                return Lang.KO, frozenset(self._query_lemmas(query))
-            from aligner.segment.kiwi import lemmas
-
-            return Lang.KO, frozenset(lemmas(query))
-        stems = english_stems(query)
-        return (Lang.EN, stems) if stems else None
-
-    def _morpheme_rows(self, query: str, ready_only: bool) -> np.ndarray:
-        forms = self._query_forms(query)
-        if forms is None or not forms[1]:
-            return np.zeros(0, np.int64)
-        lang, words = forms
-        if ready_only and not self.word_forms_ready(lang):
-            return np.zeros(0, np.int64)
-        postings = self._word_forms(lang)
-        lists = sorted((postings.get(w, np.zeros(0, np.int64)) for w in words), key=len)
-        rows = lists[0]
-        for more in lists[1:]:
-            if not len(rows):
-                break
-            rows = np.intersect1d(rows, more, assume_unique=True)
-        return rows
-
-    def _literal_rows(self, needle: str) -> np.ndarray:
-        if not needle or _SEPARATOR in needle:
-            return np.zeros(0, np.int64)
-        offsets: list[int] = []
-        find, at = self._haystack.find, 0
-        while len(offsets) < MAX_TEXT_MATCHES:
-            at = find(needle, at)
-            if at < 0:
-                break
-            offsets.append(at)
-            at += 1
-        rows = np.searchsorted(self._text_start, np.asarray(offsets, dtype=np.int64), side="right") - 1
-        return np.unique(rows)
+        """Build the exact and word-form indexes now (Korean: kiwipiepy, from the lemma cache when warm)."""
+        self.text.prepare(langs)
 
     # ------------------------------------------------------------------ search
 
@@ -216,9 +129,9 @@ class Library:
         if not query or len(self) == 0:
             return []
         qvec = self._encode(query)
-        near_rows, near_cos = self.index.search(qvec, 8 * k + 32)
-        literal = self._literal_rows(query.casefold())
-        morph = np.setdiff1d(self._morpheme_rows(query, ready_only=not morphemes)[:MAX_TEXT_MATCHES], literal)
+        near_rows, near_cos = self.index.search(qvec, 16 * k + 64)
+        literal = self.text.exact(query)
+        morph = np.setdiff1d(self.text.word_forms(query, ready_only=not morphemes), literal)
         rows = np.union1d(np.union1d(near_rows, literal), morph)
         cos = self._cosines(qvec, rows, near_rows, near_cos)
         is_literal = np.isin(rows, literal)
@@ -234,13 +147,12 @@ class Library:
                 floor = float(cos[found & side].max()) - NOISE_SPREAD
                 found &= ~side | is_literal | is_morph | (cos >= floor)
         keep = np.flatnonzero(found)
-        rows, total, cos = rows[keep], total[keep], cos[keep]
+        chosen = keep[one_per_place(rows[keep], total[keep], self._place, self._doc, k, PER_SOURCE)]
         kinds = [
             tuple(kind for kind, hit in zip(HitKind, flags, strict=True) if hit)
-            for flags in zip(is_semantic[keep], is_literal[keep], is_morph[keep], strict=True)
+            for flags in zip(is_semantic[chosen], is_literal[chosen], is_morph[chosen], strict=True)
         ]
-        chosen = one_per_place(rows, total, self._place, self._doc, k, PER_SOURCE)
-        return self._passages(rows[chosen], total[chosen], cos[chosen], [kinds[i] for i in chosen.tolist()])
+        return self._passages(rows[chosen], total[chosen], cos[chosen], kinds)
 
     def related(
         self, vector: np.ndarray, k: int = 5, *, exclude: Iterable[str | Path] = (), min_score: float = MIN_SEMANTIC
@@ -268,21 +180,19 @@ class Library:
             wanted *= 4
         rows, cos = rows[keep], cos[keep]
         chosen = one_per_place(rows, cos, self._place, self._doc, k, PER_SOURCE)
-        kinds = [(HitKind.SEMANTIC,)] * len(chosen)
+        kinds: list[tuple[HitKind, ...]] = [(HitKind.SEMANTIC,)] * len(chosen)
         return self._passages(rows[chosen], cos[chosen], cos[chosen], kinds)
 
     def _cosines(self, qvec: np.ndarray, rows: np.ndarray, near_rows: np.ndarray, near_cos: np.ndarray) -> np.ndarray:
         """The query's cosine with each of ``rows``: from the index search where it has it, computed for the rest."""
-        known = dict(zip(near_rows.tolist(), near_cos.tolist(), strict=True))
+        order = np.argsort(near_rows)
+        ranked_rows, ranked_cos = near_rows[order], near_cos[order]
+        at = np.minimum(np.searchsorted(ranked_rows, rows), max(len(ranked_rows) - 1, 0))
+        known = (ranked_rows[at] == rows) if len(ranked_rows) else np.zeros(len(rows), dtype=bool)
         out = np.empty(len(rows), dtype=np.float32)
-        missing: list[int] = []
-        for i, row in enumerate(rows.tolist()):
-            score = known.get(row)
-            if score is None:
-                missing.append(i)
-            else:
-                out[i] = score
-        if missing:
+        out[known] = ranked_cos[at[known]]
+        missing = ~known
+        if missing.any():
             out[missing] = self.index.vectors(rows[missing]) @ qvec
         return out
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
@@ -67,7 +68,7 @@ class VectorIndex:
         self.kind = kind or kind_for(n)
         self.size = n
         metric = faiss.METRIC_INNER_PRODUCT
-        index: faiss.Index
+        index: Any  # the faiss type differs by kind (and its stubs know no common base with these methods)
         if self.kind is IndexKind.FLAT:
             index = faiss.IndexFlatIP(dim)
         elif self.kind is IndexKind.FLAT_FP16:
