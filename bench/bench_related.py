@@ -172,10 +172,10 @@ def whole_query(n: int, docs: int) -> str:
         library.search(q + " 2", k=10)  # a query not embedded before: the model runs too
         cold_q.append((time.perf_counter() - t) * 1000)
     return (
-        f"| sentences | documents | index | build + word forms s | library RSS MB | query p50 ms | p95 ms "
+        f"| sentences | documents | index | build + word forms s | RSS added MB | query p50 ms | p95 ms "
         f"| with embedding p50 / p95 ms |\n|---:|---:|---|---:|---:|---:|---:|---:|\n"
         f"| {n:,} | {docs:,} | {library.index.kind.value} | {build:.1f} | {after - before:.0f} "
-        f"(documents {made - before:.0f}) | {statistics.median(times):.1f} | {percentile(times, 0.95):.1f} "
+        f"(documents and vectors {made - before:.0f}) | {statistics.median(times):.1f} | {percentile(times, 0.95):.1f} "
         f"| {statistics.median(cold_q):.1f} / {percentile(cold_q, 0.95):.1f} |"
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,8 @@ from aligner.tui.passage_screen import PassageScreen
 
 from .conftest import DATA, FIXTURES
 from .test_tui import settle
+from .test_tui_snapshots import fixed_workspace  # noqa: F401 - the snapshots' fixed pairs (a fixture)
+from .test_tui_snapshots import settle as snapshot_settle
 
 LIBRARY = FIXTURES / "library"
 
@@ -116,3 +119,40 @@ async def test_the_library_is_remembered_per_pair(
         await settle(pilot)
         assert again.related.display and again.related.library is not None
         assert {Path(d.path or "").parent for d in again.related.library.documents} == {LIBRARY.resolve()}
+
+
+def _related_app(workspace: Workspace, tmp_path: Path) -> AlignerApp:
+    return create_app(workspace=workspace, project_path=tmp_path / "pair.aligner.json", library=[LIBRARY])
+
+
+def _at_pair(bead: int, *keys: str):  # type: ignore[no-untyped-def]
+    """Wait for the library, put the cursor on ``bead``, wait for its passages, press ``keys``."""
+
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        await snapshot_settle(pilot)
+        await snapshot_settle(pilot)
+        pilot.app.reader.move_cursor(bead, force=True, center=True)
+        await pilot.pause(0.3)
+        await snapshot_settle(pilot)
+        if keys:
+            await pilot.press(*keys)
+            await snapshot_settle(pilot)
+
+    return run
+
+
+@pytest.mark.slow
+def test_related_pane_snapshot(snap_compare: Any, fixed_workspace: Workspace, tmp_path: Path) -> None:  # noqa: F811
+    bead = _bead_with(fixed_workspace, "FinTech")
+    assert snap_compare(_related_app(fixed_workspace, tmp_path), terminal_size=(110, 36), run_before=_at_pair(bead))
+
+
+@pytest.mark.slow
+def test_passage_in_context_snapshot(
+    snap_compare: Any,
+    fixed_workspace: Workspace,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+) -> None:
+    bead = _bead_with(fixed_workspace, "FinTech")
+    before = _at_pair(bead, "o", "down", "enter")
+    assert snap_compare(_related_app(fixed_workspace, tmp_path), terminal_size=(110, 36), run_before=before)
