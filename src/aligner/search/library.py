@@ -32,6 +32,9 @@ from aligner.search.passages import one_per_place, passage_spans
 from aligner.search.searcher import LITERAL_BONUS, MIN_SEMANTIC, MORPHEME_BONUS, NOISE_SPREAD
 from aligner.search.text_index import LemmaFn, TextIndex, kiwi_lemmas, kiwi_query_lemmas
 
+HEADING_DISCOUNT = 0.1
+"""Taken off a heading's score: a short title embeds as its whole topic and would otherwise outrank
+the sentences that say something about it (its passage still shows the start of its section)."""
 PER_SOURCE = 3
 """At most this many passages of one document while other documents have some to offer."""
 
@@ -137,7 +140,7 @@ class Library:
         is_literal = np.isin(rows, literal)
         is_morph = np.isin(rows, morph)
         is_semantic = cos >= MIN_SEMANTIC
-        total = cos + LITERAL_BONUS * is_literal + MORPHEME_BONUS * is_morph
+        total = cos + LITERAL_BONUS * is_literal + MORPHEME_BONUS * is_morph - HEADING_DISCOUNT * self._heading[rows]
         found = is_semantic | is_literal | is_morph
         # Meaning alone must come close to the best hit in the same language (cross-lingual
         # cosines run lower): no padding with the merely on-topic.
@@ -179,9 +182,10 @@ class Library:
                 break
             wanted *= 4
         rows, cos = rows[keep], cos[keep]
-        chosen = one_per_place(rows, cos, self._place, self._doc, k, PER_SOURCE)
+        score = cos - HEADING_DISCOUNT * self._heading[rows]
+        chosen = one_per_place(rows, score, self._place, self._doc, k, PER_SOURCE)
         kinds: list[tuple[HitKind, ...]] = [(HitKind.SEMANTIC,)] * len(chosen)
-        return self._passages(rows[chosen], cos[chosen], cos[chosen], kinds)
+        return self._passages(rows[chosen], score[chosen], cos[chosen], kinds)
 
     def _cosines(self, qvec: np.ndarray, rows: np.ndarray, near_rows: np.ndarray, near_cos: np.ndarray) -> np.ndarray:
         """The query's cosine with each of ``rows``: from the index search where it has it, computed for the rest."""
