@@ -21,13 +21,15 @@ from aligner.core.errors import InputError
 from aligner.core.values import Lang
 from aligner.embed.encoders import Encoder, load_encoder
 from aligner.embed.vector_cache import cached_encoder
+from aligner.glossary.build import TermPair
+from aligner.glossary.termhood import TermKind
 from aligner.search.hits import HitKind, Passage
 from aligner.search.library import Library
 from aligner.search.library_index import IndexKind, VectorIndex
 from aligner.search.passages import one_per_place, passage_spans
-from aligner.session.library import library_files, open_library
+from aligner.session.library import glossary_translations, library_files, open_library
 
-from .conftest import FIXTURES
+from .conftest import DATA, FIXTURES
 
 LIBRARY = FIXTURES / "library"
 WIKI = LIBRARY / "internet_plus_wikipedia_en.txt"
@@ -204,3 +206,42 @@ def test_approximate_indexes_find_what_the_exact_one_finds(kind: IndexKind) -> N
     found = [len(set(exact.search(v, 10)[0].tolist()) & set(approx.search(v, 10)[0].tolist())) for v in vecs[:50]]
     assert sum(found) / 500 >= 0.9
     assert np.allclose(approx.vectors(np.array([3, 9])), vecs[[3, 9]], atol=0.02)
+
+
+def _entry(ko: str, en: str, kind: TermKind = TermKind.NAME) -> TermPair:
+    return TermPair(ko=ko, en=en, frequency=3, confidence=0.9, example=0, kind=kind)
+
+
+def test_glossary_translations_take_the_terms_a_query_names() -> None:
+    pairs = [
+        _entry("항저우", "Hangzhou"), _entry("항저우 시티 브레인 프로젝트", "Hangzhou City Brain Project"),
+        _entry("텐센트", "Tencent"), _entry("서비스", "services", TermKind.GENERAL),
+        _entry("ICT", "ICT", TermKind.TERM),
+    ]  # fmt: skip
+    assert glossary_translations("텐센트 창업자", pairs) == [("텐센트", "Tencent")]
+    assert glossary_translations("항저우 시티 브레인 프로젝트의 성과", pairs) == [
+        ("항저우 시티 브레인 프로젝트", "Hangzhou City Brain Project")  # not its part 항저우 again
+    ]
+    assert glossary_translations("Tencent's hospitals", pairs) == [("Tencent", "텐센트")]
+    assert glossary_translations("public services and ICT", pairs) == []  # general words, same on both sides
+    assert glossary_translations("Tencentville", pairs) == []  # whole words only
+
+
+def test_a_glossary_translation_finds_the_name_the_model_places_poorly(library: Library) -> None:
+    plain = library.search("텐센트 창업자", k=10)
+    assert not any("Tencent" in p.matched for p in plain if p.lang is Lang.EN)  # meaning alone misses it
+    found = library.search("텐센트 창업자", k=10, translations=[("텐센트", "Tencent")])
+    english = [p for p in found if p.lang is Lang.EN and "Tencent" in p.matched]
+    assert {Path(p.path) for p in english} == {WIKI, NOTE}
+    assert all(p.via == "텐센트 → Tencent" and HitKind.LITERAL in p.kinds for p in english)
+    assert "glossary: 텐센트 → Tencent" in english[0].label and english[0].as_json()["glossary"] == "텐센트 → Tencent"
+
+
+@pytest.mark.slow
+def test_cli_searches_with_the_pairs_glossary(capsys: pytest.CaptureFixture[str]) -> None:
+    ko, en = DATA / "kiep_ko.txt", DATA / "kiep_en.txt"
+    assert main(["search", "텐센트 창업자", str(ko), str(en), "--docs", str(LIBRARY), "--json", "-k", "8"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    via = [r for r in rows if r["glossary"] == "텐센트 → Tencent"]
+    assert any(r["path"] == str(NOTE) and "Pony Ma" in r["passage"] for r in via)
+    assert any(r["path"] == str(en) for r in rows)  # the pair's own documents are in the library too

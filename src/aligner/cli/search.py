@@ -67,11 +67,14 @@ def run_library(args: argparse.Namespace) -> int:
     from aligner.session.library import open_library
 
     paths = [*(p for p in (args.ko, args.en) if p is not None), *args.docs]
+    translations: list[tuple[str, str]] = []
+    if args.ko is not None and args.en is not None:  # a pair: its glossary carries the query across languages
+        translations = pair_translations(args)
     with progress_bar(not args.json) as progress:
         opened = open_library(paths, model=args.model, progress=progress)
     for notice in opened.notices:
         stderr.print(Text(f"warning: {notice}", style="yellow"))
-    passages = opened.library.search(args.query, k=args.k)
+    passages = opened.library.search(args.query, k=args.k, translations=translations)
     if args.json:
         write_stdout(json.dumps([p.as_json() for p in passages], ensure_ascii=False, indent=2) + "\n")
         return 0
@@ -88,3 +91,18 @@ def run_library(args: argparse.Namespace) -> int:
             stdout.print(head)
             stdout.print(Text(f"    {passage.lang.value.upper()} ", style="cyan") + Text(passage.text))
     return 0
+
+
+def pair_translations(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The glossary entries of the pair KO EN that the query names (``session.library.glossary_translations``)."""
+    from aligner.cli.common import open_workspace, progress_bar, stderr
+    from aligner.glossary.build import build_glossary
+    from aligner.session.library import glossary_translations
+
+    ws = open_workspace(args, quiet=args.json)
+    with progress_bar(not args.json) as progress:
+        pairs = build_glossary(ws.alignment, ws.encoder, progress=progress)
+    found = glossary_translations(args.query, pairs)
+    if found and not args.json:
+        stderr.print(Text("glossary: " + "; ".join(f"{t} → {tr}" for t, tr in found), style="dim"))
+    return found

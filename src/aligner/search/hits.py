@@ -69,11 +69,14 @@ class Passage:
     score: float
     semantic: float
     kinds: tuple[HitKind, ...]
+    via: str = ""
+    """The glossary entry that found it exactly in the other language ("텐센트 → Tencent"), if one did."""
 
     @property
     def label(self) -> str:
-        """The kinds in plain words: "meaning + exact"."""
-        return " + ".join(kind.label for kind in self.kinds)
+        """The kinds in plain words: "meaning + exact", "exact (glossary: 텐센트 → Tencent)"."""
+        words = " + ".join(kind.label for kind in self.kinds)
+        return f"{words} (glossary: {self.via})" if self.via else words
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -81,4 +84,5 @@ class Passage:
             "sentence": self.sentence, "first": self.first, "last": self.last,
             "passage": self.text, "matched": self.matched,
             "score": round(self.score, 4), "kinds": [kind.value for kind in self.kinds], "how": self.label,
+            "glossary": self.via or None,
         }  # fmt: skip

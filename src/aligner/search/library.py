@@ -124,16 +124,25 @@ class Library:
         vec = by_query(query) if by_query is not None else self.encoder.encode([query])[0]
         return np.asarray(vec, dtype=np.float32).reshape(-1)
 
-    def search(self, query: str, k: int = 10, *, morphemes: bool = True) -> list[Passage]:
+    def search(
+        self, query: str, k: int = 10, *, morphemes: bool = True, translations: Sequence[tuple[str, str]] = ()
+    ) -> list[Passage]:
         """The best ``k`` passages for ``query`` (either language), one per place, labelled by
         document and by how they matched.  ``morphemes=False`` uses word forms only where
-        they are prepared already (never waits for kiwipiepy)."""
+        they are prepared already (never waits for kiwipiepy).  ``translations``: (a term of the
+        query, its translation) from a glossary; sentences holding a translation as typed count
+        as exact matches, labelled with the entry that found them."""
         query = query.strip()
         if not query or len(self) == 0:
             return []
         qvec = self._encode(query)
         near_rows, near_cos = self.index.search(qvec, 16 * k + 64)
         literal = self.text.exact(query)
+        via: dict[int, str] = {}
+        for term, translation in translations:
+            for row in self.text.exact(translation).tolist():
+                via.setdefault(row, f"{term} → {translation}")
+        literal = np.union1d(literal, np.fromiter(via, dtype=np.int64, count=len(via)))
         morph = np.setdiff1d(self.text.word_forms(query, ready_only=not morphemes), literal)
         rows = np.union1d(np.union1d(near_rows, literal), morph)
         cos = self._cosines(qvec, rows, near_rows, near_cos)
@@ -155,7 +164,8 @@ class Library:
             tuple(kind for kind, hit in zip(HitKind, flags, strict=True) if hit)
             for flags in zip(is_semantic[chosen], is_literal[chosen], is_morph[chosen], strict=True)
         ]
-        return self._passages(rows[chosen], total[chosen], cos[chosen], kinds)
+        found_via = [via.get(row, "") if not self.text.holds(row, query) else "" for row in rows[chosen].tolist()]
+        return self._passages(rows[chosen], total[chosen], cos[chosen], kinds, found_via)
 
     def related(
         self, vector: np.ndarray, k: int = 5, *, exclude: Iterable[str | Path] = (), min_score: float = MIN_SEMANTIC
@@ -201,13 +211,19 @@ class Library:
         return out
 
     def _passages(
-        self, rows: np.ndarray, scores: np.ndarray, cos: np.ndarray, kinds: list[tuple[HitKind, ...]]
+        self,
+        rows: np.ndarray,
+        scores: np.ndarray,
+        cos: np.ndarray,
+        kinds: list[tuple[HitKind, ...]],
+        via: Sequence[str] = (),
     ) -> list[Passage]:
         first, last = passage_spans(rows, self._paragraph, self._heading, self._doc_end)
         out: list[Passage] = []
-        for row, lo, hi, score, semantic, how in zip(
-            rows.tolist(), first.tolist(), last.tolist(), scores.tolist(), cos.tolist(), kinds, strict=True
-        ):
+        for row, lo, hi, score, semantic, how, entry in zip(
+            rows.tolist(), first.tolist(), last.tolist(), scores.tolist(), cos.tolist(), kinds,
+            via or [""] * len(rows), strict=True,
+        ):  # fmt: skip
             doc, i = self._where(row)
             base = row - i
             sentences = doc.sentences[lo - base : hi - base + 1]
@@ -216,7 +232,7 @@ class Library:
             out.append(Passage(
                 path=doc.path or "(text)", lang=doc.lang, sentence=i, first=lo - base, last=hi - base,
                 text=" ".join(s.text for s in sentences), matched=sentence.text, location=where,
-                score=float(score), semantic=float(semantic), kinds=how,
+                score=float(score), semantic=float(semantic), kinds=how, via=entry,
             ))  # fmt: skip
         return out
 

@@ -170,6 +170,10 @@ class TextIndex:
             hits = [r for r in rows.tolist() if needle in texts[r].casefold()]
         return np.asarray(hits, dtype=np.int64)
 
+    def holds(self, row: int, needle: str) -> bool:
+        """Whether row ``row`` holds ``needle`` as typed (case-insensitive)."""
+        return needle.casefold().strip() in self.texts[row].casefold()
+
     def word_forms(self, query: str, *, ready_only: bool = False) -> np.ndarray:
         """Rows holding every content lemma (Korean query) or stem (English query) of ``query``; sorted.
         ``ready_only``: none while that language's forms are not indexed yet (never waits)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,6 +28,8 @@ from aligner.core.errors import AlignerError, InputError
 from aligner.core.paths import BACKUP_SUFFIX, LOCK_SUFFIX, PROJECT_SUFFIX
 from aligner.core.values import Document, Progress
 from aligner.embed.vector_cache import CachedEncoder, cached_encoder
+from aligner.glossary.build import TermPair
+from aligner.glossary.termhood import TermKind
 from aligner.search.library import Library
 
 log = logging.getLogger(__name__)
@@ -159,3 +162,34 @@ def open_library(
         progress("indexing the library", 1, 1)
     notices.extend(encoder.cache.take_notices())
     return OpenedLibrary(library, notices, embedded)
+
+
+MAX_TRANSLATIONS = 3
+"""Glossary entries a query is expanded with, at most."""
+
+
+def glossary_translations(
+    query: str, pairs: Sequence[TermPair], limit: int = MAX_TRANSLATIONS
+) -> list[tuple[str, str]]:
+    """``(term, translation)`` for the entries of a pair's glossary that ``query`` names.
+
+    The concept search: a Korean query naming "텐센트" also looks for "Tencent" as typed in
+    the English sources (and the reverse), where the model places names and terms poorly.
+    General words and entries whose two sides are the same are left out; longer terms are
+    taken first and a term inside one already taken is not taken again.
+    """
+    folded = query.casefold()
+    found: list[tuple[str, str]] = []
+    for pair in pairs:
+        if pair.kind is TermKind.GENERAL or not pair.ko or not pair.en or pair.ko.casefold() == pair.en.casefold():
+            continue
+        if pair.ko in query:
+            found.append((pair.ko, pair.en))
+        elif re.search(rf"(?<!\w){re.escape(pair.en.casefold())}(?!\w)", folded):
+            found.append((pair.en, pair.ko))
+    found.sort(key=lambda entry: -len(entry[0]))
+    kept: list[tuple[str, str]] = []
+    for term, translation in found:
+        if not any(term in other for other, _ in kept):
+            kept.append((term, translation))
+    return kept[:limit]
