@@ -133,7 +133,8 @@ def _at_pair(bead: int, *keys: str):  # type: ignore[no-untyped-def]
         await snapshot_settle(pilot)
         pilot.app.reader.move_cursor(bead, force=True, center=True)
         await pilot.pause(0.3)
-        await snapshot_settle(pilot)
+        await snapshot_settle(pilot)  # the passages by meaning, and the glossary learned meanwhile
+        await snapshot_settle(pilot)  # the passages asked again with the pair's terms
         if keys:
             await pilot.press(*keys)
             await snapshot_settle(pilot)
@@ -156,3 +157,19 @@ def test_passage_in_context_snapshot(
     bead = _bead_with(fixed_workspace, "FinTech")
     before = _at_pair(bead, "o", "down", "enter")
     assert snap_compare(_related_app(fixed_workspace, tmp_path), terminal_size=(110, 36), run_before=before)
+
+
+async def test_related_pane_looks_for_the_pairs_glossary_terms(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    ws = kiep_workspace
+    app = create_app(workspace=ws, project_path=tmp_path / "pair.aligner.json", library=[LIBRARY])
+    async with app.run_test(size=(120, 44)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        tencent = _bead_with(ws, "Tencent, an IT company")
+        app.reader.move_cursor(tencent, force=True, center=True)
+        await _answered(pilot, app)  # by meaning first, while the pair's glossary is learned…
+        await settle(pilot)  # …then asked again with its terms
+        named = [p for p in app.related.passages if p.via == "Tencent"]
+        assert {Path(p.path).name for p in named} == {"internet_plus_wikipedia_en.txt", "policy_note_en.txt"}
+        assert all("Tencent" in p.matched for p in named)
+        assert "glossary: Tencent" in " ".join(_screen_text(app).split())

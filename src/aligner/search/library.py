@@ -30,11 +30,15 @@ from aligner.search.hits import HitKind, Passage
 from aligner.search.library_index import IndexKind, VectorIndex
 from aligner.search.passages import one_per_place, passage_spans
 from aligner.search.searcher import LITERAL_BONUS, MIN_SEMANTIC, MORPHEME_BONUS, NOISE_SPREAD
-from aligner.search.text_index import LemmaFn, TextIndex, kiwi_lemmas, kiwi_query_lemmas
+from aligner.search.text_index import HANGUL, LemmaFn, TextIndex, kiwi_lemmas, kiwi_query_lemmas
 
 HEADING_DISCOUNT = 0.1
 """Taken off a heading's score: a short title embeds as its whole topic and would otherwise outrank
 the sentences that say something about it (its passage still shows the start of its section)."""
+TERM_BONUS = 0.2
+"""Added in ``related`` to a sentence that holds one of the pair's glossary terms."""
+COMMON_TERM = 0.02
+"""A term in more than this share of the library's sentences does not count in ``related``."""
 PER_SOURCE = 3
 """At most this many passages of one document while other documents have some to offer."""
 
@@ -61,6 +65,7 @@ class Library:
         n = int(self._start[-1])
         self._doc = np.repeat(np.arange(len(documents), dtype=np.int32), sizes)
         self._korean = np.repeat(np.array([d.lang is Lang.KO for d in documents], dtype=bool), sizes)
+        self._n_korean = int(self._korean.sum())
         self._heading = np.fromiter((s.heading for d in documents for s in d.sentences), dtype=bool, count=n)
         paragraphs = np.fromiter((s.paragraph for d in documents for s in d.sentences), dtype=np.int64, count=n)
         tops = np.array([max((s.paragraph for s in d.sentences), default=0) + 1 for d in documents], np.int64)
@@ -168,10 +173,21 @@ class Library:
         return self._passages(rows[chosen], total[chosen], cos[chosen], kinds, found_via)
 
     def related(
-        self, vector: np.ndarray, k: int = 5, *, exclude: Iterable[str | Path] = (), min_score: float = MIN_SEMANTIC
+        self,
+        vector: np.ndarray,
+        k: int = 5,
+        *,
+        exclude: Iterable[str | Path] = (),
+        min_score: float = MIN_SEMANTIC,
+        terms: Sequence[str] = (),
     ) -> list[Passage]:
         """The ``k`` passages nearest ``vector`` (a sentence or pair embedding), one per place,
-        from the documents other than ``exclude`` (paths: the pair's own documents)."""
+        from the documents other than ``exclude`` (paths: the pair's own documents).
+
+        ``terms`` (the pair's glossary terms, either language): sentences holding one as typed
+        gain :data:`TERM_BONUS` and are labelled with it, unless the term is everywhere in the
+        library (in more than :data:`COMMON_TERM` of its sentences in the term's language, and five:
+        it says nothing about the pair)."""
         if len(self) == 0:
             return []
         vec = np.asarray(vector, dtype=np.float32).reshape(-1)
@@ -192,10 +208,28 @@ class Library:
                 break
             wanted *= 4
         rows, cos = rows[keep], cos[keep]
-        score = cos - HEADING_DISCOUNT * self._heading[rows]
+        named: dict[int, str] = {}
+        for term in terms:
+            found = self.text.exact(term)
+            same_language = self._n_korean if HANGUL.search(term) else len(self) - self._n_korean
+            if len(found) > COMMON_TERM * same_language + 5:
+                continue
+            for row in found[~banned[self._doc[found]]].tolist():
+                named.setdefault(row, term)
+        if named:
+            extra = np.setdiff1d(np.fromiter(named, dtype=np.int64, count=len(named)), rows)
+            rows = np.concatenate([rows, extra])
+            cos = np.concatenate([cos, self.index.vectors(extra) @ vec])
+        is_named = np.fromiter((row in named for row in rows.tolist()), dtype=bool, count=len(rows))
+        score = cos + TERM_BONUS * is_named - HEADING_DISCOUNT * self._heading[rows]
         chosen = one_per_place(rows, score, self._place, self._doc, k, PER_SOURCE)
-        kinds: list[tuple[HitKind, ...]] = [(HitKind.SEMANTIC,)] * len(chosen)
-        return self._passages(rows[chosen], score[chosen], cos[chosen], kinds)
+        kinds: list[tuple[HitKind, ...]] = [
+            (HitKind.SEMANTIC, HitKind.LITERAL) if is_named[i] and cos[i] >= min_score
+            else (HitKind.LITERAL,) if is_named[i] else (HitKind.SEMANTIC,)
+            for i in chosen.tolist()
+        ]  # fmt: skip
+        via = [named.get(row, "") for row in rows[chosen].tolist()]
+        return self._passages(rows[chosen], score[chosen], cos[chosen], kinds, via)
 
     def _cosines(self, qvec: np.ndarray, rows: np.ndarray, near_rows: np.ndarray, near_cos: np.ndarray) -> np.ndarray:
         """The query's cosine with each of ``rows``: from the index search where it has it, computed for the rest."""

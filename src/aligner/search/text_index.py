@@ -38,7 +38,7 @@ MAX_MATCHES = 500
 MAX_PREFIX_WORDS = 512
 """A query word that begins more different words than this does not narrow the exact search."""
 _WORD = re.compile(r"\w+")
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 LemmaFn = Callable[[Sequence[str]], list[frozenset[str]]]
 """Korean sentences → their content lemma sets."""
@@ -177,7 +177,7 @@ class TextIndex:
     def word_forms(self, query: str, *, ready_only: bool = False) -> np.ndarray:
         """Rows holding every content lemma (Korean query) or stem (English query) of ``query``; sorted.
         ``ready_only``: none while that language's forms are not indexed yet (never waits)."""
-        if _HANGUL.search(query):
+        if HANGUL.search(query):
             lang, words = Lang.KO, frozenset(self._query_lemmas(query))
         else:
             lang, words = Lang.EN, english_stems(query)

@@ -193,3 +193,25 @@ def glossary_translations(
         if not any(term in other for other, _ in kept):
             kept.append((term, translation))
     return kept[:limit]
+
+
+MAX_PAIR_TERMS = 5
+"""Glossary entries of a pair that the related pane looks for, at most."""
+
+
+def pair_terms(ko: str, en: str, pairs: Sequence[TermPair], limit: int = MAX_PAIR_TERMS) -> list[tuple[str, str]]:
+    """The glossary entries (names and terms, best first) whose Korean is in ``ko`` and English in
+    ``en``: a pair's key concepts, for the related pane to look for as typed in the library."""
+    folded = en.casefold()
+    kept: list[tuple[str, str]] = []
+    for pair in pairs:
+        if pair.kind is TermKind.GENERAL or not pair.ko or not pair.en or pair.ko not in ko:
+            continue
+        if not re.search(rf"(?<!\w){re.escape(pair.en.casefold())}(?!\w)", folded):
+            continue
+        if any(pair.ko in k or k in pair.ko for k, _ in kept):
+            continue
+        kept.append((pair.ko, pair.en))
+        if len(kept) >= limit:
+            break
+    return kept

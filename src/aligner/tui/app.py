@@ -277,7 +277,7 @@ class AlignerApp(SearchingApp):
         self.refresh_bindings()
         if self.library_paths and self.related.library is None and not self.related.display:
             self.related.open_library(self.library_paths, self.model)
-        self.related.follow(message.workspace, self.reader.cursor)
+        self.related.follow(message.workspace, self.reader.cursor, self._glossary())
         # faiss and Korean word forms, in the background once the pairs are on screen
         self.call_after_refresh(self.prepare_search, message.workspace)
 
@@ -299,7 +299,7 @@ class AlignerApp(SearchingApp):
         self.refresh_status()
         self._state = replace(self._state, cursor=self.reader.cursor)
         if self.workspace is not None:
-            self.related.follow(self.workspace, self.reader.cursor)
+            self.related.follow(self.workspace, self.reader.cursor, self._glossary())
         if self.remember and self.session is not None:  # remembered a moment after the cursor rests
             if self._remember_timer is not None:
                 self._remember_timer.stop()

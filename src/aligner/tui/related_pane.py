@@ -7,6 +7,10 @@ looks each pair up on another, a moment after the cursor rests, never on the UI
 thread; answers are kept per pair, so coming back to a pair costs nothing.  The
 pair's own two documents are never offered.  Enter on a passage opens it in its
 document (:class:`PassageScreen`).
+
+The pair's glossary terms (names and terms the pair holds in both languages) are
+looked for as typed in the library too; the session's glossary is learned once,
+on a worker of its own, after the first answers, which are then asked again.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ from aligner.tui.passage_screen import PassageScreen
 from aligner.tui.rows import display_text
 
 if TYPE_CHECKING:  # numpy, faiss and the encoder: loaded by the workers
+    from aligner.glossary.build import TermPair
     from aligner.search.library import Library
+    from aligner.session.glossary_cache import GlossaryCache
     from aligner.session.workspace import Workspace
 
 RELATED_K = 5
@@ -44,12 +50,13 @@ Key = tuple[tuple[int, ...], tuple[int, ...]]
 
 
 def passage_prompt(passage: Passage) -> Table:
-    """One passage: its document and place, then its text (the matching sentence in bold)."""
+    """One passage: its document, place and how it matched, then its text (the matching sentence in bold)."""
     grid = Table.grid(expand=True)
     grid.add_column(ratio=1, overflow="fold")
     head = Text.assemble(
-        (f"{passage.score:4.2f} ", "bold"), (Path(passage.path).name, "bold cyan"), (f" · {passage.location}", "dim")
-    )
+        (f"{passage.score:4.2f} ", "bold"), (Path(passage.path).name, "bold cyan"), (f" · {passage.location}", "dim"),
+        (f" · {passage.label}", "magenta" if passage.via else "dim"),
+    )  # fmt: skip
     grid.add_row(head)
     body = Text(display_text(passage.text))
     at = body.plain.find(display_text(passage.matched))
@@ -84,6 +91,11 @@ class RelatedPane(Vertical):
         self._key: Key | None = None
         self._answers: dict[Key, list[Passage]] = {}
         self._timer: Timer | None = None
+        self._glossary: GlossaryCache | None = None
+        self._learning = False
+        """The glossary is being (or was) learned: once per reader."""
+        self._entries: list[TermPair] | None = None
+        """The glossary last learned (used for pairs whose exact glossary is not known after an edit)."""
 
     def compose(self) -> ComposeResult:
         yield Static("Related reading", id="related-title")
@@ -141,10 +153,11 @@ class RelatedPane(Vertical):
 
     # ------------------------------------------------------------------ following the cursor
 
-    def follow(self, workspace: Workspace, bead: int) -> None:
+    def follow(self, workspace: Workspace, bead: int, glossary: GlossaryCache | None = None) -> None:
         """The focused pair changed: show its passages (looked up a moment later, unless known)."""
         if not self.display or not 0 <= bead < len(workspace.alignment.beads):
             return
+        self._glossary = glossary
         b = workspace.alignment.beads[bead]
         key: Key = (b.src, b.tgt)
         if key == self._key and workspace is self._workspace:
@@ -160,23 +173,52 @@ class RelatedPane(Vertical):
 
     def _look_up(self) -> None:
         if self.library is not None and self._workspace is not None and self._key is not None:
-            self._related(self.library, self._workspace, self._key)
+            self._related(self.library, self._workspace, self._key, self._glossary)
 
     @work(exclusive=True, thread=True, group="related", exit_on_error=False)
-    def _related(self, library: Library, workspace: Workspace, key: Key) -> None:
+    def _related(self, library: Library, workspace: Workspace, key: Key, glossary: GlossaryCache | None) -> None:
         import numpy as np
+
+        from aligner.session.library import pair_terms
 
         src, tgt = key
         vecs = [workspace.ko_vecs[list(src)], workspace.en_vecs[list(tgt)]]
         stacked = np.vstack([v for v in vecs if len(v)])
         exclude = [p for p in (workspace.ko.path, workspace.en.path) if p]
+        entries = (glossary.cached(workspace.alignment) if glossary is not None else None) or self._entries
+        ko = " ".join(workspace.ko.sentences[i].text for i in src)
+        en = " ".join(workspace.en.sentences[j].text for j in tgt)
+        terms = [t for pair in pair_terms(ko, en, entries) for t in pair] if entries else []
         try:
-            passages = library.related(stacked.mean(axis=0), RELATED_K, exclude=exclude)
+            passages = library.related(stacked.mean(axis=0), RELATED_K, exclude=exclude, terms=terms)
         except Exception as err:  # noqa: BLE001 - one line in the pane, never a traceback
             self.app.call_from_thread(self._title, f"Related reading · failed: {err}")
             return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._answered, key, passages)
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._answered, key, passages)
+        if glossary is not None and entries is None:
+            self.app.call_from_thread(self._learn_glossary, glossary, workspace)
+
+    def _learn_glossary(self, glossary: GlossaryCache, workspace: Workspace) -> None:
+        """Once per reader: edits later keep the terms learned (a pair's key terms rarely change)."""
+        if not self._learning:
+            self._learning = True
+            self._learn(glossary, workspace)
+
+    @work(exclusive=True, thread=True, group="related-glossary", exit_on_error=False)
+    def _learn(self, glossary: GlossaryCache, workspace: Workspace) -> None:
+        try:
+            entries = glossary.learn(workspace.alignment, workspace.encoder)
+        except Exception:  # noqa: BLE001 - the pane goes on with meaning alone
+            return
+        self.app.call_from_thread(self._glossary_learned, entries)
+
+    def _glossary_learned(self, entries: list[TermPair]) -> None:
+        """The pair's terms are known now: the pairs answered without them are asked again."""
+        self._entries = entries
+        self._answers.clear()
+        self._look_up()
 
     def _answered(self, key: Key, passages: list[Passage]) -> None:
         self._answers[key] = passages
