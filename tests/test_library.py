@@ -118,6 +118,10 @@ def test_related_excludes_the_pairs_own_documents(library: Library, kiep_workspa
     without = library.related(vec, 5, exclude=[KO_PDF])
     assert without and all(Path(p.path) != KO_PDF for p in without)  # …unless it is the pair's own document
     assert any("Internet + Finance" in p.text or "인터넷 금융" in p.text for p in without)  # Korean and English
+    own = frozenset(ws.ko.texts)  # the report's PDF holds the pair's Korean sentences word for word
+    assert any(p.matched in own for p in with_pdf)
+    copies_left_out = library.related(vec, 5, own_texts=own)
+    assert copies_left_out and not any(p.matched in own for p in copies_left_out)
 
 
 class _Counting:

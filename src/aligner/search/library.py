@@ -18,7 +18,7 @@ work (:mod:`aligner.session.library`); this module takes documents and vectors.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -180,9 +180,12 @@ class Library:
         exclude: Iterable[str | Path] = (),
         min_score: float = MIN_SEMANTIC,
         terms: Sequence[str] = (),
+        own_texts: Collection[str] = (),
     ) -> list[Passage]:
         """The ``k`` passages nearest ``vector`` (a sentence or pair embedding), one per place,
-        from the documents other than ``exclude`` (paths: the pair's own documents).
+        from the documents other than ``exclude`` (paths: the pair's own documents), and never a
+        sentence that is one of ``own_texts`` word for word (the pair's own sentences: another copy
+        of its documents, a PDF of the same text, is no further reading).
 
         ``terms`` (the pair's glossary terms, either language): sentences holding one as typed
         gain :data:`TERM_BONUS` and are labelled with it, unless the term is everywhere in the
@@ -220,6 +223,10 @@ class Library:
             extra = np.setdiff1d(np.fromiter(named, dtype=np.int64, count=len(named)), rows)
             rows = np.concatenate([rows, extra])
             cos = np.concatenate([cos, self.index.vectors(extra) @ vec])
+        if own_texts:
+            texts = self.text.texts
+            other = np.fromiter((texts[row] not in own_texts for row in rows.tolist()), dtype=bool, count=len(rows))
+            rows, cos = rows[other], cos[other]
         is_named = np.fromiter((row in named for row in rows.tolist()), dtype=bool, count=len(rows))
         score = cos + TERM_BONUS * is_named - HEADING_DISCOUNT * self._heading[rows]
         chosen = one_per_place(rows, score, self._place, self._doc, k, PER_SOURCE)

@@ -5,7 +5,8 @@ The app hands the pane what it needs (attributes down): the library's paths once
 (``follow``).  The pane opens the library on a thread worker (with progress) and
 looks each pair up on another, a moment after the cursor rests, never on the UI
 thread; answers are kept per pair, so coming back to a pair costs nothing.  The
-pair's own two documents are never offered.  Enter on a passage opens it in its
+pair's own two documents are never offered, nor their sentences found word for
+word in another file (a PDF of the same text).  Enter on a passage opens it in its
 document (:class:`PassageScreen`).
 
 The pair's glossary terms (names and terms the pair holds in both languages) are
@@ -190,7 +191,8 @@ class RelatedPane(Vertical):
         en = " ".join(workspace.en.sentences[j].text for j in tgt)
         terms = [t for pair in pair_terms(ko, en, entries) for t in pair] if entries else []
         try:
-            passages = library.related(stacked.mean(axis=0), RELATED_K, exclude=exclude, terms=terms)
+            own = frozenset(workspace.ko.texts + workspace.en.texts)
+            passages = library.related(stacked.mean(axis=0), RELATED_K, exclude=exclude, terms=terms, own_texts=own)
         except Exception as err:  # noqa: BLE001 - one line in the pane, never a traceback
             self.app.call_from_thread(self._title, f"Related reading · failed: {err}")
             return
