@@ -27,6 +27,7 @@ from aligner.search.hits import HitKind, Passage
 from aligner.search.library import Library
 from aligner.search.library_index import IndexKind, VectorIndex
 from aligner.search.passages import one_per_place, passage_spans
+from aligner.search.text_index import TextIndex
 from aligner.session.library import glossary_translations, library_files, open_library
 
 from .conftest import DATA, FIXTURES
@@ -249,3 +250,18 @@ def test_cli_searches_with_the_pairs_glossary(capsys: pytest.CaptureFixture[str]
     via = [r for r in rows if r["glossary"] == "텐센트 → Tencent"]
     assert any(r["path"] == str(NOTE) and "Pony Ma" in r["passage"] for r in via)
     assert any(r["path"] == str(en) for r in rows)  # the pair's own documents are in the library too
+
+
+def test_text_index_exact_and_word_forms() -> None:
+    texts = ["인터넷은 빠르게 성장하였다.", "Smart platforms grow.", "스마트시티 사업을 추진하고 있다.", "the platform"]
+    index = TextIndex(texts, np.array([True, False, True, False]), spans=[(0, 1), (1, 2), (2, 3), (3, 4)])
+    assert index.exact("인터넷").tolist() == [0]  # the word begins 인터넷은
+    assert index.exact("platform").tolist() == [1, 3]
+    assert index.exact("SMART Platforms").tolist() == [1]  # case-insensitive, the whole query as typed
+    assert index.exact("platforms grow").tolist() == [1]
+    assert index.exact("grow smart").tolist() == []  # every word there, not as typed
+    assert index.exact("시티").tolist() == []  # inside a word: not an exact match here (docs/related.md)
+    assert index.word_forms("platform", ready_only=True).tolist() == []  # not indexed yet: no waiting
+    index.prepare([Lang.EN])
+    assert index.word_forms("platform", ready_only=True).tolist() == [1, 3]
+    assert index.word_forms("추진하다").tolist() == [2]  # kiwipiepy's lemma of 추진하고

@@ -177,11 +177,11 @@ class TextIndex:
     def word_forms(self, query: str, *, ready_only: bool = False) -> np.ndarray:
         """Rows holding every content lemma (Korean query) or stem (English query) of ``query``; sorted.
         ``ready_only``: none while that language's forms are not indexed yet (never waits)."""
-        if HANGUL.search(query):
-            lang, words = Lang.KO, frozenset(self._query_lemmas(query))
-        else:
-            lang, words = Lang.EN, english_stems(query)
-        if not words or (ready_only and not self.ready(lang)):
+        lang = Lang.KO if HANGUL.search(query) else Lang.EN
+        if ready_only and not self.ready(lang):  # (before the query's lemmas: they may start kiwipiepy)
+            return np.zeros(0, np.int64)
+        words = frozenset(self._query_lemmas(query)) if lang is Lang.KO else english_stems(query)
+        if not words:
             return np.zeros(0, np.int64)
         postings = self._word_forms(lang)
         lists = sorted((postings.get(w, np.zeros(0, np.int32)) for w in words), key=len)
