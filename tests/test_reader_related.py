@@ -33,6 +33,7 @@ def _screen_text(app: AlignerApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+@pytest.mark.slow  # the real model, faiss and the pair's glossary learned in the background
 async def test_related_pane_follows_the_cursor_and_opens_a_passage(kiep_workspace: Workspace, tmp_path: Path) -> None:
     ws = kiep_workspace
     own = DATA / "kiep_en.txt"  # the pair's own English document, given in the library too: never offered
@@ -103,6 +104,7 @@ def test_read_takes_docs() -> None:
     assert [str(p) for p in args.docs] == ["a.pdf", "folder"]
 
 
+@pytest.mark.slow  # the real model, faiss and the pair's glossary learned in the background
 async def test_the_library_is_remembered_per_pair(
     kiep_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,6 +161,7 @@ def test_passage_in_context_snapshot(
     assert snap_compare(_related_app(fixed_workspace, tmp_path), terminal_size=(110, 36), run_before=before)
 
 
+@pytest.mark.slow  # the real model, faiss and the pair's glossary learned in the background
 async def test_related_pane_looks_for_the_pairs_glossary_terms(kiep_workspace: Workspace, tmp_path: Path) -> None:
     ws = kiep_workspace
     app = create_app(workspace=ws, project_path=tmp_path / "pair.aligner.json", library=[LIBRARY])
