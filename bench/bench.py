@@ -8,8 +8,9 @@ KIEP dev gold, the development sets and the 10k x 10k scale test
 (bench_align.py), search latency headless (bench_search.py) and in the real
 reader (bench_tui_search.py), launch to first pair in a real terminal beside a
 minimal Textual app (bench_first_paint.py), corpus throughput (bench_corpus.py), what
-hostile documents cost against an ordinary one (bench_budgets.py) and the EPUB writer against
-ebooklib (bench_book.py).
+hostile documents cost against an ordinary one (bench_budgets.py), the EPUB writer against
+ebooklib (bench_book.py) and the related-reading library: faiss index types, the whole query at
+1M sentences, indexing (bench_related.py).
 Numbers are from this machine, this run.
 """
 
@@ -51,6 +52,7 @@ def main() -> int:
     corpus = run("bench_corpus.py")
     budgets = run("bench_budgets.py")
     book = run("bench_book.py", "--repeat", args.repeat)
+    related = run("bench_related.py", "--sentences", "1000000", "--docs", "1000")
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = f"""# Benchmarks
 
@@ -112,6 +114,8 @@ includes the PDF extractor's child process.
 {budgets}
 
 {book}
+
+{related}
 """
     args.out.write_text(text, encoding="utf-8")
     print(text)

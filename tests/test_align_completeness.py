@@ -143,8 +143,8 @@ def split_sets_() -> dict[str, DevSet]:
 
 
 @pytest.mark.parametrize("name", ["split-1", "split-2"])
-def test_a_sentence_rendered_as_several_is_one_bead_not_a_match_and_omissions(
-    split_sets_, name, encoder  # type: ignore[no-untyped-def]
+def test_a_sentence_rendered_as_several_is_one_bead_not_a_match_and_omissions(  # type: ignore[no-untyped-def]
+    split_sets_, name, encoder
 ) -> None:
     """The Korean renders many English sentences in two to five sentences (cut at its clauses),
     as a free literary translation does; every sentence has a counterpart.  The pieces must be

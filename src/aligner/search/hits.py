@@ -46,3 +46,43 @@ class SearchHit:
     def label(self) -> str:
         """The kinds in plain words: "meaning + exact"."""
         return " + ".join(kind.label for kind in self.kinds)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A library hit: the matching sentence of one document with its neighbours."""
+
+    path: str
+    """The document it comes from (as given)."""
+    lang: Lang
+    sentence: int
+    """The matching sentence (0-based, in its document)."""
+    first: int
+    last: int
+    """The passage's first and last sentence (inclusive)."""
+    text: str
+    """The passage: its sentences joined by a space."""
+    matched: str
+    """The matching sentence alone."""
+    location: str
+    """Where in the document: "p. 3", "¶ 7", "§ 1 ¶ 7" (paragraphs of a plain-text file are counted)."""
+    score: float
+    semantic: float
+    kinds: tuple[HitKind, ...]
+    via: str = ""
+    """The glossary entry that found it exactly in the other language ("텐센트 → Tencent"), if one did."""
+
+    @property
+    def label(self) -> str:
+        """The kinds in plain words: "meaning + exact", "exact (glossary: 텐센트 → Tencent)"."""
+        words = " + ".join(kind.label for kind in self.kinds)
+        return f"{words} (glossary: {self.via})" if self.via else words
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": self.path, "lang": self.lang.value, "location": self.location,
+            "sentence": self.sentence, "first": self.first, "last": self.last,
+            "passage": self.text, "matched": self.matched,
+            "score": round(self.score, 4), "kinds": [kind.value for kind in self.kinds], "how": self.label,
+            "glossary": self.via or None,
+        }  # fmt: skip

@@ -86,9 +86,7 @@ def _store(path: Path | None, entries: dict[str, list[str]]) -> None:
         log.warning("could not write lemma cache: %s", err)
 
 
-def cached_lemmas(
-    texts: Sequence[str], analyse: Callable[[str], Sequence[str]]
-) -> tuple[list[frozenset[str]], int]:
+def cached_lemmas(texts: Sequence[str], analyse: Callable[[str], Sequence[str]]) -> tuple[list[frozenset[str]], int]:
     """Each text's lemma set, from the cache where possible; ``analyse`` runs only on misses.
 
     Returns the sets and how many texts had to be analysed (0 on a warm open).

@@ -1,4 +1,4 @@
-"""What the reader remembers per document pair: position, view, theme, search history and export choice.
+"""What the reader remembers per document pair: position, view, theme, search history, export choice and library.
 
 One small JSON file per pair (keyed by the two documents' resolved paths, so an
 edited text keeps its place) under the user state directory
@@ -41,6 +41,8 @@ class ReaderState:
     export_confirmed_only: bool = False
     export_min_confidence: float | None = None
     """The export dialog's last choice: format, confirmed pairs only, minimum confidence (None: no minimum)."""
+    library: tuple[str, ...] = field(default_factory=tuple)
+    """The related pane's documents and folders (``aligner read --docs``), as absolute paths."""
 
     def with_query(self, query: str) -> ReaderState:
         """The history with ``query`` as the latest (once; at most ``HISTORY_LIMIT`` kept)."""
@@ -79,6 +81,7 @@ def _parse(raw: dict[str, Any], theme: str) -> ReaderState:
     history = raw.get("history", [])
     fmt, only, minimum = raw.get("export_format"), raw.get("export_confirmed_only"), raw.get("export_min_confidence")
     number = isinstance(minimum, int | float) and not isinstance(minimum, bool) and 0 <= minimum <= 1
+    library = raw.get("library", [])
     return ReaderState(
         cursor=cursor if isinstance(cursor, int) and not isinstance(cursor, bool) and cursor >= 0 else 0,
         view=view if view in VIEWS else "pairs",
@@ -88,6 +91,7 @@ def _parse(raw: dict[str, Any], theme: str) -> ReaderState:
         export_format=fmt if isinstance(fmt, str) else "tmx",  # an unknown name: the dialog starts with TMX
         export_confirmed_only=only if isinstance(only, bool) else False,
         export_min_confidence=float(minimum) if number and minimum is not None else None,
+        library=tuple(p for p in library if isinstance(p, str) and p.strip()) if isinstance(library, list) else (),
     )  # fmt: skip
 
 
@@ -110,7 +114,7 @@ def _write(path: Path, payload: dict[str, Any]) -> bool:
 
 def save_state(ko_path: str | Path, en_path: str | Path, state: ReaderState) -> bool:
     """Remember ``state`` for this pair, atomically; False (logged) when it cannot be written."""
-    payload = {**asdict(state), "history": list(state.history),
+    payload = {**asdict(state), "history": list(state.history), "library": list(state.library),
                "documents": [str(Path(p).expanduser().resolve()) for p in (ko_path, en_path)]}  # fmt: skip
     ok = _write(state_path(ko_path, en_path), payload)
     if state.theme:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -49,6 +49,7 @@ from aligner.tui.messages import (
     WorkTask,
 )
 from aligner.tui.reading_view import ReadingView
+from aligner.tui.related_pane import RelatedPane
 from aligner.tui.search_panel import HistoryInput, SearchPanel
 from aligner.tui.searching import SearchingApp
 from aligner.tui.session_app import WorkCancelled
@@ -88,6 +89,7 @@ class AlignerApp(SearchingApp):
         Binding("D", "save_word_to_deck", "Save a word of the pair to the learning deck…", show=False),
         Binding("t", "toggle_theme", "Light/dark theme", show=False),
         Binding("l", "look_up_term", "Look up a term of this pair…", show=False),
+        Binding("o", "related", "Related reading: the passages of other documents (--docs)", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -104,6 +106,7 @@ class AlignerApp(SearchingApp):
         remember: bool = False,
         reading: PairReading | None = None,
         quit_on_open_error: bool = False,
+        library: Sequence[str | os.PathLike[str]] = (),
     ) -> None:
         super().__init__()
         self.quit_on_open_error = quit_on_open_error
@@ -132,6 +135,8 @@ class AlignerApp(SearchingApp):
         self._shown: Alignment | None = None
         """The pairs on screen before the workspace was ready (a pair seen before opens with them)."""
         self._painted = threading.Event()
+        self.library_paths = [Path(p) for p in library]
+        """Documents searched for the related pane (``--docs``); none: no pane."""
         self._search_lock = threading.Lock()
         self.theme = "textual-dark"
 
@@ -141,6 +146,7 @@ class AlignerApp(SearchingApp):
         yield ReaderPane(id="pane")
         yield ReadingView(id="reading")
         yield SearchPanel(id="search")
+        yield RelatedPane(id="related")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -238,6 +244,10 @@ class AlignerApp(SearchingApp):
         if state is None:
             return
         self._state = replace(state, cursor=cursor)
+        if self.library_paths:  # given with --docs: remembered for this pair
+            self._state = replace(self._state, library=tuple(str(p.expanduser().resolve()) for p in self.library_paths))
+        elif state.library:  # opened without --docs: the library this pair was read with last time
+            self.library_paths = [Path(p) for p in state.library]
         if state.theme in self.available_themes:
             self.theme = state.theme
         self.search_panel.input.history = list(state.history)
@@ -271,6 +281,9 @@ class AlignerApp(SearchingApp):
         for line in message.workspace.info:  # what was restored: information, not a warning
             self.notify(line, timeout=4)
         self.refresh_bindings()
+        if self.library_paths and self.related.library is None and not self.related.display:
+            self.related.open_library(self.library_paths, self.model)
+        self.related.follow(message.workspace, self.reader.cursor, self._glossary())
         # faiss and Korean word forms, in the background once the pairs are on screen
         self.call_after_refresh(self.prepare_search, message.workspace)
 
@@ -294,6 +307,8 @@ class AlignerApp(SearchingApp):
     def _cursor_moved(self) -> None:
         self.refresh_status()
         self._state = replace(self._state, cursor=self.reader.cursor)
+        if self.workspace is not None:
+            self.related.follow(self.workspace, self.reader.cursor, self._glossary())
         if self.remember and self.session is not None:  # remembered a moment after the cursor rests
             if self._remember_timer is not None:
                 self._remember_timer.stop()
@@ -332,6 +347,23 @@ class AlignerApp(SearchingApp):
         self._state = self._state.with_query(message.query)
         self.remember_state()
 
+    # ------------------------------------------------------------------ related reading
+
+    @property
+    def related(self) -> RelatedPane:
+        return self.query_one("#related", RelatedPane)
+
+    def action_related(self) -> None:
+        """Into the related pane (its passages: Enter opens one in its document)."""
+        if not self.related.display:
+            self.notify("no library: open the reader with --docs FILE|FOLDER… to read related passages", timeout=6)
+            return
+        self.related.options.focus()
+
+    @on(RelatedPane.Left)
+    def _related_left(self) -> None:
+        (self.reading if self.reading_mode else self.reader).focus()
+
     # ------------------------------------------------------------------ reading view
 
     def action_toggle_reading(self) -> None:
@@ -366,6 +398,9 @@ class AlignerApp(SearchingApp):
             ("Reading", list(BeadView.BINDINGS)),
             ("Reading view (r)", list(ReadingView.BINDINGS)),
             ("Workbench", list(ReaderPane.BINDINGS)),
+            ("Related reading (--docs)", [Binding("o", "", "Into the related passages"),
+                                          Binding("enter", "", "Open the passage in its document"),
+                                          *RelatedPane.BINDINGS]),
             ("Search", [*HistoryInput.BINDINGS, *SearchPanel.BINDINGS,
                         Binding("enter", "", "Jump to the highlighted result"),
                         Binding("tab", "", "Move between the query and the results")]),
@@ -399,12 +434,14 @@ def create_app(
     remember: bool = False,
     reading: PairReading | None = None,
     quit_on_open_error: bool = False,
+    library: Sequence[str | os.PathLike[str]] = (),
 ) -> AlignerApp:
     """The reader app for two documents (the bundled sample when none are given) or a ready workspace;
     ``remember``: restore and keep the pair's position, theme and search history (the CLI's reader does);
-    ``reading``: the two documents' reading, already started (``PairReading``), so the first screen has the pairs."""
+    ``reading``: the two documents' reading, already started (``PairReading``), so the first screen has the pairs;
+    ``library``: documents (or folders) whose passages the related pane offers for the focused pair."""
     return AlignerApp(
         ko_path, en_path, model=model, presplit=presplit, workspace=workspace,
         project_path=project_path, autosave=autosave, remember=remember, reading=reading,
-        quit_on_open_error=quit_on_open_error,
+        quit_on_open_error=quit_on_open_error, library=library,
     )  # fmt: skip

@@ -63,6 +63,11 @@ COMMANDS: tuple[PaletteCommand, ...] = (
         "A word or phrase of the selected pair (or any typed one) in the glossary",
     ),
     PaletteCommand(
+        "related",
+        "Related reading",
+        "The focused pair's best passages in the other documents (--docs); Enter opens one in its document",
+    ),
+    PaletteCommand(
         "export", "Export…", "Write the alignment as TMX, TSV, JSON Lines, Markdown, bead ids or a bilingual book"
     ),
     PaletteCommand(
