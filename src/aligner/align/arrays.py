@@ -275,6 +275,9 @@ def paragraphs_in_step(src_paragraph: np.ndarray, tgt_paragraph: np.ndarray, bea
 # --- span (concatenation) embeddings -------------------------------------------
 
 
+_CODE = 64  # span code = start * _CODE + length (lengths stay below it)
+
+
 class SpanVectors:
     """Embeddings of spans ``[start, start + k)`` of consecutive sentences.
 
@@ -291,6 +294,9 @@ class SpanVectors:
         self._encoder = encoder
         self._joiner = joiner
         self._cache: dict[tuple[int, int], np.ndarray] = {}
+        self._keys = np.zeros(0, dtype=np.int64)  # sorted span codes (start * _CODE + k) of ``_rows``
+        self._rows = np.zeros((0, vecs.shape[1]), dtype=np.float32)
+        self._indexed = 0  # how many cached spans the sorted index holds
         cums = np.zeros((vecs.shape[0] + 1, vecs.shape[1]), dtype=np.float64)
         np.cumsum(vecs, axis=0, out=cums[1:])
         self._cums = cums
@@ -311,12 +317,18 @@ class SpanVectors:
         norms[norms == 0] = 1.0
         return (s / norms).astype(np.float32)
 
+    def missing(self, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The multi-sentence spans of ``spans`` that ``embed`` would embed now (none without an encoder)."""
+        if not self.can_embed:
+            return []
+        return sorted({sp for sp in spans if sp not in self._cache and sp[1] > 1})
+
     def embed(self, spans: Sequence[tuple[int, int]], progress: Progress | None = None) -> int:
         """Embed (start, k) spans not yet embedded (no-op without an encoder); how many were new."""
         if not self.can_embed:
             return 0
         assert self._texts is not None and self._encoder is not None
-        todo = sorted({sp for sp in spans if sp not in self._cache and sp[1] > 1})
+        todo = self.missing(spans)
         if not todo:
             return 0
         texts = [self._joiner.join(self._texts[s : s + k]) for s, k in todo]
@@ -328,15 +340,25 @@ class SpanVectors:
     def get(self, starts: np.ndarray, k: int) -> np.ndarray:
         """Vectors of spans (start, k) for each start: embedded where known.
 
-        A band repeats each start many times: spans are built once per distinct start.
+        A band repeats each start many times: spans are built once per distinct start, and the
+        embedded ones are found by binary search in a sorted index (no loop over starts).
         """
         if k == 1:
             return self._vecs[starts]
         unique, inverse = np.unique(starts, return_inverse=True)
         out = self.mean(unique, k)
         if self._cache:
-            for row, s in enumerate(unique.tolist()):
-                v = self._cache.get((s, k))
-                if v is not None:
-                    out[row] = v
+            if self._indexed != len(self._cache):
+                self._reindex()
+            codes = unique.astype(np.int64) * _CODE + k
+            at = np.minimum(np.searchsorted(self._keys, codes), self._keys.shape[0] - 1)
+            hit = self._keys[at] == codes
+            out[hit] = self._rows[at[hit]]
         return out[inverse.reshape(-1)]
+
+    def _reindex(self) -> None:
+        keys = np.array([s * _CODE + k for s, k in self._cache], dtype=np.int64)
+        order = np.argsort(keys)
+        self._keys = keys[order]
+        self._rows = np.stack(list(self._cache.values())).astype(np.float32)[order]
+        self._indexed = len(self._cache)

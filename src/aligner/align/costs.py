@@ -190,6 +190,40 @@ def bead_scores(
     return scores
 
 
+def rescore_spans(
+    prob: Problem, types: np.ndarray, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray,
+    src_spans: Sequence[tuple[int, int]], tgt_spans: Sequence[tuple[int, int]], i0: int = 0, j0: int = 0,
+) -> None:
+    """Score again, in place, the cells of the beads made of the given (start, length) spans.
+
+    After a few spans were embedded exactly, only the beads that use them change
+    (up to the dilution of larger beads that hold them, which stays approximate).
+    """
+    start = np.concatenate([[0], np.cumsum(hi - lo + 1)[:-1]])
+    n, m = lo.shape[0] - 1, int(hi[-1])
+    match = [(a, b) for a, b in types.tolist() if a and b]
+    for k, (a, b) in enumerate(match):
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        for s0, ln in src_spans:
+            r = s0 - i0 + a
+            if ln == a and 0 < r <= n:
+                c = np.arange(max(int(lo[r]), b), int(hi[r]) + 1)
+                rows.append(np.full(c.shape, r))
+                cols.append(c)
+        for t0, ln in tgt_spans:
+            c = t0 - j0 + b
+            if ln == b and 0 < c <= m:
+                r = np.nonzero((lo <= c) & (hi >= c))[0]
+                r = r[r >= a]
+                rows.append(r)
+                cols.append(np.full(r.shape, c))
+        if not rows:
+            continue
+        rr, cc = np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64)
+        scores[k, start[rr] + cc - lo[rr]] = _pair_scores(prob, rr - a + i0, cc - b + j0, a, b)
+
+
 def first_pass_scores(prob: Problem, lo: np.ndarray, hi: np.ndarray, i0: int, j0: int) -> np.ndarray:
     """1-1 scores of the pass-1 band from similarities alone (blocked matrix products)."""
     st, params = prob.stats, prob.params

@@ -30,7 +30,15 @@ from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays, 
 from aligner.align.calibration import diagonal_band, doc_stats
 from aligner.align.completeness import Completeness, lone_null_steps, missing_logit, refined
 from aligner.align.confidence import RELATED_FLOOR, cap_doubtful, confidence, relatedness
-from aligner.align.costs import DEFAULT_PARAMS, Params, Problem, bead_scores, first_pass_scores, match_z
+from aligner.align.costs import (
+    DEFAULT_PARAMS,
+    Params,
+    Problem,
+    bead_scores,
+    first_pass_scores,
+    match_z,
+    rescore_spans,
+)
 from aligner.align.dp import band_cells, banded_dp, max_marginals, path_gaps
 from aligner.core.values import Bead, Document, Progress, check_beads
 from aligner.ingest.extracted import doubtful_sentences
@@ -129,23 +137,27 @@ def align_segment(
     lo2, hi2 = path_band(path, n, m, params.window)
     scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
     if tick is not None:
-        tick(0.7)
-    if prob.src_spans.can_embed or prob.tgt_spans.can_embed:
+        tick(0.6)
+    exact = prob.src_spans.can_embed or prob.tgt_spans.can_embed
+    start = prob.src_spans.embedded + prob.tgt_spans.embedded
+    if exact:  # embed the spans that matter (and those the probe below needs), then score once more
         src_need, tgt_need = _candidate_spans(prob, lo2, hi2, scores, i0, j0)
         prob.src_spans.embed(src_need)
         prob.tgt_spans.embed(tgt_need)
-        if src_need or tgt_need:
-            scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
-    scored = prob.src_spans.embedded + prob.tgt_spans.embedded
     skip_src, skip_tgt, comp = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt, i0, j0)
+    if prob.src_spans.embedded + prob.tgt_spans.embedded > start:
+        scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
+    if tick is not None:
+        tick(0.8)
     path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
-    if prob.src_spans.can_embed or prob.tgt_spans.can_embed:
-        # score exactly the beads that would take in each skip, and align again if any was new
+    if exact:  # score exactly the beads that would take in each skip, and align again if any was new
         src_need, tgt_need = _absorbing_spans(prob, path2, i0, j0)
-        prob.src_spans.embed(src_need)
-        prob.tgt_spans.embed(tgt_need)
-        if prob.src_spans.embedded + prob.tgt_spans.embedded > scored:
-            scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
+        src_new = prob.src_spans.missing(src_need)
+        tgt_new = prob.tgt_spans.missing(tgt_need)
+        if src_new or tgt_new:
+            prob.src_spans.embed(src_new)
+            prob.tgt_spans.embed(tgt_new)
+            rescore_spans(prob, SECOND_TYPES, lo2, hi2, scores, src_new, tgt_new, i0, j0)
             path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
     gaps = path_gaps(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt, path2)
     return _path_to_beads(path2, i0, j0), gaps, absorption_losses(prob, path2, i0, j0), comp
@@ -183,9 +195,10 @@ def _absorbing(steps: Sequence[tuple[int, int, int, int]], k: int) -> list[tuple
 
 
 def _absorbing_spans(
-    prob: Problem, path: np.ndarray, i0: int, j0: int
+    prob: Problem, path: np.ndarray, i0: int, j0: int, only: np.ndarray | None = None
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Spans to embed so that the beads absorbing each skip of ``path`` are scored exactly.
+    """Spans to embed so that the beads absorbing each skip of ``path`` (or each step ``only`` marks) are
+    scored exactly.
 
     The pruning of :func:`_candidate_spans` judges a span by the mean of its
     sentence vectors, which undervalues a short fragment ("he said") joined to
@@ -195,38 +208,55 @@ def _absorbing_spans(
     src: set[tuple[int, int]] = set()
     tgt: set[tuple[int, int]] = set()
     for k, (_, _, a, b) in enumerate(steps):
-        if a and b:
+        if (a and b) or (only is not None and not only[k]):
             continue
-        for _, mi, mj, ma, mb in _absorbing(steps, k):
-            if ma > 1:
-                src.add((mi, ma))
-            if mb > 1:
-                tgt.add((mj, mb))
+        for nb, mi, mj, ma, mb in _absorbing(steps, k):
+            for i, j, aa, bb in (steps[nb], (mi, mj, ma, mb)):
+                if aa > 1:
+                    src.add((i, aa))
+                if bb > 1:
+                    tgt.add((j, bb))
     return sorted(src), sorted(tgt)
 
 
-def absorption_losses(prob: Problem, path: np.ndarray, i0: int, j0: int) -> np.ndarray:
+def _cosines(prob: Problem, beads: Sequence[tuple[int, int, int, int]]) -> np.ndarray:
+    """Cosine of each (i, j, a, b) bead's span vectors, computed one bead shape at a time."""
+    out = np.zeros(len(beads))
+    shapes: dict[tuple[int, int], list[int]] = {}
+    for k, (_, _, a, b) in enumerate(beads):
+        shapes.setdefault((a, b), []).append(k)
+    for (a, b), ks in shapes.items():
+        si = np.array([beads[k][0] for k in ks])
+        tj = np.array([beads[k][1] for k in ks])
+        out[ks] = np.einsum("ij,ij->i", prob.src_spans.get(si, a), prob.tgt_spans.get(tj, b))
+    return out
+
+
+def absorption_losses(prob: Problem, path: np.ndarray, i0: int, j0: int, only: np.ndarray | None = None) -> np.ndarray:
     """Per step of ``path``: the cosine a neighbouring match bead loses by taking in that skip.
 
     A sentence that renders part of its neighbour's counterpart (a free
     translation's split sentence) joins that bead at little cost in cosine, or
     even raises it; an omitted sentence dilutes it.  ``inf`` where no
-    neighbour can take the skip in; 0 for match steps.
+    neighbour can take the skip in (or for skips ``only`` leaves out); 0 for match steps.
     """
     steps = _steps(path, i0, j0)
-    src_need, tgt_need = _absorbing_spans(prob, path, i0, j0)
-    prob.src_spans.embed(src_need + [(i, a) for i, _, a, b in steps if a > 1 and b])
-    prob.tgt_spans.embed(tgt_need + [(j, b) for _, j, a, b in steps if b > 1 and a])
-
-    def cos(i: int, j: int, a: int, b: int) -> float:
-        return float(prob.src_spans.get(np.array([i]), a)[0] @ prob.tgt_spans.get(np.array([j]), b)[0])
-
-    losses = np.zeros(len(steps))
+    src_need, tgt_need = _absorbing_spans(prob, path, i0, j0, only)
+    prob.src_spans.embed(src_need)
+    prob.tgt_spans.embed(tgt_need)
+    losses = np.array([0.0 if a and b else np.inf for _, _, a, b in steps])
+    owner: list[int] = []
+    before: list[tuple[int, int, int, int]] = []
+    after: list[tuple[int, int, int, int]] = []
     for k, (_, _, a, b) in enumerate(steps):
-        if a and b:
+        if (a and b) or (only is not None and not only[k]):
             continue
-        losses[k] = min((cos(*steps[nb]) - cos(mi, mj, ma, mb) for nb, mi, mj, ma, mb in _absorbing(steps, k)),
-                        default=np.inf)
+        for nb, mi, mj, ma, mb in _absorbing(steps, k):
+            owner.append(k)
+            before.append(steps[nb])
+            after.append((mi, mj, ma, mb))
+    if owner:
+        np.minimum.at(losses, np.array(owner), _cosines(prob, before) - _cosines(prob, after))
     return losses
 
 
@@ -234,7 +264,7 @@ def _unabsorbed(prob: Problem, path: np.ndarray, i0: int, j0: int) -> tuple[int,
     """(source, target) lone skips of a probe path that no neighbouring match bead can absorb
     without losing at least ``Params.absorb_loss`` of cosine (:func:`absorption_losses`)."""
     lone_src, lone_tgt = lone_null_steps(path)
-    keep = absorption_losses(prob, path, i0, j0) >= prob.params.absorb_loss
+    keep = absorption_losses(prob, path, i0, j0, only=lone_src | lone_tgt) >= prob.params.absorb_loss
     return int((lone_src & keep).sum()), int((lone_tgt & keep).sum())
 
 
