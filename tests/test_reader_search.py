@@ -16,7 +16,7 @@ from .test_tui import settle
 
 
 def test_kinds_have_plain_labels(kiep_workspace: Workspace) -> None:
-    assert [k.label for k in HitKind] == ["meaning", "exact", "word form"]
+    assert [k.label for k in HitKind] == ["meaning", "exact", "word form", "term"]
     hits = kiep_workspace.search("smart cities", k=20)
     assert hits[0].label == "meaning + exact"
     assert all("semantic" not in h.label and "literal" not in h.label for h in hits)

@@ -56,6 +56,8 @@ SHAPE_PENALTY = 0.04  # per part of difference between the Korean and the Englis
 SIM_WEIGHT_MAX = 0.65  # weight of similarity vs association for pairs sharing one bead...
 SIM_WEIGHT_MIN = 0.4  # ...falling towards this as they share more
 MIN_CONFIDENCE = 0.4
+TRUSTED_CONFIDENCE = 0.55
+"""A pair below this confidence is listed (marked) but never taught to a learner nor used to translate a query."""
 SECOND_RATIO = 0.85  # a second English term must score this close to the first...
 SECOND_MIN = 0.6  # ...and be confident on its own
 LONGER_RATIO = 0.9  # a longer Korean term this close takes the English term from its sub-term
@@ -265,6 +267,16 @@ def _example(ko_beads: set[int], en_beads: set[int], alignment: Alignment) -> in
     return min(simple, key=lambda b: sum(len(t) for t in alignment.texts(b)))
 
 
+@dataclass(frozen=True)
+class LearnedGlossary:
+    """The glossary and every term candidate of each side, paired or not ("원격진료" may have
+    no English counterpart in a summary, but is still a term of the Korean document)."""
+
+    pairs: tuple[TermPair, ...]
+    ko_terms: tuple[str, ...] = ()
+    en_terms: tuple[str, ...] = ()
+
+
 def build_glossary(
     alignment: Alignment,
     encoder: Encoder,
@@ -273,9 +285,21 @@ def build_glossary(
     limit: int | None = None,
 ) -> list[TermPair]:
     """Term pairs learned from ``alignment``, best first (see ``TermPair.rank_score``)."""
+    pairs = list(learn_glossary(alignment, encoder, progress=progress).pairs)
+    return pairs[:limit] if limit is not None else pairs
+
+
+def learn_glossary(alignment: Alignment, encoder: Encoder, *, progress: Progress | None = None) -> LearnedGlossary:
+    """The glossary of ``alignment`` (best first) with both sides' term candidates (their surfaces)."""
     sc = score_pairs(alignment, encoder, progress)
     if sc is None:
-        return []
+        return LearnedGlossary(())
+    ko_terms = tuple(sc.ko.surface(k) for k in sc.ko_keys)
+    en_terms = tuple(sc.en.surface(k) for k in sc.en_keys)
+    return LearnedGlossary(tuple(_chosen_pairs(sc, alignment)), ko_terms, en_terms)
+
+
+def _chosen_pairs(sc: Scored, alignment: Alignment) -> list[TermPair]:
     chosen = link(sc)
     ko_keys = {sc.ko_keys[int(sc.rows[p])] for p in chosen}
     en_keys = {sc.en_keys[int(sc.cols[p])] for p in chosen}
@@ -313,7 +337,7 @@ def build_glossary(
             )
         )
     out.sort(key=lambda t: (-t.rank_score, -t.frequency, t.ko, t.en))
-    return out[:limit] if limit is not None else out
+    return out
 
 
 def _variants(a: str, b: str) -> bool:
