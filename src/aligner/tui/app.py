@@ -87,6 +87,9 @@ class AlignerApp(SearchingApp):
         Binding("D", "save_word_to_deck", "Save a word of the pair to the learning deck…", show=False),
         Binding("t", "toggle_theme", "Light/dark theme", show=False),
         Binding("l", "look_up_term", "Look up a term of this pair…", show=False),
+        Binding("full_stop", "next_result", "Next search result", show=False),
+        Binding("comma", "previous_result", "Previous search result", show=False),
+        Binding("ctrl+o", "toggle_result_order", "Search results best first / in document order", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -306,6 +309,8 @@ class AlignerApp(SearchingApp):
 
     @on(SearchPanel.HitChosen)
     def _hit(self, message: SearchPanel.HitChosen) -> None:
+        hits = self.search_panel.hits
+        self._result_at = hits.index(message.hit) if message.hit in hits else None
         self.jump_to_hit(message.hit, message.query)
         self._state = self._state.with_query(message.query)
         self.remember_state()
@@ -314,13 +319,13 @@ class AlignerApp(SearchingApp):
 
     def action_toggle_reading(self) -> None:
         """Side-by-side pairs ⇄ one language as paragraphs with the counterpart under it."""
-        ws = self.workspace
-        if ws is None or not ws.alignment.beads:
+        alignment = self.workspace.alignment if self.workspace is not None else self._shown
+        if alignment is None or not alignment.beads:  # (the pairs shown before the vectors load will do)
             return
         pane, reading = self.query_one("#pane", ReaderPane), self.reading
         if not self.reading_mode:
             reading.display, pane.display = True, False
-            reading.show(ws.alignment, self.reader.cursor)
+            reading.show(alignment, self.reader.cursor)
             reading.focus()
         else:
             reading.display, pane.display = False, True

@@ -13,6 +13,13 @@ class PaletteCommand(NamedTuple):
 
 COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("search", "Search", "Search Korean or English text (by meaning, exact text and word form)"),
+    PaletteCommand("next_result", "Next search result", "Jump to the next result of the last search (.)"),
+    PaletteCommand("previous_result", "Previous search result", "Jump to the previous result of the last search (,)"),
+    PaletteCommand(
+        "toggle_result_order",
+        "Search results in document order",
+        "Show the search results in document order, or best first again (ctrl+o)",
+    ),
     PaletteCommand("next_suspicious", "Next pair to check", "Jump to the next suspicious or check pair"),
     PaletteCommand("previous_suspicious", "Previous pair to check", "Jump to the previous suspicious or check pair"),
     PaletteCommand(

@@ -21,10 +21,12 @@ from textual.message import Message
 from textual.widgets import Static
 
 from aligner.core.values import Alignment, Document, Lang
-from aligner.tui.rows import ABSENT, display_text
+from aligner.tui.rows import ABSENT, display_text, stress
 
 MAX_LINE = 76
 """The widest a reading line gets (cells)."""
+MARK_STYLE = "bold underline"
+"""The words a search matched, wherever they stand in the text and the counterpart."""
 
 
 def paragraphs(document: Document) -> list[list[int]]:
@@ -39,8 +41,11 @@ def paragraphs(document: Document) -> list[list[int]]:
     return out
 
 
-def paragraph_text(document: Document, ids: Sequence[int], focused: frozenset[int]) -> Text:
-    """One paragraph as flowing text; the focused sentences highlighted (literal text, never markup)."""
+def paragraph_text(
+    document: Document, ids: Sequence[int], focused: frozenset[int], marks: Sequence[str] = ()
+) -> Text:
+    """One paragraph as flowing text; the focused sentences highlighted and the search's words
+    stressed (literal text, never markup)."""
     text = Text()
     for n, i in enumerate(ids):
         if n:
@@ -50,6 +55,7 @@ def paragraph_text(document: Document, ids: Sequence[int], focused: frozenset[in
         if i in focused:
             style = f"{style} reverse".strip()
         text.append(display_text(sentence.text), style=style)
+    stress(text, marks, MARK_STYLE)
     return text
 
 
@@ -73,6 +79,7 @@ class ReadingView(Vertical, can_focus=True):
         Binding("pageup", "move(-5)", "Five pairs back", show=False),
         Binding("L", "swap_language", "Read the other language"),
         Binding("h", "toggle_counterpart", "Hide/show the counterpart"),
+        Binding("escape", "app.clear_highlight", "Close the search and clear its marks", show=False),
     ]
 
     class Moved(Message):
@@ -90,6 +97,8 @@ class ReadingView(Vertical, can_focus=True):
         self._paragraph_of: dict[int, int] = {}
         self._statics: list[Static] = []
         self._groups: list[list[int]] = []
+        self.marks: tuple[str, ...] = ()
+        """The words of the last search to stress (attributes down: ``set_marks``)."""
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="reading-text", can_focus=False)
@@ -128,6 +137,14 @@ class ReadingView(Vertical, can_focus=True):
             self._render_paragraph(p)
         self._focus_changed(scroll=True)
 
+    def set_marks(self, marks: Sequence[str]) -> None:
+        """Stress these words (a search's query and terms) in the text; () clears them."""
+        self.marks = tuple(marks)
+        if self.alignment is not None and self._statics:
+            for p in range(len(self._groups)):
+                self._render_paragraph(p)
+            self._focus_changed(scroll=False)
+
     def _nearest(self, bead: int) -> int:
         """``bead`` or the next one (else the previous one) that has a sentence on the read side."""
         assert self.alignment is not None
@@ -140,7 +157,7 @@ class ReadingView(Vertical, can_focus=True):
     def _render_paragraph(self, p: int) -> None:
         has_pairs = self.alignment is not None and bool(self.alignment.beads)
         focused = frozenset(self._ids(self.cursor, self.lang)) if has_pairs else frozenset()
-        self._statics[p].update(paragraph_text(self._doc(self.lang), self._groups[p], focused))
+        self._statics[p].update(paragraph_text(self._doc(self.lang), self._groups[p], focused, self.marks))
 
     def _focus_changed(self, *, scroll: bool) -> None:
         if self.alignment is None or not self.alignment.beads:
@@ -149,6 +166,7 @@ class ReadingView(Vertical, can_focus=True):
         ids = self._ids(self.cursor, other)
         doc = self._doc(other)
         body = Text(" ".join(display_text(doc.sentences[i].text) for i in ids))
+        stress(body, self.marks, MARK_STYLE)
         if not ids:
             body = Text(ABSENT, style="dim italic")
         tag = "English" if other is Lang.EN else "한국어"
