@@ -175,7 +175,7 @@ class SearchPanel(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close search"),
-        Binding("ctrl+o", "app.toggle_result_order", "Results best first / in document order"),
+        Binding("ctrl+o", "app.toggle_result_order", "Results best first / in document order", show=False),
     ]
 
     class QueryChanged(Message):
