@@ -1,4 +1,4 @@
-"""What the reader remembers per document pair: position, view, theme and search history.
+"""What the reader remembers per document pair: position, view, theme, learner mode and search history.
 
 One small JSON file per pair (keyed by the two documents' resolved paths, so an
 edited text keeps its place) under the user state directory
@@ -37,6 +37,8 @@ class ReaderState:
     """A Textual theme name; empty: the default."""
     history: tuple[str, ...] = field(default_factory=tuple)
     """Search queries, oldest first."""
+    learner: bool = False
+    """Learner mode (translations hidden)."""
 
     def with_query(self, query: str) -> ReaderState:
         """The history with ``query`` as the latest (once; at most ``HISTORY_LIMIT`` kept)."""
@@ -77,6 +79,7 @@ def _parse(raw: dict[str, Any], theme: str) -> ReaderState:
         cursor=cursor if isinstance(cursor, int) and not isinstance(cursor, bool) and cursor >= 0 else 0,
         view=view if view in VIEWS else "pairs",
         theme=raw["theme"] if isinstance(raw.get("theme"), str) else theme,
+        learner=raw.get("learner") is True,
         history=tuple(q for q in history if isinstance(q, str) and q.strip())[-HISTORY_LIMIT:]
         if isinstance(history, list) else (),
     )  # fmt: skip

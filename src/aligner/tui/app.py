@@ -82,9 +82,9 @@ class AlignerApp(SearchingApp):
         Binding("question_mark,f1", "help", "Help"),
         Binding("r", "toggle_reading", "Reading view"),
         Binding("H", "toggle_learner", "Learner mode (hide translations)", show=False),
-        Binding("enter", "reveal", "Reveal the translation (learner mode)", show=False),
-        Binding("d", "save_to_deck", "Save the pair to the learning deck", show=False),
-        Binding("D", "save_word_to_deck", "Save a word of the pair to the learning deck…", show=False),
+        Binding("enter", "reveal", "Reveal", key_display="enter"),
+        Binding("d", "save_to_deck", "Save pair to deck"),
+        Binding("D", "save_word_to_deck", "Save word to deck…"),
         Binding("t", "toggle_theme", "Light/dark theme", show=False),
         Binding("l", "look_up_term", "Look up a term of this pair…", show=False),
         Binding("full_stop", "next_result", "Next search result", show=False),
@@ -240,6 +240,8 @@ class AlignerApp(SearchingApp):
         if state.theme in self.available_themes:
             self.theme = state.theme
         self.search_panel.input.history = list(state.history)
+        if state.learner != self.reader.learner:
+            self.set_learner(state.learner)
         if cursor:
             self.call_after_refresh(self.reader.move_cursor, cursor, force=True, center=True)
         if state.view == "reading" and not self.reading_mode:
@@ -298,6 +300,10 @@ class AlignerApp(SearchingApp):
     def _remembered(self, alignment: Alignment) -> ReaderState | None:
         ko, en = alignment.source.path, alignment.target.path
         return load_state(ko, en) if self.remember and ko and en else None
+
+    def _remember_learner(self, on: bool) -> None:
+        self._state = replace(self._state, learner=on)
+        self.remember_state()
 
     def remember_state(self) -> None:
         paths = self._pair_paths() if self.remember and self.session is not None else None

@@ -99,6 +99,9 @@ class ReadingView(Vertical, can_focus=True):
         self._groups: list[list[int]] = []
         self.marks: tuple[str, ...] = ()
         """The words of the last search to stress (attributes down: ``set_marks``)."""
+        self.learner = False
+        """Learner mode: the Korean is read and the English counterpart hidden until revealed."""
+        self.revealed: set[int] = set()
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="reading-text", can_focus=False)
@@ -137,6 +140,17 @@ class ReadingView(Vertical, can_focus=True):
             self._render_paragraph(p)
         self._focus_changed(scroll=True)
 
+    def set_learner(self, on: bool) -> None:
+        """Learner mode on (the Korean text, its English hidden) or off; revealed pairs start over."""
+        self.learner, self.revealed = on, set()
+        if self.alignment is not None:
+            self.show(self.alignment, self.cursor, Lang.KO if on else None)
+
+    def reveal(self, bead: int) -> None:
+        """Show (or hide again) the English of pair ``bead`` in learner mode."""
+        self.revealed ^= {bead}
+        self._focus_changed(scroll=False)
+
     def set_marks(self, marks: Sequence[str]) -> None:
         """Stress these words (a search's query and terms) in the text; () clears them."""
         self.marks = tuple(marks)
@@ -169,6 +183,8 @@ class ReadingView(Vertical, can_focus=True):
         stress(body, self.marks, MARK_STYLE)
         if not ids:
             body = Text(ABSENT, style="dim italic")
+        elif self.learner and other is Lang.EN and self.cursor not in self.revealed:
+            body = Text("hidden — enter reveals it", style="dim italic")
         tag = "English" if other is Lang.EN else "한국어"
         self.query_one("#reading-counterpart", Static).update(
             Text.assemble((f"{tag} · pair {self.cursor + 1} of {len(self.alignment.beads)}\n", "dim bold"), body)
@@ -203,6 +219,9 @@ class ReadingView(Vertical, can_focus=True):
             self.move_to(b)
 
     def action_swap_language(self) -> None:
+        if self.learner:
+            self.app.notify("learner mode reads the Korean: H leaves it", timeout=3)
+            return
         if self.alignment is not None:
             self.show(self.alignment, self.cursor, Lang.EN if self.lang is Lang.KO else Lang.KO)
 
