@@ -128,3 +128,19 @@ async def test_word_picker_offers_only_trusted_korean_terms_without_answers(
         for c in picker.choices:
             assert c.counterpart not in screen  # no translation given away
             assert f"{c.confidence:.2f}" in screen  # the confidence the glossary pane shows
+
+
+async def test_the_palette_says_where_the_deck_is(
+    kiep_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aligner.session.learner_deck import package_path
+
+    monkeypatch.setenv("ALIGNER_STATE_DIR", str(tmp_path / "state"))
+    app = _app(kiep_workspace, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Learning deck: where is it?" in titles
+        app.action_show_deck()
+        await settle(pilot)
+        assert any(str(package_path()) in str(n.message) for n in app._notifications)

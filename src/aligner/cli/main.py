@@ -20,7 +20,7 @@ from aligner.cli.common import ConsoleLogHandler, OneLineParser, one_line, stder
 from aligner.core.errors import AlignerError
 
 SUBCOMMAND_MODULES = (
-    "read", "serve", "align", "search", "models", "export", "review", "glossary", "evaluate", "corpus",
+    "read", "serve", "align", "search", "models", "export", "review", "glossary", "evaluate", "corpus", "deck",
 )
 """The subcommands, in the order ``aligner --help`` lists them."""
 

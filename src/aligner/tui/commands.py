@@ -84,6 +84,11 @@ COMMANDS: tuple[PaletteCommand, ...] = (
         "Save a word to learning deck…",
         "Pick or type a word of the selected pair: it is saved with its translation and the pair as example",
     ),
+    PaletteCommand(
+        "show_deck",
+        "Learning deck: where is it?",
+        "Show the deck file's location and how many pairs and words it holds (also: aligner deck)",
+    ),
     PaletteCommand("toggle_theme", "Toggle light/dark theme", "Switch between the light and dark themes"),
     PaletteCommand("help", "Help: keys and marks", "Every key of the reader and what the margin marks mean"),
 )

@@ -106,9 +106,21 @@ class LearningApp(EditingApp):
             return None
         return paths, i, korean, english
 
+    def action_show_deck(self) -> None:
+        """Say where the deck is and what it holds (``aligner deck`` says the same)."""
+        from aligner.session.learner_deck import DECK_NAME, WORD_TAG, deck_path, package_path, read_notes
+
+        notes = read_notes(deck_path())
+        words = sum(1 for n in notes if WORD_TAG in n[4].split())
+        self.notify(f"deck “{DECK_NAME}”: {package_path()} (Anki: File → Import) — {len(notes) - words} pairs, "
+                    f"{words} words; the notes as text: {deck_path()}",
+                    title="your learning deck", timeout=12)  # fmt: skip
+
     def _saved(self, path: Path, added: bool, what: str) -> None:
-        self.notify(f"{what} {'saved to' if added else 'is already in'} your deck {path} (Anki: File → Import)",
-                    timeout=6)  # fmt: skip
+        from aligner.session.learner_deck import DECK_NAME, package_path
+
+        self.notify(f"{what} {'saved to' if added else 'is already in'} your deck “{DECK_NAME}”: {package_path()} "
+                    "(Anki: File → Import; ctrl+p “Learning deck” says where)", timeout=6)  # fmt: skip
 
     def action_save_to_deck(self) -> None:
         learnable = self._learnable()
