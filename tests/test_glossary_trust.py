@@ -1,0 +1,46 @@
+"""A glossary a learner can trust (issue 22, findings 6 and 10): counts that agree between the
+table and the concordance, concordance lines never cut, and doubtful pairs kept from learners."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from aligner.glossary.build import TRUSTED_CONFIDENCE, build_glossary
+from aligner.session.glossary_cache import GlossaryCache
+from aligner.session.workspace import Workspace
+from aligner.tui.glossary_screen import GlossaryScreen
+
+from .test_glossary_screen import SIZE, Host, settle, table_rows
+
+
+async def test_counts_agree_and_lines_are_whole(kiep_workspace: Workspace) -> None:
+    cache = GlossaryCache()
+    glossary = build_glossary(kiep_workspace.alignment, kiep_workspace.encoder)
+    cache.remember(kiep_workspace.alignment, glossary)
+    entry = next(p for p in glossary if p.ko == "규제 완화")
+    screen = GlossaryScreen(kiep_workspace, initial_term="규제 완화", glossary=cache)
+    async with Host(screen).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen.show_pair(entry)
+        await settle(pilot)
+        title = str(screen.query_one("#concordance-title", Static).render())
+        n = len(screen.lines)
+        both = sum(1 for line in screen.lines if line.en_spans)
+        assert f"{n} pair" in title and f"{both} with “deregulation”" in title
+        assert both == entry.frequency  # the table's count is the concordance's "with both"
+        freq = next(f for ko, _en, f in table_rows(screen) if ko == "규제 완화")
+        assert freq == both
+        # each line whole: the longest Korean sentence's end is on screen, not cut at ~50 characters
+        screen_text = "\n".join(strip.text for strip in pilot.app.screen._compositor.render_strips())
+        flat = "".join(screen_text.split())
+        for line in screen.lines:
+            assert "".join(line.ko.split())[-12:] in flat
+
+
+def test_learners_get_only_trusted_pairs(kiep_workspace: Workspace) -> None:
+    """The two wrong pairs the issue names are below the floor a learner is offered."""
+    glossary = build_glossary(kiep_workspace.alignment, kiep_workspace.encoder)
+    by_ko = {p.ko: p for p in glossary}
+    for ko, wrong in (("촉진", "Made"), ("실현", "advancement")):
+        entry = by_ko.get(ko)
+        assert entry is None or entry.en != wrong or entry.confidence < TRUSTED_CONFIDENCE
