@@ -154,3 +154,32 @@ async def test_reopens_in_the_saved_reading_view(kiep_paths: tuple[Path, Path], 
         await pilot.pause(0.2)
         assert app.reading_mode
         assert app.reading.cursor == 3
+
+
+async def test_after_L_the_focused_sentence_is_on_screen(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    """Swapping the language keeps the focused pair's sentence visible, even deep in a long paragraph."""
+    from .test_reader_search import _screen_text
+
+    ws = kiep_workspace
+    app = _app(ws, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        failures = []
+        for bead in range(0, len(ws.alignment.beads), 4):
+            b = ws.alignment.beads[bead]
+            if not b.src or not b.tgt:
+                continue
+            app.reading.move_to(bead)
+            await pilot.pause()
+            await pilot.press("L")
+            await settle(pilot)
+            lang_ids = b.tgt if app.reading.lang.value == "en" else b.src
+            doc = ws.en if app.reading.lang.value == "en" else ws.ko
+            words = doc.sentences[lang_ids[0]].text.split()[:2]
+            if " ".join(words) not in " ".join(_screen_text(app).split()):
+                failures.append(bead)
+            await pilot.press("L")
+            await settle(pilot)
+        assert not failures

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Region, Spacing
 from textual.message import Message
 from textual.widgets import Static
 
@@ -191,9 +192,33 @@ class ReadingView(Vertical, can_focus=True):
         )
         mine = self._ids(self.cursor, self.lang)
         if scroll and mine:
-            target = self._statics[self._paragraph_of[mine[0]]]
-            holder = self.query_one("#reading-text", VerticalScroll)
-            self.call_after_refresh(holder.scroll_to_widget, target, animate=False)
+            self.call_after_refresh(self._scroll_to_sentences, mine)
+
+    def _scroll_to_sentences(self, ids: Sequence[int]) -> None:
+        """Bring the focused sentences themselves into view, not only their paragraph's top (a long
+        paragraph's later sentences would stay below the window)."""
+        p = self._paragraph_of[ids[0]]
+        target, group = self._statics[p], self._groups[p]
+        holder = self.query_one("#reading-text", VerticalScroll)
+        width = target.content_region.width
+        if width <= 0:
+            holder.scroll_to_widget(target, animate=False)
+            return
+        doc = self._doc(self.lang)
+        start = sum(len(display_text(doc.sentences[i].text)) + 1 for i in group[: group.index(ids[0])])
+        end = start + sum(len(display_text(doc.sentences[i].text)) + 1 for i in ids)
+        lines = paragraph_text(doc, group, frozenset()).wrap(self.app.console, width)
+        first = last = 0
+        offset = 0
+        for n, line in enumerate(lines):
+            if offset <= start:
+                first = n
+            if offset < end:
+                last = n
+            offset += len(line.plain)
+        top = target.virtual_region.y
+        region = Region(0, top + first, width, last - first + 1)
+        holder.scroll_to_region(region, animate=False, spacing=Spacing(1, 0, 1, 0))
 
     # ------------------------------------------------------------------ actions
 
