@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from aligner.glossary.build import TRUSTED_CONFIDENCE, TermPair
+from aligner.glossary.build import TermPair
 from aligner.session.reader_state import load_state
 from aligner.session.workspace import Workspace
 from aligner.tui.app import AlignerApp, create_app
@@ -96,7 +96,7 @@ def _with_wrong_pair(ws: Workspace) -> tuple[list[TermPair], int]:
 
     glossary = build_glossary(ws.alignment, ws.encoder)
     for b in range(len(ws.alignment.beads)):
-        if any(c.confidence < TRUSTED_CONFIDENCE for c in pair_terms(ws.alignment, b, glossary)):
+        if any(not c.trusted for c in pair_terms(ws.alignment, b, glossary)):
             return glossary, b
     pytest.fail("no doubtful entry in the sample's glossary")
 
@@ -121,8 +121,7 @@ async def test_word_picker_offers_only_trusted_korean_terms_without_answers(
         picker = app.screen
         assert isinstance(picker, TermPicker) and picker.ready
         offered = {c.text for c in picker.choices}
-        doubtful = {c.text for c in pair_terms(kiep_workspace.alignment, bead, glossary)
-                    if c.confidence < TRUSTED_CONFIDENCE}  # fmt: skip
+        doubtful = {c.text for c in pair_terms(kiep_workspace.alignment, bead, glossary) if not c.trusted}
         assert offered and not offered & doubtful
         screen = _screen_text(app)
         for c in picker.choices:

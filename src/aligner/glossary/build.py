@@ -56,8 +56,11 @@ SHAPE_PENALTY = 0.04  # per part of difference between the Korean and the Englis
 SIM_WEIGHT_MAX = 0.65  # weight of similarity vs association for pairs sharing one bead...
 SIM_WEIGHT_MIN = 0.4  # ...falling towards this as they share more
 MIN_CONFIDENCE = 0.4
-TRUSTED_CONFIDENCE = 0.55
-"""A pair below this confidence is listed (marked) but never taught to a learner nor used to translate a query."""
+TRUSTED_CONFIDENCE = 0.5
+"""A pair below this confidence is listed but never taught to a learner (``TermPair.trusted``)..."""
+TRUSTED_SINGLE_SIMILARITY = 0.6
+"""...nor one seen in a single pair whose terms' meanings (cosine) are further apart than this: one
+co-occurrence alone pairs "촉진" with "Made" (of "Made in China 2025") and "실현" with "advancement"."""
 SECOND_RATIO = 0.85  # a second English term must score this close to the first...
 SECOND_MIN = 0.6  # ...and be confident on its own
 LONGER_RATIO = 0.9  # a longer Korean term this close takes the English term from its sub-term
@@ -89,6 +92,14 @@ class TermPair:
 
     kind: TermKind = TermKind.TERM
     termhood: float = 1.0
+
+    @property
+    def trusted(self) -> bool:
+        """Sure enough to teach: confident, and, when seen together in one pair only, alike in meaning
+        too (one shared pair is weak evidence: any two words of one sentence share it)."""
+        return self.confidence >= TRUSTED_CONFIDENCE and (
+            self.frequency >= 2 or self.similarity >= TRUSTED_SINGLE_SIMILARITY
+        )
 
     @property
     def rank_score(self) -> float:

@@ -273,7 +273,8 @@ class GlossaryScreen(Screen[int | None]):
                 Text(p.en, no_wrap=True, overflow="ellipsis"),
                 Text(KIND_LABELS[p.kind], style=KIND_STYLES[p.kind]),
                 Text(str(p.frequency), justify="right"),
-                Text(f"{p.confidence:.2f}", justify="right"),
+                Text(f"{p.confidence:.2f}" if p.trusted else f"{p.confidence:.2f}?", justify="right",
+                     style="" if p.trusted else "yellow"),  # ?: not taught to learners (TermPair.trusted)
                 key=str(i),
             )
         shown_kind = "" if self.kind_name == "all" else f" ({self.kind_name})"

@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from aligner.core.values import Alignment, Lang
 from aligner.embed.encoders import Encoder
-from aligner.glossary.build import TRUSTED_CONFIDENCE, term_lang
+from aligner.glossary.build import term_lang
 from aligner.glossary.pair_terms import TermChoice, filter_terms, norm, pair_terms
 from aligner.glossary.termhood import TermKind
 from aligner.session.glossary_cache import GlossaryCache
@@ -45,6 +45,8 @@ def choice_prompt(choice: TermChoice, *, learner: bool = False) -> Text:
         line.append("  ⇄ ", style="dim")
         line.append(display_text(choice.counterpart), style="dim")
     line.append(f"  {choice.confidence:.2f}", style="dim italic")
+    if not choice.trusted:
+        line.append(" unsure", style="italic yellow")
     if choice.kind is TermKind.NAME:
         line.append("  name", style="italic magenta")
     return line
@@ -85,7 +87,7 @@ class TermPicker(ModalScreen[str | None]):
         super().__init__()
         self.learner = learner
         """Learner mode: only Korean terms whose translation the glossary is sure of
-        (``TRUSTED_CONFIDENCE``), their translations hidden."""
+        (``TermPair.trusted``), their translations hidden."""
         self.title_text = title
         """What the pick is for (default: looking the term up in the glossary)."""
         self.help_line = help_line
@@ -124,7 +126,7 @@ class TermPicker(ModalScreen[str | None]):
                     raise RuntimeError("no glossary yet (open it with g first)")
                 glossary = self.glossary.learn(self.alignment, self.encoder, self._report)
             if self.learner:
-                choices = pair_terms(self.alignment, self.index, glossary, min_confidence=TRUSTED_CONFIDENCE)
+                choices = pair_terms(self.alignment, self.index, glossary, trusted_only=True)
                 choices = [c for c in choices if c.lang is Lang.KO]
             else:
                 choices = pair_terms(self.alignment, self.index, glossary)
