@@ -6,9 +6,12 @@ in the saved view."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.widgets import Static
 
 from aligner.session.reader_state import ReaderState, save_state
@@ -129,21 +132,36 @@ async def test_matched_terms_are_highlighted_in_both_views(kiep_workspace: Works
         assert "원격진료" in app.reading.marks
 
 
-async def test_history_recalls_right_after_opening(kiep_paths: tuple[Path, Path], kiep_workspace: Workspace) -> None:
+async def test_history_recalls_right_after_opening(
+    kiep_paths: tuple[Path, Path], kiep_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """While the vectors load (pairs on screen, no session yet), / opens the box and ↑ recalls."""
+    import aligner.session.workspace as workspace_module
+
+    loaded = threading.Event()
+    real = workspace_module.workspace_for
+
+    def slow_vectors(*args: Any, **kwargs: Any) -> Workspace:
+        loaded.wait(30)  # the vectors arrive only once the keys are pressed
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workspace_module, "workspace_for", slow_vectors)
     save_state(*kiep_paths, ReaderState(cursor=5, history=("스마트시티",)))
     app = create_app(*kiep_paths, remember=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(2000):
+        for _ in range(5000):
             if app._shown is not None:
                 break
             await asyncio.sleep(0.002)
-        assert app._shown is not None
+        await pilot.pause()
+        assert app._shown is not None and app.session is None  # the first screen, before the vectors
         await pilot.press("slash", "up")
         assert app.search_panel.is_open
         assert app.search_panel.input.value == "스마트시티"
-        await settle(pilot)
         assert app.reader.cursor == 5
+        loaded.set()
+        await settle(pilot)
+        assert app.session is not None and app.reader.cursor == 5
 
 
 async def test_reopens_in_the_saved_reading_view(kiep_paths: tuple[Path, Path], kiep_workspace: Workspace) -> None:
