@@ -46,3 +46,19 @@ def test_learners_get_only_trusted_pairs(kiep_workspace: Workspace) -> None:
         assert entry is None or entry.en != wrong or not entry.trusted
     for ko, right in (("규제 완화", "deregulation"), ("의약품", "drugs"), ("진료", "medical treatment")):
         assert by_ko[ko].en == right and by_ko[ko].trusted
+
+
+def test_sound_similarity_with_a_floor_is_exact_where_it_counts() -> None:
+    """The glossary asks for a floor (the quick bound below it halves its first build): at or
+    above the floor the value is the exact one, below it it stays below."""
+    from aligner.glossary.build import SOUND_FLOOR
+    from aligner.glossary.transliteration import sound_similarity
+
+    pairs = [("베이징", "Beijing"), ("광둥성", "Guangdong Province"), ("알리바바", "Alibaba"), ("촉진", "Made"),
+             ("항저우시", "Hangzhou City"), ("텐센트", "Tencent"), ("인공지능", "artificial intelligence"),
+             ("바이두", "Baidu"), ("스마트시티", "smart city"), ("규제 완화", "deregulation")]  # fmt: skip
+    for ko, en in pairs:
+        exact = sound_similarity(ko, en)
+        quick = sound_similarity(ko, en, SOUND_FLOOR)
+        assert quick == exact if exact >= SOUND_FLOOR else quick < SOUND_FLOOR
+    assert sound_similarity("베이징", "Beijing", SOUND_FLOOR) >= SOUND_FLOOR

@@ -213,7 +213,7 @@ def score_pairs(alignment: Alignment, encoder: Encoder, progress: Progress | Non
         if ko_keys[r] == en_keys[c]:
             sim[p] = 1.0
             continue
-        sound = (sound_similarity(ko_text[r], en_text[int(en_row[p])]) - SOUND_FLOOR) / SOUND_SPAN
+        sound = (sound_similarity(ko_text[r], en_text[int(en_row[p])], SOUND_FLOOR) - SOUND_FLOOR) / SOUND_SPAN
         sim[p] = max(sim[p], min(1.0, sound))
     sim = np.where(adjectival[pc], sim * ADJECTIVE_PENALTY, sim)
     score = combine(sim, assoc, co)
