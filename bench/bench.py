@@ -5,7 +5,8 @@ document extraction per format against pdftotext (bench_formats.py), OCR of
 scanned pages with tesserocr against pytesseract (bench_ocr.py), the
 embedding models (bench_models.py), sentence alignment against Bertalign on the
 KIEP dev gold, the development sets and the 10k x 10k scale test
-(bench_align.py), search latency headless (bench_search.py) and in the real
+(bench_align.py), search latency headless (bench_search.py), term search across languages
+before and after concept search (bench_terms.py) and search latency in the real
 reader (bench_tui_search.py), launch to first pair in a real terminal beside a
 minimal Textual app (bench_first_paint.py), corpus throughput (bench_corpus.py), what
 hostile documents cost against an ordinary one (bench_budgets.py), the EPUB writer against
@@ -47,6 +48,7 @@ def main() -> int:
     models = run("bench_models.py")
     align = run("bench_align.py", "--repeat", args.repeat)
     search = run("bench_search.py")
+    terms = run("bench_terms.py")
     tui = run("bench_tui_search.py")
     first_paint = run("bench_first_paint.py")
     corpus = run("bench_corpus.py")
@@ -94,6 +96,8 @@ In the reader (Textual, driven by its Pilot at ~8 keys/s): from the keystroke to
 of the screen that shows the results for the text typed so far (includes the 25 ms debounce):
 
 {tui}
+
+{terms}
 
 ## Reader: launch to first pair
 

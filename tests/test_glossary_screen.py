@@ -50,7 +50,10 @@ def table_kinds(screen: GlossaryScreen) -> list[str]:
 
 def concordance_texts(screen: GlossaryScreen) -> list[str]:
     listing = screen.query_one("#concordance", OptionList)
-    return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+    from .test_tui import plain
+
+    # each line is a wrapped grid: rendered wide enough to read as one line per side
+    return [" ".join(plain(listing.get_option_at_index(i).prompt, 2000).split()) for i in range(listing.option_count)]
 
 
 async def test_open_filter_choose_a_term_and_read_its_concordance(kiep_workspace: Workspace) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aligner.session.learner_deck import HEADER, deck_path, read_deck
+from aligner.session.learner_deck import HEADER, deck_path, read_deck, read_notes
 from aligner.session.workspace import Workspace
 from aligner.tui.app import create_app
 
@@ -35,8 +35,7 @@ async def test_translations_hide_reveal_and_go_to_the_deck(
         await pilot.press("d")
         await pilot.press("d")  # twice: still one note
         await pilot.pause()
-        ws = kiep_workspace
-        path = deck_path(ws.ko.path or "", ws.en.path or "")
+        path = deck_path()
         assert path.read_text(encoding="utf-8").startswith(HEADER)
         notes = read_deck(path)
         assert notes == [(" ".join(ko0.split()), " ".join(en0.split()))]
@@ -71,15 +70,17 @@ async def test_a_word_goes_to_the_deck_with_its_translation_and_example(
         await settle_workers(pilot)
         await pilot.press("d")  # and the whole pair: a note of its own
         await pilot.pause()
-    path = deck_path(ws.ko.path or "", ws.en.path or "")
-    notes = read_deck(path)
+    path = deck_path()
+    notes = read_notes(path)
     bead = ws.alignment.beads[start]
     korean = " ".join(" ".join(ws.ko.sentences[k].text for k in bead.src).split())
     english = " ".join(" ".join(ws.en.sentences[k].text for k in bead.tgt).split())
     assert len(notes) == 2
-    front, back = notes[0]
-    assert front == f"스마트시티 · {korean}"  # the word, then its example
-    assert back.endswith(f" · {english}") and "smart cit" in back.split(" · ")[0].lower()  # the glossary's
-    assert notes[1] == (korean, english)
+    front, back, example, translation, _tags = notes[0]
+    assert front == "스마트시티"  # the word alone on the front
+    assert (example, translation) == (korean, english)  # the example in its own fields
+    assert "smart cit" in back.lower() and " · " not in back  # the glossary's translation alone
+    assert notes[1] == (korean, english, "", "", "aligner")
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[3].endswith("\taligner word") and lines[4].endswith("\taligner")  # tags: Anki's third column
+    assert "#tags column:5" in lines and "#deck:aligner" in lines
+    assert lines[5].endswith("\taligner word") and lines[6].endswith("\taligner")  # tags: Anki's fifth column

@@ -68,7 +68,10 @@ def beads_with_english(alignment: Alignment, pattern: str) -> set[int]:
 
 
 def option_texts(listing: OptionList) -> list[str]:
-    return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+    from .test_tui import plain
+
+    # a concordance line is a wrapped grid: rendered wide enough to read as one line per side
+    return [" ".join(plain(listing.get_option_at_index(i).prompt, 2000).split()) for i in range(listing.option_count)]
 
 
 def rendered(widget: OptionList) -> str:

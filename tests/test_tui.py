@@ -221,7 +221,7 @@ async def test_search_jumps_to_the_pair_and_highlights_it(kiep_workspace: Worksp
         hits = panel.hits
         assert hits and panel.results_query == "스마트시티"
         assert panel.results.option_count == len(hits)
-        assert all(set(h.kinds) <= {"semantic", "literal", "morpheme"} for h in hits)
+        assert all(set(h.kinds) <= {"semantic", "literal", "morpheme", "concept"} for h in hits)
         assert "literal" in hits[0].kinds
         first_prompt = plain(panel.results.get_option_at_index(0).prompt)
         assert f"{hits[0].score:4.2f}" in first_prompt and hits[0].label in first_prompt

@@ -22,6 +22,7 @@ from aligner.core.errors import AlignerError
 
 SUBCOMMAND_MODULES = (
     "read", "serve", "align", "search", "models", "export", "book", "review", "glossary", "evaluate", "corpus",
+    "deck",
 )
 """The subcommands, in the order ``aligner --help`` lists them."""
 

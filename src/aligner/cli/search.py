@@ -25,6 +25,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--docs", nargs="+", type=path_arg, metavar="FILE|FOLDER",
         help="search these documents (any format, Korean or English; a folder: every file in it) as passages",
     )  # fmt: skip
+    p.add_argument("--no-terms", action="store_true",
+                   help="do not look the query up among the document's terms (no glossary is learned: faster)")
     p.set_defaults(func=run)
 
 
@@ -35,6 +37,11 @@ def run(args: argparse.Namespace) -> int:
         return run_library(args)
 
     ws = open_workspace(args, quiet=args.json)
+    if not args.no_terms:
+        from aligner.session.concept_search import with_concepts
+        from aligner.session.glossary_cache import GlossaryCache
+
+        with_concepts(ws, GlossaryCache())
     hits = ws.search(args.query, k=args.k)
     if args.json:
         rows = []
@@ -42,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
             ko, en = ws.alignment.texts(h.bead)
             rows.append({
                 "lang": h.lang.value, "sentence": h.sentence, "bead": h.bead, "score": round(h.score, 4),
-                "kinds": list(h.kinds), "text": h.text,
+                "kinds": list(h.kinds), "why": h.why, "terms": list(h.terms), "text": h.text,
                 "ko": ko, "en": en,
             })  # fmt: skip
         write_stdout(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
@@ -54,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         bead = ws.alignment.beads[h.bead]
         ko = " ".join(ws.ko.sentences[i].text for i in bead.src) or "—"
         en = " ".join(ws.en.sentences[j].text for j in bead.tgt) or "—"
-        head = Text(f"{rank:>2}. {h.score:.3f} {h.label:<18} bead {h.bead} ", style="bold")
+        head = Text(f"{rank:>2}. {h.score:.3f} bead {h.bead}: {h.why}", style="bold")
         stdout.print(head)
         stdout.print(Text("    KO ", style="cyan") + Text(ko))
         stdout.print(Text("    EN ", style="green") + Text(en))

@@ -56,6 +56,11 @@ SHAPE_PENALTY = 0.04  # per part of difference between the Korean and the Englis
 SIM_WEIGHT_MAX = 0.65  # weight of similarity vs association for pairs sharing one bead...
 SIM_WEIGHT_MIN = 0.4  # ...falling towards this as they share more
 MIN_CONFIDENCE = 0.4
+TRUSTED_CONFIDENCE = 0.5
+"""A pair below this confidence is listed but never taught to a learner (``TermPair.trusted``)..."""
+TRUSTED_SINGLE_SIMILARITY = 0.6
+"""...nor one seen in a single pair whose terms' meanings (cosine) are further apart than this: one
+co-occurrence alone pairs "촉진" with "Made" (of "Made in China 2025") and "실현" with "advancement"."""
 SECOND_RATIO = 0.85  # a second English term must score this close to the first...
 SECOND_MIN = 0.6  # ...and be confident on its own
 LONGER_RATIO = 0.9  # a longer Korean term this close takes the English term from its sub-term
@@ -87,6 +92,14 @@ class TermPair:
 
     kind: TermKind = TermKind.TERM
     termhood: float = 1.0
+
+    @property
+    def trusted(self) -> bool:
+        """Sure enough to teach: confident, and, when seen together in one pair only, alike in meaning
+        too (one shared pair is weak evidence: any two words of one sentence share it)."""
+        return self.confidence >= TRUSTED_CONFIDENCE and (
+            self.frequency >= 2 or self.similarity >= TRUSTED_SINGLE_SIMILARITY
+        )
 
     @property
     def rank_score(self) -> float:
@@ -200,7 +213,7 @@ def score_pairs(alignment: Alignment, encoder: Encoder, progress: Progress | Non
         if ko_keys[r] == en_keys[c]:
             sim[p] = 1.0
             continue
-        sound = (sound_similarity(ko_text[r], en_text[int(en_row[p])]) - SOUND_FLOOR) / SOUND_SPAN
+        sound = (sound_similarity(ko_text[r], en_text[int(en_row[p])], SOUND_FLOOR) - SOUND_FLOOR) / SOUND_SPAN
         sim[p] = max(sim[p], min(1.0, sound))
     sim = np.where(adjectival[pc], sim * ADJECTIVE_PENALTY, sim)
     score = combine(sim, assoc, co)
@@ -265,6 +278,16 @@ def _example(ko_beads: set[int], en_beads: set[int], alignment: Alignment) -> in
     return min(simple, key=lambda b: sum(len(t) for t in alignment.texts(b)))
 
 
+@dataclass(frozen=True)
+class LearnedGlossary:
+    """The glossary and every term candidate of each side, paired or not ("원격진료" may have
+    no English counterpart in a summary, but is still a term of the Korean document)."""
+
+    pairs: tuple[TermPair, ...]
+    ko_terms: tuple[str, ...] = ()
+    en_terms: tuple[str, ...] = ()
+
+
 def build_glossary(
     alignment: Alignment,
     encoder: Encoder,
@@ -273,9 +296,21 @@ def build_glossary(
     limit: int | None = None,
 ) -> list[TermPair]:
     """Term pairs learned from ``alignment``, best first (see ``TermPair.rank_score``)."""
+    pairs = list(learn_glossary(alignment, encoder, progress=progress).pairs)
+    return pairs[:limit] if limit is not None else pairs
+
+
+def learn_glossary(alignment: Alignment, encoder: Encoder, *, progress: Progress | None = None) -> LearnedGlossary:
+    """The glossary of ``alignment`` (best first) with both sides' term candidates (their surfaces)."""
     sc = score_pairs(alignment, encoder, progress)
     if sc is None:
-        return []
+        return LearnedGlossary(())
+    ko_terms = tuple(sc.ko.surface(k) for k in sc.ko_keys)
+    en_terms = tuple(sc.en.surface(k) for k in sc.en_keys)
+    return LearnedGlossary(tuple(_chosen_pairs(sc, alignment)), ko_terms, en_terms)
+
+
+def _chosen_pairs(sc: Scored, alignment: Alignment) -> list[TermPair]:
     chosen = link(sc)
     ko_keys = {sc.ko_keys[int(sc.rows[p])] for p in chosen}
     en_keys = {sc.en_keys[int(sc.cols[p])] for p in chosen}
@@ -313,7 +348,7 @@ def build_glossary(
             )
         )
     out.sort(key=lambda t: (-t.rank_score, -t.frequency, t.ko, t.en))
-    return out[:limit] if limit is not None else out
+    return out
 
 
 def _variants(a: str, b: str) -> bool:

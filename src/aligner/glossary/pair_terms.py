@@ -34,6 +34,10 @@ class TermChoice:
     counterpart: str
     kind: TermKind
     position: int  # where it starts in its side's text (sentences joined by a space)
+    confidence: float = 1.0
+    """The glossary entry's confidence (how sure the translation is)."""
+    trusted: bool = True
+    """Sure enough to teach a learner (``TermPair.trusted``)."""
 
     @property
     def phrase(self) -> bool:
@@ -81,12 +85,15 @@ def _whole(found: dict[int, list[Span]]) -> dict[int, list[Span]]:
     return out
 
 
-def pair_terms(alignment: Alignment, index: int, glossary: Sequence[TermPair]) -> list[TermChoice]:
-    """The whole terms and names of ``glossary`` found in bead ``index`` (see the module docstring)."""
+def pair_terms(
+    alignment: Alignment, index: int, glossary: Sequence[TermPair], *, trusted_only: bool = False
+) -> list[TermChoice]:
+    """The whole terms and names of ``glossary`` found in bead ``index`` (see the module docstring);
+    ``trusted_only``: only entries sure enough of their translation to teach (``TermPair.trusted``)."""
     bead = alignment.beads[index]
     ko_text = [alignment.source.sentences[i].text for i in bead.src]
     en_text = [alignment.target.sentences[j].text for j in bead.tgt]
-    entries = [p for p in glossary if p.kind in LOOKUP_KINDS]
+    entries = [p for p in glossary if p.kind in LOOKUP_KINDS and (p.trusted or not trusted_only)]
     ko_found = _whole({i: s for i, p in enumerate(entries) if (s := _side_spans(ko_text, p.ko, Lang.KO))})
     en_found = _whole({i: s for i, p in enumerate(entries) if (s := _side_spans(en_text, p.en, Lang.EN))})
     seen: set[str] = set()
@@ -102,7 +109,7 @@ def pair_terms(alignment: Alignment, index: int, glossary: Sequence[TermPair]) -
             if key in seen:
                 continue
             seen.add(key)
-            side.append(TermChoice(text, lang, counterpart, p.kind, min(spans)[0]))
+            side.append(TermChoice(text, lang, counterpart, p.kind, min(spans)[0], p.confidence, p.trusted))
         out += side
     return out
 

@@ -8,6 +8,7 @@ spelling ("베이징"/"Beijing", "광둥성"/"Guangdong Province").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
 _MEDIALS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
@@ -41,6 +42,7 @@ def romanize(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def _sound_key(text: str, korean: bool) -> str:
     s = text.lower()
     if korean:
@@ -56,22 +58,33 @@ def _sound_key(text: str, korean: bool) -> str:
     return re.sub(r"(.)\1+", r"\1", s)
 
 
-def _ratio(a: str, b: str) -> float:
+def _ratio(a: str, b: str, floor: float = 0.0) -> float:
+    """The mean of the full and the vowel-skeleton matching ratios; below ``floor`` a cheap upper
+    bound of it may be returned instead (difflib's quick ratios: the glossary asks for thousands)."""
     from difflib import SequenceMatcher
 
-    full = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    full = SequenceMatcher(None, a, b, autojunk=False)
     skel = SequenceMatcher(None, re.sub("[aeiou]+", "a", a), re.sub("[aeiou]+", "a", b), autojunk=False)
-    return (full + skel.ratio()) / 2
+    if floor > 0:
+        bound = (full.real_quick_ratio() + skel.real_quick_ratio()) / 2
+        if bound < floor:
+            return bound
+        bound = (full.quick_ratio() + skel.quick_ratio()) / 2
+        if bound < floor:
+            return bound
+    return (full.ratio() + skel.ratio()) / 2
 
 
-def sound_similarity(ko: str, en: str) -> float:
+def sound_similarity(ko: str, en: str, floor: float = 0.0) -> float:
     """How alike a Korean term sounds to an English one (transliterated names and loanwords).
 
     1.0 for "베이징"/"Beijing" or "알리바바"/"Alibaba", about 0.9 for "광둥성"/"Guangdong
     Province", below 0.6 for unrelated words. Vowels count half (Korean renders
     foreign vowels loosely). A designator on either side ("시"/"City",
     "성"/"Province") is set aside; when only one side has it, or they differ,
-    the similarity is scaled by ``DESIGNATOR_MISMATCH``.
+    the similarity is scaled by ``DESIGNATOR_MISMATCH``. ``floor``: a caller that ignores any
+    value below it may get a quicker, higher one there (still below ``floor``); at or above it
+    the value is exact.
     """
     k_name, k_des = ko.replace(" ", ""), ""
     for suffix in _DESIGNATORS:
@@ -86,7 +99,7 @@ def sound_similarity(ko: str, en: str) -> float:
     k, e = _sound_key(k_name, korean=True), _sound_key("".join(words), korean=False)
     if min(len(k), len(e)) < 3:
         return 0.0
-    score = _ratio(k, e)
+    score = _ratio(k, e, floor)
     if (k_des or e_des) and e_des not in _DESIGNATORS.get(k_des, ()):
         score *= DESIGNATOR_MISMATCH
     return score

@@ -18,6 +18,7 @@ class HitKind(StrEnum):
     SEMANTIC = "semantic"
     LITERAL = "literal"
     MORPHEME = "morpheme"
+    CONCEPT = "concept"
 
     @property
     def label(self) -> str:
@@ -25,7 +26,12 @@ class HitKind(StrEnum):
         return _LABELS[self]
 
 
-_LABELS = {HitKind.SEMANTIC: "meaning", HitKind.LITERAL: "exact", HitKind.MORPHEME: "word form"}
+_LABELS = {
+    HitKind.SEMANTIC: "meaning",
+    HitKind.LITERAL: "exact",
+    HitKind.MORPHEME: "word form",
+    HitKind.CONCEPT: "term",
+}
 
 
 @dataclass(frozen=True)
@@ -41,12 +47,22 @@ class SearchHit:
     """The whole pair's Korean side (the hit's bead)."""
     en: str = ""
     """The whole pair's English side."""
+    terms: tuple[str, ...] = ()
+    """The document's terms that led here (kind ``CONCEPT``): "정보통신기술 ⇄ ICT technology"."""
+    marks: tuple[str, ...] = ()
+    """The words to highlight in the pair: the query, and the terms that led here with their translations."""
 
     @property
     def label(self) -> str:
         """The kinds in plain words: "meaning + exact"."""
         return " + ".join(kind.label for kind in self.kinds)
 
+    @property
+    def why(self) -> str:
+        """Why it matched, in plain words: "meaning + term (원격진료 ⇄ telemedicine)"."""
+        if not self.terms:
+            return self.label
+        return f"{self.label} ({'; '.join(self.terms)})"
 
 @dataclass(frozen=True)
 class Passage:

@@ -8,6 +8,12 @@ as "meaning", "exact" and "word form"):
   language; a hit found only this way must come close to the best one
   (``NOISE_SPREAD``), so unrelated sentences do not pad the list;
 - literal (exact): case-insensitive substring;
+- concept (term): the query reaches one of the document's terms (exactly, as a
+  word form, or by meaning: ``aligner.search.concepts``), and the sentence uses
+  that term or, in the other language, the translation the pair's glossary gives
+  it, so "telemedicine" finds the sentence with "원격진료" and "information and
+  communication technology" the Korean ones with "정보통신기술" (only once the
+  session hands the searcher a ``ConceptIndex``: ``with_concepts``);
 - morpheme (word form): every content lemma of a Korean query (kiwipiepy)
   occurs among the sentence's lemmas, so "추진하다" finds "추진 중이다" and
   "추진하고"; every word stem of an English query (Snowball, the Porter2
@@ -31,6 +37,7 @@ import numpy as np
 
 from aligner.core.values import Alignment, Lang
 from aligner.embed.encoders import Encoder
+from aligner.search.concepts import Concept, ConceptIndex, TermMatch, occurrences, squeeze
 from aligner.search.hits import HitKind, SearchHit
 from aligner.search.index import SentenceIndex
 from aligner.search.lemma_cache import cached_lemmas
@@ -38,6 +45,8 @@ from aligner.segment.kiwi import lemmas
 
 LITERAL_BONUS = 0.5
 MORPHEME_BONUS = 0.35
+CONCEPT_BONUS = 0.3
+"""A sentence using a term the query reached (or its translation) gains this, times the term's closeness."""
 MIN_SEMANTIC = 0.25
 NOISE_SPREAD = 0.12
 """A hit found by meaning alone is kept only within this cosine of the query's best hit."""
@@ -60,6 +69,11 @@ def _stemmer() -> Any:
 
 def english_stems(text: str) -> frozenset[str]:
     return frozenset(english_stem(w.lower()) for w in _LATIN_WORD.findall(text))
+
+
+def english_stem_sequence(text: str) -> tuple[str, ...]:
+    """The stems of ``text``'s English words in order ("Internet hospitals" -> ("internet", "hospit"))."""
+    return tuple(english_stem(w.lower()) for w in _LATIN_WORD.findall(text))
 
 
 class Morphology:
@@ -101,6 +115,10 @@ class Searcher:
         self._lower = {lang: [t.casefold() for t in texts] for lang, texts in self._texts.items()}
         self.morphology = Morphology(tuple(self._texts[Lang.KO]))
         self._en_stems: list[frozenset[str]] = []  # filled on the first English query, shared by clones
+        self._squeezed = {lang: [squeeze(t) for t in texts] for lang, texts in self._texts.items()}
+        self._en_sequences = [english_stem_sequence(t) for t in self._texts[Lang.EN]]
+        self.concepts: ConceptIndex | None = None
+        """The document's terms and their translations (none until the glossary is learned)."""
         self._map_beads()
 
     def with_alignment(self, alignment: Alignment) -> Searcher:
@@ -119,6 +137,26 @@ class Searcher:
                 self.bead_of[Lang.KO][i] = b
             for j in bead.tgt:
                 self.bead_of[Lang.EN][j] = b
+
+    def concept_index(self, concepts: list[Concept]) -> ConceptIndex:
+        """An index of the document's terms (the glossary's pairs and unpaired candidates), embedded
+        with this searcher's encoder (cached vectors: the glossary embedded most of them already)."""
+        entries = ConceptIndex.entries(concepts)
+        dim = self.index.dim
+        vecs = self.encoder.encode([t for t, _, _ in entries]) if entries else np.zeros((0, dim), np.float32)
+        return ConceptIndex(entries, vecs, english_stem_sequence)
+
+    def with_concepts(self, concepts: ConceptIndex | None) -> Searcher:
+        """This searcher, looking queries up among ``concepts`` too (a clone: the index and lemmas are shared)."""
+        clone = copy.copy(self)
+        clone.concepts = concepts
+        return clone
+
+    def term_matches(self, query: str) -> list[TermMatch]:
+        """The document's terms ``query`` reaches (none without a concept index)."""
+        if self.concepts is None or not query.strip():
+            return []
+        return self.concepts.match(query, self._encode_query(query.strip()))
 
     def _encode_query(self, query: str) -> np.ndarray:
         by_query = getattr(self.encoder, "encode_query", None)
@@ -149,8 +187,10 @@ class Searcher:
         # A real top-k: the nearest sentences from faiss, plus every literal and
         # morpheme match (their cosines computed directly); only these can make the list.
         nearest = dict(zip((Lang.KO, Lang.EN), self.index.top(qvec, 4 * k + 8), strict=True))
+        concept = self._concept_sentences(query, qvec)
         hits: list[SearchHit] = []
         for lang in (Lang.KO, Lang.EN):
+            by_term = concept[lang]
             literal = {i for i, low in enumerate(self._lower[lang]) if needle in low}
             if lang is Lang.KO:
                 morph = {i for i, lem in enumerate(ko_lemmas) if qlemmas <= lem} if qlemmas else set()
@@ -159,7 +199,7 @@ class Searcher:
             morph -= literal  # "word form": found as another form of the words, not as typed
             ids, cos = nearest[lang]
             semantic = dict(zip(ids.tolist(), cos.tolist(), strict=True))
-            extra = np.array(sorted((literal | morph) - semantic.keys()), dtype=np.int64)
+            extra = np.array(sorted((literal | morph | by_term.keys()) - semantic.keys()), dtype=np.int64)
             if len(extra):
                 semantic.update(zip(extra.tolist(), self.index.cosines(qvec, lang, extra).tolist(), strict=True))
             for i, score in semantic.items():
@@ -169,14 +209,30 @@ class Searcher:
                         (HitKind.SEMANTIC, score >= MIN_SEMANTIC),
                         (HitKind.LITERAL, i in literal),
                         (HitKind.MORPHEME, i in morph),
+                        (HitKind.CONCEPT, i in by_term),
                     )
                     if hit
                 ]
                 if kinds:
+                    terms = by_term.get(i, [])
                     total = score + LITERAL_BONUS * (i in literal) + MORPHEME_BONUS * (i in morph)
-                    hits.append(SearchHit(lang, i, self.bead_of[lang].get(i, -1), float(total),
-                                          float(score), tuple(kinds), self._texts[lang][i]))  # fmt: skip
+                    total += CONCEPT_BONUS * max((t.cosine for t in terms), default=0.0) * (i not in literal)
+                    marks = (query, *(w for t in terms for w, _ in t.targets()))
+                    hits.append(SearchHit(lang, i, self.bead_of[lang].get(i, -1), float(total), float(score),
+                                          tuple(kinds), self._texts[lang][i], terms=tuple(t.label for t in terms),
+                                          marks=tuple(dict.fromkeys(marks))))  # fmt: skip
         return [self._with_pair(h) for h in self._best_per_bead(_without_noise(hits))[:k]]
+
+    def _concept_sentences(self, query: str, qvec: np.ndarray) -> dict[Lang, dict[int, list[TermMatch]]]:
+        """Per side, the sentences using a term the query reached or its translation, with those terms."""
+        out: dict[Lang, dict[int, list[TermMatch]]] = {Lang.KO: {}, Lang.EN: {}}
+        if self.concepts is None:
+            return out
+        for match in self.concepts.match(query, qvec):
+            for term, lang in match.targets():
+                for i in occurrences(term, lang, self._squeezed[lang], self._en_sequences, english_stem_sequence):
+                    out[lang].setdefault(i, []).append(match)
+        return out
 
     def _english_stems(self) -> list[frozenset[str]]:
         if not self._en_stems:
@@ -197,12 +253,19 @@ class Searcher:
         hits.sort(key=lambda h: -h.score)
         best: dict[int, SearchHit] = {}
         kinds: dict[int, list[HitKind]] = {}
+        terms: dict[int, dict[str, None]] = {}
+        marks: dict[int, dict[str, None]] = {}
         for h in hits:
             best.setdefault(h.bead, h)
             seen = kinds.setdefault(h.bead, [])
             seen.extend(kind for kind in h.kinds if kind not in seen)
+            terms.setdefault(h.bead, {}).update(dict.fromkeys(h.terms))
+            marks.setdefault(h.bead, {}).update(dict.fromkeys(h.marks))
         order = list(HitKind)
-        return [replace(h, kinds=tuple(sorted(kinds[b], key=order.index))) for b, h in best.items()]
+        return [
+            replace(h, kinds=tuple(sorted(kinds[b], key=order.index)), terms=tuple(terms[b]), marks=tuple(marks[b]))
+            for b, h in best.items()
+        ]
 
 
 def _without_noise(hits: list[SearchHit]) -> list[SearchHit]:

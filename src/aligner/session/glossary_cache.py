@@ -10,7 +10,7 @@ import threading
 
 from aligner.core.values import Alignment, Bead, Document, Progress
 from aligner.embed.encoders import Encoder
-from aligner.glossary.build import TermPair, build_glossary
+from aligner.glossary.build import LearnedGlossary, TermPair, learn_glossary
 
 
 class GlossaryCache:
@@ -19,7 +19,7 @@ class GlossaryCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple[Document, Document, tuple[Bead, ...]] | None = None
-        self._pairs: list[TermPair] | None = None
+        self._learned: LearnedGlossary | None = None
 
     @staticmethod
     def _matches(key: tuple[Document, Document, tuple[Bead, ...]] | None, alignment: Alignment) -> bool:
@@ -32,19 +32,33 @@ class GlossaryCache:
 
     def cached(self, alignment: Alignment) -> list[TermPair] | None:
         """The glossary of exactly these pairs, if it was learned already."""
+        learned = self.cached_terms(alignment)
+        return list(learned.pairs) if learned is not None else None
+
+    def cached_terms(self, alignment: Alignment) -> LearnedGlossary | None:
+        """The glossary and both sides' terms of exactly these pairs, if learned already."""
         with self._lock:
-            return self._pairs if self._matches(self._key, alignment) else None
+            return self._learned if self._matches(self._key, alignment) else None
 
     def learn(self, alignment: Alignment, encoder: Encoder, progress: Progress | None = None) -> list[TermPair]:
         """The glossary of these pairs, learned now unless it is known (the slow part runs unlocked)."""
-        known = self.cached(alignment)
+        return list(self.learn_terms(alignment, encoder, progress).pairs)
+
+    def learn_terms(
+        self, alignment: Alignment, encoder: Encoder, progress: Progress | None = None
+    ) -> LearnedGlossary:
+        """``learn``, with both sides' term candidates (what concept search looks queries up in)."""
+        known = self.cached_terms(alignment)
         if known is not None:
             return known
-        pairs = build_glossary(alignment, encoder, progress=progress)
-        self.remember(alignment, pairs)
-        return pairs
+        learned = learn_glossary(alignment, encoder, progress=progress)
+        with self._lock:
+            self._key, self._learned = (alignment.source, alignment.target, alignment.beads), learned
+        return learned
 
     def remember(self, alignment: Alignment, pairs: list[TermPair]) -> None:
         """Keep ``pairs`` as the glossary of exactly these pairs."""
         with self._lock:
-            self._key, self._pairs = (alignment.source, alignment.target, alignment.beads), pairs
+            self._key, self._learned = (alignment.source, alignment.target, alignment.beads), LearnedGlossary(
+                tuple(pairs)
+            )

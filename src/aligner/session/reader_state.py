@@ -1,4 +1,4 @@
-"""What the reader remembers per document pair: position, view, theme, search history, export choice and library.
+"""What the reader remembers per pair: position, view, theme, learner mode, search history, export choice, library.
 
 One small JSON file per pair (keyed by the two documents' resolved paths, so an
 edited text keeps its place) under the user state directory
@@ -43,6 +43,8 @@ class ReaderState:
     """The export dialog's last choice: format, confirmed pairs only, minimum confidence (None: no minimum)."""
     library: tuple[str, ...] = field(default_factory=tuple)
     """The related pane's documents and folders (``aligner read --docs``), as absolute paths."""
+    learner: bool = False
+    """Learner mode (translations hidden)."""
 
     def with_query(self, query: str) -> ReaderState:
         """The history with ``query`` as the latest (once; at most ``HISTORY_LIMIT`` kept)."""
@@ -86,6 +88,7 @@ def _parse(raw: dict[str, Any], theme: str) -> ReaderState:
         cursor=cursor if isinstance(cursor, int) and not isinstance(cursor, bool) and cursor >= 0 else 0,
         view=view if view in VIEWS else "pairs",
         theme=raw["theme"] if isinstance(raw.get("theme"), str) else theme,
+        learner=raw.get("learner") is True,
         history=tuple(q for q in history if isinstance(q, str) and q.strip())[-HISTORY_LIMIT:]
         if isinstance(history, list) else (),
         export_format=fmt if isinstance(fmt, str) else "tmx",  # an unknown name: the dialog starts with TMX

@@ -47,6 +47,12 @@ class Workspace:
             self._searcher = Searcher(self.alignment, self.encoder, self.ko_vecs, self.en_vecs)
         return self._searcher
 
+    def use_searcher(self, searcher: Searcher) -> None:
+        """Search with ``searcher`` (one over these very pairs, e.g. with the glossary's terms)."""
+        if searcher.alignment is not self.alignment:
+            raise ValueError("a searcher over other pairs")
+        self._searcher = searcher
+
     def search(self, query: str, k: int = 10) -> list[SearchHit]:
         return self.searcher.search(query, k)
 

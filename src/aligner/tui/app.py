@@ -84,12 +84,15 @@ class AlignerApp(SearchingApp):
         Binding("question_mark,f1", "help", "Help"),
         Binding("r", "toggle_reading", "Reading view"),
         Binding("H", "toggle_learner", "Learner mode (hide translations)", show=False),
-        Binding("enter", "reveal", "Reveal the translation (learner mode)", show=False),
-        Binding("d", "save_to_deck", "Save the pair to the learning deck", show=False),
-        Binding("D", "save_word_to_deck", "Save a word of the pair to the learning deck…", show=False),
+        Binding("enter", "reveal", "Reveal", key_display="enter"),
+        Binding("d", "save_to_deck", "Save pair to deck"),
+        Binding("D", "save_word_to_deck", "Save word to deck…"),
         Binding("t", "toggle_theme", "Light/dark theme", show=False),
         Binding("l", "look_up_term", "Look up a term of this pair…", show=False),
         Binding("o", "related", "Related reading: the passages of other documents (--docs)", show=False),
+        Binding("full_stop", "next_result", "Next search result", show=False),
+        Binding("comma", "previous_result", "Previous search result", show=False),
+        Binding("ctrl+o", "toggle_result_order", "Search results best first / in document order", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -251,6 +254,8 @@ class AlignerApp(SearchingApp):
         if state.theme in self.available_themes:
             self.theme = state.theme
         self.search_panel.input.history = list(state.history)
+        if state.learner != self.reader.learner:
+            self.set_learner(state.learner)
         if cursor:
             self.call_after_refresh(self.reader.move_cursor, cursor, force=True, center=True)
         if state.view == "reading" and not self.reading_mode:
@@ -320,6 +325,10 @@ class AlignerApp(SearchingApp):
         ko, en = alignment.source.path, alignment.target.path
         return load_state(ko, en) if self.remember and ko and en else None
 
+    def _remember_learner(self, on: bool) -> None:
+        self._state = replace(self._state, learner=on)
+        self.remember_state()
+
     def remember_state(self) -> None:
         paths = self._pair_paths() if self.remember and self.session is not None else None
         if paths is None:
@@ -343,6 +352,8 @@ class AlignerApp(SearchingApp):
 
     @on(SearchPanel.HitChosen)
     def _hit(self, message: SearchPanel.HitChosen) -> None:
+        hits = self.search_panel.hits
+        self._result_at = hits.index(message.hit) if message.hit in hits else None
         self.jump_to_hit(message.hit, message.query)
         self._state = self._state.with_query(message.query)
         self.remember_state()
@@ -368,13 +379,13 @@ class AlignerApp(SearchingApp):
 
     def action_toggle_reading(self) -> None:
         """Side-by-side pairs ⇄ one language as paragraphs with the counterpart under it."""
-        ws = self.workspace
-        if ws is None or not ws.alignment.beads:
+        alignment = self.workspace.alignment if self.workspace is not None else self._shown
+        if alignment is None or not alignment.beads:  # (the pairs shown before the vectors load will do)
             return
         pane, reading = self.query_one("#pane", ReaderPane), self.reading
         if not self.reading_mode:
             reading.display, pane.display = True, False
-            reading.show(ws.alignment, self.reader.cursor)
+            reading.show(alignment, self.reader.cursor)
             reading.focus()
         else:
             reading.display, pane.display = False, True

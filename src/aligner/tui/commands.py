@@ -13,6 +13,13 @@ class PaletteCommand(NamedTuple):
 
 COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("search", "Search", "Search Korean or English text (by meaning, exact text and word form)"),
+    PaletteCommand("next_result", "Next search result", "Jump to the next result of the last search (.)"),
+    PaletteCommand("previous_result", "Previous search result", "Jump to the previous result of the last search (,)"),
+    PaletteCommand(
+        "toggle_result_order",
+        "Search results in document order",
+        "Show the search results in document order, or best first again (ctrl+o)",
+    ),
     PaletteCommand("next_suspicious", "Next pair to check", "Jump to the next suspicious or check pair"),
     PaletteCommand("previous_suspicious", "Previous pair to check", "Jump to the previous suspicious or check pair"),
     PaletteCommand(
@@ -89,6 +96,11 @@ COMMANDS: tuple[PaletteCommand, ...] = (
         "save_word_to_deck",
         "Save a word to learning deck…",
         "Pick or type a word of the selected pair: it is saved with its translation and the pair as example",
+    ),
+    PaletteCommand(
+        "show_deck",
+        "Learning deck: where is it?",
+        "Show the deck file's location and how many pairs and words it holds (also: aligner deck)",
     ),
     PaletteCommand("toggle_theme", "Toggle light/dark theme", "Switch between the light and dark themes"),
     PaletteCommand("help", "Help: keys and marks", "Every key of the reader and what the margin marks mean"),

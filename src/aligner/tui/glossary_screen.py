@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,6 +35,8 @@ from aligner.glossary.concordance import ConcordanceLine, concordance, term_lang
 from aligner.glossary.termhood import TermKind
 from aligner.session.glossary_cache import GlossaryCache
 from aligner.session.workspace import Workspace
+from aligner.tui.rows import display_text
+from aligner.tui.search_panel import plural
 
 KWIC_WIDTH = 34
 KO_WIDTH = 28  # term columns in cells: the rare longer term is cut ("…"); the concordance title shows it whole
@@ -109,14 +112,22 @@ def kwic_text(text: str, spans: tuple[tuple[int, int], ...], style: str, width: 
     return out
 
 
-def concordance_prompt(line: ConcordanceLine, lang: Lang) -> Text:
-    """Two rows for one bead: Korean and English, the searched side's term reversed."""
+def concordance_prompt(line: ConcordanceLine, lang: Lang) -> Table:
+    """Two rows for one bead: its whole Korean and English, wrapped to the window (never cut), the
+    searched side's term reversed and its translation underlined."""
     other = Lang.EN if lang is Lang.KO else Lang.KO
     styles = {lang: TERM_STYLE, other: COUNTERPART_STYLE}
-    head = Text(f"#{line.bead + 1:<4}", style="bold")
-    ko = kwic_text(line.ko, line.ko_spans, styles[Lang.KO])
-    en = kwic_text(line.en, line.en_spans, styles[Lang.EN])
-    return Text.assemble(head, Text("KO ", style="cyan"), ko, "\n", Text("     EN ", style="green"), en, no_wrap=True)
+    grid = Table.grid(expand=True)
+    grid.add_column(width=8, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    for n, side in enumerate((Lang.KO, Lang.EN)):
+        body = Text(display_text(line.text(side)) or "—")
+        for a, b in line.spans(side):
+            body.stylize(styles[side], a, b)
+        head = Text(f"#{line.bead + 1:<4}" if n == 0 else "     ", style="bold")
+        head.append(f"{side.value.upper()} ", style="cyan" if side is Lang.KO else "green")
+        grid.add_row(head, body)
+    return grid
 
 
 class GlossaryScreen(Screen[int | None]):
@@ -262,7 +273,8 @@ class GlossaryScreen(Screen[int | None]):
                 Text(p.en, no_wrap=True, overflow="ellipsis"),
                 Text(KIND_LABELS[p.kind], style=KIND_STYLES[p.kind]),
                 Text(str(p.frequency), justify="right"),
-                Text(f"{p.confidence:.2f}", justify="right"),
+                Text(f"{p.confidence:.2f}" if p.trusted else f"{p.confidence:.2f}?", justify="right",
+                     style="" if p.trusted else "yellow"),  # ?: not taught to learners (TermPair.trusted)
                 key=str(i),
             )
         shown_kind = "" if self.kind_name == "all" else f" ({self.kind_name})"
@@ -336,7 +348,11 @@ class GlossaryScreen(Screen[int | None]):
         if counterpart:
             title.append(" ⇄ ")
             title.append(counterpart, style="bold")
-        title.append(f" — {len(self.lines)} pairs; Enter on a line opens it in the reader")
+        title.append(f" — {plural(len(self.lines), 'pair')}")
+        if counterpart:  # the glossary's count (pairs with both) is this one: they agree
+            both = sum(1 for line in self.lines if line.spans(Lang.EN if lang is Lang.KO else Lang.KO))
+            title.append(f", {both} with “{counterpart}”")
+        title.append("; Enter on a line opens it in the reader")
         self.query_one("#concordance-title", Static).update(title)
 
     @on(OptionList.OptionSelected, "#concordance")

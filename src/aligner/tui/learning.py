@@ -47,15 +47,52 @@ class LearningApp(EditingApp):
 
     # ------------------------------------------------------------------ learner mode
 
+    LEARNER_HIDES = frozenset({
+        "next_suspicious", "previous_suspicious", "confirm", "confirm_high", "merge_next", "merge_previous",
+        "split", "ko_to_previous", "ko_to_next", "en_to_previous", "en_to_next", "no_counterpart", "undo", "redo",
+        "realign",
+    })  # fmt: skip
+    """The workbench's keys, off in learner mode (its footer shows the learner's keys instead)."""
+    LEARNER_KEYS = frozenset({"reveal", "save_to_deck", "save_word_to_deck"})
+    """Shown in the footer in learner mode only."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from textual.css.query import NoMatches
+
+        try:
+            learner = self.reader.learner
+        except NoMatches:  # not composed yet
+            learner = False
+        if learner and action in self.LEARNER_HIDES:
+            return False
+        if action in self.LEARNER_KEYS and not learner:
+            return False
+        return super().check_action(action, parameters)
+
     def action_toggle_learner(self) -> None:
-        on = not self.reader.learner
-        self.reader.set_learner(on)
+        self.set_learner(not self.reader.learner)
+        on = self.reader.learner
         self.notify("learner mode: translations hidden — enter reveals one, d saves the pair, D a word of it"
                     if on else "learner mode off", timeout=5)  # fmt: skip
 
+    def set_learner(self, on: bool) -> None:
+        """Learner mode on or off everywhere: the pairs, the reading view, the search results (attributes
+        down), the footer's keys; remembered for this pair."""
+        self.reader.set_learner(on)
+        self.reading.set_learner(on)
+        self.search_panel.set_learner(on)
+        self.refresh_bindings()
+        self._remember_learner(on)
+
+    def _remember_learner(self, on: bool) -> None:
+        """Keep learner mode in the remembered state (the reader defines how)."""
+
     def action_reveal(self) -> None:
         if self.reader.learner and self.workspace is not None:
-            self.reader.reveal(self.reader.cursor)
+            if self.reading_mode:
+                self.reading.reveal(self.reading.cursor)
+            else:
+                self.reader.reveal(self.reader.cursor)
 
     def _learnable(self) -> tuple[tuple[str, str], int, str, str] | None:
         """The deck's pair paths and the selected pair, if it has both sides (else say why)."""
@@ -69,9 +106,21 @@ class LearningApp(EditingApp):
             return None
         return paths, i, korean, english
 
+    def action_show_deck(self) -> None:
+        """Say where the deck is and what it holds (``aligner deck`` says the same)."""
+        from aligner.session.learner_deck import DECK_NAME, WORD_TAG, deck_path, package_path, read_notes
+
+        notes = read_notes(deck_path())
+        words = sum(1 for n in notes if WORD_TAG in n[4].split())
+        self.notify(f"deck “{DECK_NAME}”: {package_path()} (Anki: File → Import) — {len(notes) - words} pairs, "
+                    f"{words} words; the notes as text: {deck_path()}",
+                    title="your learning deck", timeout=12)  # fmt: skip
+
     def _saved(self, path: Path, added: bool, what: str) -> None:
-        self.notify(f"{what} {'saved to' if added else 'is already in'} your deck {path} (Anki: File → Import)",
-                    timeout=6)  # fmt: skip
+        from aligner.session.learner_deck import DECK_NAME, package_path
+
+        self.notify(f"{what} {'saved to' if added else 'is already in'} your deck “{DECK_NAME}”: {package_path()} "
+                    "(Anki: File → Import; ctrl+p “Learning deck” says where)", timeout=6)  # fmt: skip
 
     def action_save_to_deck(self) -> None:
         learnable = self._learnable()
@@ -98,6 +147,7 @@ class LearningApp(EditingApp):
             ws.alignment, i, encoder=ws.encoder, glossary=self._glossary(),
             title=f"Save a word of pair {i + 1} to your deck",
             help_line="↑↓ choose · Enter saves it with this pair as its example · Escape cancels",
+            learner=self.reader.learner,
         )  # fmt: skip
 
         def chosen(term: str | None) -> None:
@@ -139,5 +189,7 @@ class LearningApp(EditingApp):
                 self.push_screen(GlossaryScreen(self.workspace, initial_term=term, glossary=self._glossary()), jump)
 
         index = min(self.reader.cursor, len(ws.alignment.beads) - 1)
-        self.push_screen(TermPicker(ws.alignment, index, query, encoder=ws.encoder, glossary=self._glossary()), chosen)
+        picker = TermPicker(ws.alignment, index, query, encoder=ws.encoder, glossary=self._glossary(),
+                            learner=self.reader.learner)  # fmt: skip
+        self.push_screen(picker, chosen)
 

@@ -67,6 +67,8 @@ class SearchDone(Message):
     hits: list[SearchHit] = field(default_factory=list)
     word_forms: bool = True
     """False while Korean word forms were still being prepared (meaning and exact matches only)."""
+    terms: bool = True
+    """False while the document's terms (the glossary) were still being learned."""
 
 
 @dataclass

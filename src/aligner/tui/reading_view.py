@@ -17,14 +17,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Region, Spacing
 from textual.message import Message
 from textual.widgets import Static
 
 from aligner.core.values import Alignment, Document, Lang
-from aligner.tui.rows import ABSENT, display_text
+from aligner.tui.rows import ABSENT, display_text, stress
 
 MAX_LINE = 76
 """The widest a reading line gets (cells)."""
+MARK_STYLE = "bold underline"
+"""The words a search matched, wherever they stand in the text and the counterpart."""
 
 
 def paragraphs(document: Document) -> list[list[int]]:
@@ -39,8 +42,11 @@ def paragraphs(document: Document) -> list[list[int]]:
     return out
 
 
-def paragraph_text(document: Document, ids: Sequence[int], focused: frozenset[int]) -> Text:
-    """One paragraph as flowing text; the focused sentences highlighted (literal text, never markup)."""
+def paragraph_text(
+    document: Document, ids: Sequence[int], focused: frozenset[int], marks: Sequence[str] = ()
+) -> Text:
+    """One paragraph as flowing text; the focused sentences highlighted and the search's words
+    stressed (literal text, never markup)."""
     text = Text()
     for n, i in enumerate(ids):
         if n:
@@ -50,6 +56,7 @@ def paragraph_text(document: Document, ids: Sequence[int], focused: frozenset[in
         if i in focused:
             style = f"{style} reverse".strip()
         text.append(display_text(sentence.text), style=style)
+    stress(text, marks, MARK_STYLE)
     return text
 
 
@@ -73,6 +80,7 @@ class ReadingView(Vertical, can_focus=True):
         Binding("pageup", "move(-5)", "Five pairs back", show=False),
         Binding("L", "swap_language", "Read the other language"),
         Binding("h", "toggle_counterpart", "Hide/show the counterpart"),
+        Binding("escape", "app.clear_highlight", "Close the search and clear its marks", show=False),
     ]
 
     class Moved(Message):
@@ -90,6 +98,11 @@ class ReadingView(Vertical, can_focus=True):
         self._paragraph_of: dict[int, int] = {}
         self._statics: list[Static] = []
         self._groups: list[list[int]] = []
+        self.marks: tuple[str, ...] = ()
+        """The words of the last search to stress (attributes down: ``set_marks``)."""
+        self.learner = False
+        """Learner mode: the Korean is read and the English counterpart hidden until revealed."""
+        self.revealed: set[int] = set()
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="reading-text", can_focus=False)
@@ -128,6 +141,25 @@ class ReadingView(Vertical, can_focus=True):
             self._render_paragraph(p)
         self._focus_changed(scroll=True)
 
+    def set_learner(self, on: bool) -> None:
+        """Learner mode on (the Korean text, its English hidden) or off; revealed pairs start over."""
+        self.learner, self.revealed = on, set()
+        if self.alignment is not None:
+            self.show(self.alignment, self.cursor, Lang.KO if on else None)
+
+    def reveal(self, bead: int) -> None:
+        """Show (or hide again) the English of pair ``bead`` in learner mode."""
+        self.revealed ^= {bead}
+        self._focus_changed(scroll=False)
+
+    def set_marks(self, marks: Sequence[str]) -> None:
+        """Stress these words (a search's query and terms) in the text; () clears them."""
+        self.marks = tuple(marks)
+        if self.alignment is not None and self._statics:
+            for p in range(len(self._groups)):
+                self._render_paragraph(p)
+            self._focus_changed(scroll=False)
+
     def _nearest(self, bead: int) -> int:
         """``bead`` or the next one (else the previous one) that has a sentence on the read side."""
         assert self.alignment is not None
@@ -140,7 +172,7 @@ class ReadingView(Vertical, can_focus=True):
     def _render_paragraph(self, p: int) -> None:
         has_pairs = self.alignment is not None and bool(self.alignment.beads)
         focused = frozenset(self._ids(self.cursor, self.lang)) if has_pairs else frozenset()
-        self._statics[p].update(paragraph_text(self._doc(self.lang), self._groups[p], focused))
+        self._statics[p].update(paragraph_text(self._doc(self.lang), self._groups[p], focused, self.marks))
 
     def _focus_changed(self, *, scroll: bool) -> None:
         if self.alignment is None or not self.alignment.beads:
@@ -149,17 +181,44 @@ class ReadingView(Vertical, can_focus=True):
         ids = self._ids(self.cursor, other)
         doc = self._doc(other)
         body = Text(" ".join(display_text(doc.sentences[i].text) for i in ids))
+        stress(body, self.marks, MARK_STYLE)
         if not ids:
             body = Text(ABSENT, style="dim italic")
+        elif self.learner and other is Lang.EN and self.cursor not in self.revealed:
+            body = Text("hidden — enter reveals it", style="dim italic")
         tag = "English" if other is Lang.EN else "한국어"
         self.query_one("#reading-counterpart", Static).update(
             Text.assemble((f"{tag} · pair {self.cursor + 1} of {len(self.alignment.beads)}\n", "dim bold"), body)
         )
         mine = self._ids(self.cursor, self.lang)
         if scroll and mine:
-            target = self._statics[self._paragraph_of[mine[0]]]
-            holder = self.query_one("#reading-text", VerticalScroll)
-            self.call_after_refresh(holder.scroll_to_widget, target, animate=False)
+            self.call_after_refresh(self._scroll_to_sentences, mine)
+
+    def _scroll_to_sentences(self, ids: Sequence[int]) -> None:
+        """Bring the focused sentences themselves into view, not only their paragraph's top (a long
+        paragraph's later sentences would stay below the window)."""
+        p = self._paragraph_of[ids[0]]
+        target, group = self._statics[p], self._groups[p]
+        holder = self.query_one("#reading-text", VerticalScroll)
+        width = target.content_region.width
+        if width <= 0:
+            holder.scroll_to_widget(target, animate=False)
+            return
+        doc = self._doc(self.lang)
+        start = sum(len(display_text(doc.sentences[i].text)) + 1 for i in group[: group.index(ids[0])])
+        end = start + sum(len(display_text(doc.sentences[i].text)) + 1 for i in ids)
+        lines = paragraph_text(doc, group, frozenset()).wrap(self.app.console, width)
+        first = last = 0
+        offset = 0
+        for n, line in enumerate(lines):
+            if offset <= start:
+                first = n
+            if offset < end:
+                last = n
+            offset += len(line.plain)
+        top = target.virtual_region.y
+        region = Region(0, top + first, width, last - first + 1)
+        holder.scroll_to_region(region, animate=False, spacing=Spacing(1, 0, 1, 0))
 
     # ------------------------------------------------------------------ actions
 
@@ -185,6 +244,9 @@ class ReadingView(Vertical, can_focus=True):
             self.move_to(b)
 
     def action_swap_language(self) -> None:
+        if self.learner:
+            self.app.notify("learner mode reads the Korean: H leaves it", timeout=3)
+            return
         if self.alignment is not None:
             self.show(self.alignment, self.cursor, Lang.EN if self.lang is Lang.KO else Lang.KO)
 

@@ -52,12 +52,32 @@ class Columns:
 
 @dataclass(frozen=True)
 class Highlight:
-    """A search match to show: the bead, the sentences on each side, the literal needle."""
+    """A search match to show: the bead, the sentences on each side, the literal needle and the
+    other words that matched (a term the query reached and its translation)."""
 
     bead: int
     ko: frozenset[int] = frozenset()
     en: frozenset[int] = frozenset()
     needle: str = ""
+    marks: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Everything to stress in the marked sentences: the needle and the marks."""
+        return tuple(w for w in dict.fromkeys((self.needle, *self.marks)) if w.strip())
+
+
+def stress(text: Text, words: Sequence[str], style: Style | str, start: int = 0) -> None:
+    """Stylize every occurrence of any of ``words`` in ``text`` from ``start`` (case ignored;
+    Korean spaces too: "온라인 진료" stresses "온라인진료")."""
+    for word in words:
+        parts = [re.escape(ch) for ch in word.strip() if not ch.isspace()]
+        if not parts:
+            continue
+        pattern = re.compile(r"\s*".join(parts), re.IGNORECASE)
+        for m in pattern.finditer(text.plain, start):
+            if m.end() > m.start():
+                text.stylize(style, m.start(), m.end())
 
 
 @dataclass(frozen=True)
@@ -117,7 +137,11 @@ def paragraph_starts(alignment: Alignment) -> list[tuple[bool, bool]]:
 
 
 def side_text(
-    document: Document, ids: Sequence[int], styles: RowStyles, marked: frozenset[int] = frozenset(), needle: str = ""
+    document: Document,
+    ids: Sequence[int],
+    styles: RowStyles,
+    marked: frozenset[int] = frozenset(),
+    needle: str | Sequence[str] = "",
 ) -> Text:
     """The sentences ``ids`` of ``document`` as one styled Text (literal, never markup), a
     :data:`SENTENCE_MARK` between two sentences."""
@@ -136,10 +160,7 @@ def side_text(
         start = len(text)
         text.append(display_text(sentence.text), style=style)
         if needle and i in marked:
-            pattern = re.compile(re.escape(needle), re.IGNORECASE)
-            for m in pattern.finditer(text.plain, start):
-                if m.end() > m.start():
-                    text.stylize(styles.needle, m.start(), m.end())
+            stress(text, [needle] if isinstance(needle, str) else needle, styles.needle, start)
     return text
 
 
@@ -174,8 +195,8 @@ def layout_row(
     if lit is None and cache is not None and key in cache:
         left, right = cache[key]
         return Row(index, top, breaks, left, right)
-    ko = side_text(alignment.source, bead.src, styles, lit.ko if lit else frozenset(), lit.needle if lit else "")
-    en = side_text(alignment.target, bead.tgt, styles, lit.en if lit else frozenset(), lit.needle if lit else "")
+    ko = side_text(alignment.source, bead.src, styles, lit.ko if lit else frozenset(), lit.words if lit else ())
+    en = side_text(alignment.target, bead.tgt, styles, lit.en if lit else frozenset(), lit.words if lit else ())
     left, right = wrap(ko, columns.left, console), wrap(en, columns.right, console)
     if lit is None and cache is not None:
         cache[key] = (left, right)

@@ -28,18 +28,42 @@ from aligner.tui.rows import ABSENT, display_text
 
 DEBOUNCE_S = 0.025
 """Wait this long after a keystroke before searching (a search itself takes a few ms)."""
-KIND_STYLES = {HitKind.SEMANTIC: "cyan", HitKind.LITERAL: "green", HitKind.MORPHEME: "magenta"}
+KIND_STYLES = {
+    HitKind.SEMANTIC: "cyan",
+    HitKind.LITERAL: "green",
+    HitKind.MORPHEME: "magenta",
+    HitKind.CONCEPT: "yellow",
+}
 SIDE_WIDTH = 4
 
 
-def hit_prompt(hit: SearchHit) -> Table:
-    """One result: score and how it matched (plain words), then the pair's two sides, the
-    matched side first, each wrapped to the window under its language tag."""
+HIDDEN = "(hidden: learner mode)"
+"""What a result shows instead of the English in learner mode."""
+
+
+def plural(n: int, word: str) -> str:
+    """"1 result", "2 results"."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+SHORT_SCREEN = 30
+"""Below this many rows each side of a result is cut to ``SHORT_LINES`` lines, so two results fit."""
+SHORT_LINES = 2
+
+
+def hit_prompt(hit: SearchHit, *, hide_english: bool = False, cells: int | None = None) -> Table:
+    """One result: score and how it matched (plain words, with the terms that led here), then
+    the pair's two sides, the matched side first, each wrapped to the window under its language
+    tag; ``hide_english`` (learner mode): the English side and the terms' translations hidden;
+    ``cells``: each side cut (with …) to about that many cells."""
     head = Text(f"{hit.score:4.2f} ", style="bold")
     for n, kind in enumerate(hit.kinds):
         if n:
             head.append(" + ", style="dim")
         head.append(kind.label, style=KIND_STYLES.get(kind, ""))
+    if hit.terms:
+        terms = [t.split(" ⇄ ")[0] for t in hit.terms] if hide_english else list(hit.terms)
+        head.append(f" · {'; '.join(terms)}", style=KIND_STYLES[HitKind.CONCEPT])
     grid = Table.grid(expand=True)
     grid.add_column(width=SIDE_WIDTH, no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
@@ -52,6 +76,10 @@ def hit_prompt(hit: SearchHit) -> Table:
     for n, (lang, text) in enumerate(sides):
         tag = Text(f" {lang.value.upper()} ", style="bold" if n == 0 else "dim bold")
         body = Text(display_text(text), style="" if n == 0 else "dim") if text else Text(ABSENT, style="dim italic")
+        if hide_english and lang is Lang.EN:
+            body = Text(HIDDEN, style="dim italic")
+        elif cells is not None:
+            body.truncate(cells, overflow="ellipsis")
         grid.add_row(tag, body)
     return grid
 
@@ -127,7 +155,9 @@ class SearchPanel(Vertical):
 
     DEFAULT_CSS = """
     SearchPanel {
-        height: 60%;
+        height: 45%;
+        min-height: 7;
+        max-height: 20;
         display: none;
         border-top: solid $accent;
         background: $panel;
@@ -143,7 +173,10 @@ class SearchPanel(Vertical):
     SearchPanel > #search-results > .option-list--option { padding-bottom: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close search")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close search"),
+        Binding("ctrl+o", "app.toggle_result_order", "Results best first / in document order", show=False),
+    ]
 
     class QueryChanged(Message):
         """The user typed: run this search (already debounced)."""
@@ -170,6 +203,11 @@ class SearchPanel(Vertical):
         self._results_for: str | None = None
         self._pending_submit = False
         self._word_forms = True
+        self._terms = True
+        self.document_order = False
+        """Results in document order (else best first)."""
+        self.hide_english = False
+        """Learner mode: results show no English (attributes down: ``set_learner``)."""
 
     def compose(self) -> ComposeResult:
         yield HistoryInput(placeholder="Search Korean or English (↑↓ history, Enter jumps)", id="search-input")
@@ -186,7 +224,23 @@ class SearchPanel(Vertical):
 
     @property
     def hits(self) -> list[SearchHit]:
+        """The results in the order shown."""
+        if self.document_order:
+            return sorted(self._hits, key=lambda h: (h.bead, h.lang != Lang.KO, h.sentence))
         return list(self._hits)
+
+    def set_document_order(self, on: bool) -> None:
+        """Show the results in document order (or best first), keeping the highlighted one."""
+        shown = self.hits
+        index = self.results.highlighted
+        keep = shown[index] if index is not None and 0 <= index < len(shown) else None
+        self.document_order = on
+        self._show_hits(keep)
+
+    def set_learner(self, on: bool) -> None:
+        """Learner mode: hide the English of every result (and of the terms that found it)."""
+        self.hide_english = on
+        self._show_hits(None)
 
     @property
     def results_query(self) -> str | None:
@@ -212,32 +266,50 @@ class SearchPanel(Vertical):
         """Whether the shown results were searched with Korean word forms."""
         return self._word_forms
 
-    def show_results(self, query: str, hits: Sequence[SearchHit], *, word_forms: bool = True) -> None:
+    @property
+    def results_terms(self) -> bool:
+        """Whether the shown results were searched with the document's terms."""
+        return self._terms
+
+    def show_results(
+        self, query: str, hits: Sequence[SearchHit], *, word_forms: bool = True, terms: bool = True
+    ) -> None:
         """Display ``hits`` for ``query`` (ignored if the user has typed on since);
-        ``word_forms`` False: found while Korean word forms were still being prepared."""
+        ``word_forms`` False: found while Korean word forms were still being prepared;
+        ``terms`` False: found before the document's terms were learned."""
         if query != self.input.value.strip():
             return
         self._hits = list(hits)
         self._results_for = query
         self._word_forms = word_forms
-        results = self.results
-        results.clear_options()
-        results.add_options(Option(hit_prompt(h)) for h in self._hits)
-        if self._hits:
-            results.highlighted = 0
-        count = self.query_one("#search-count", Static)
-        if not query:
-            line = Text("")
-        elif not self._hits:
-            line = Text("no match", style="italic")
-        else:
-            line = Text(f"{len(self._hits)} results — Enter or click to jump, Tab to the list")
-        if query and not word_forms:
-            line.append(" · word forms: preparing…", style="italic")
-        count.update(line)
+        self._terms = terms
+        self._show_hits(None)
         if self._pending_submit:
             self._pending_submit = False
-            self._choose(results.highlighted)
+            self._choose(self.results.highlighted)
+
+    def _show_hits(self, keep: SearchHit | None) -> None:
+        """The results list and the count line, in the chosen order, ``keep`` highlighted."""
+        hits, query = self.hits, self._results_for or ""
+        results = self.results
+        results.clear_options()
+        short = self.app.size.height < SHORT_SCREEN
+        cells = SHORT_LINES * max(10, self.size.width - SIDE_WIDTH - 4) - 2 if short else None
+        results.add_options(Option(hit_prompt(h, hide_english=self.hide_english, cells=cells)) for h in hits)
+        if hits:
+            results.highlighted = hits.index(keep) if keep in hits else 0
+        if not query:
+            line = Text("")
+        elif not hits:
+            line = Text("no match", style="italic")
+        else:
+            order = "in document order" if self.document_order else "best first"
+            line = Text(f"{plural(len(hits), 'result')}, {order} (ctrl+o) · Enter jumps · . , next/previous")
+        if query and not self._word_forms:
+            line.append(" · word forms: preparing…", style="italic")
+        if query and not self._terms:
+            line.append(" · terms: learning…", style="italic")
+        self.query_one("#search-count", Static).update(line)
 
     def _fire(self) -> None:
         self._timer = None
@@ -270,9 +342,10 @@ class SearchPanel(Vertical):
         self._choose(event.option_index)
 
     def _choose(self, index: int | None) -> None:
-        if not self._hits or self._results_for is None:
+        hits = self.hits
+        if not hits or self._results_for is None:
             return
-        hit = self._hits[index if index is not None and 0 <= index < len(self._hits) else 0]
+        hit = hits[index if index is not None and 0 <= index < len(hits) else 0]
         self.input.remember(self._results_for)
         self.post_message(self.HitChosen(hit, self._results_for))
 

@@ -35,13 +35,18 @@ __all__ = ["TermChoice", "TermPicker", "filter_terms", "norm", "pair_terms"]
 LANG_STYLES = {Lang.KO: "cyan", Lang.EN: "green"}
 
 
-def choice_prompt(choice: TermChoice) -> Text:
-    """One line: the side, the term (bold if a phrase), its glossary translation, "name" for a name."""
+def choice_prompt(choice: TermChoice, *, learner: bool = False) -> Text:
+    """One line: the side, the term (bold if a phrase), its glossary translation with the glossary's
+    confidence, "name" for a name; ``learner``: the translation hidden (the answer is not given away)."""
     line = Text(no_wrap=True)
     line.append(f"{choice.lang.value.upper()}  ", style=LANG_STYLES[choice.lang])
     line.append(display_text(choice.text), style="bold" if choice.phrase else "")
-    line.append("  ⇄ ", style="dim")
-    line.append(display_text(choice.counterpart), style="dim")
+    if not learner:
+        line.append("  ⇄ ", style="dim")
+        line.append(display_text(choice.counterpart), style="dim")
+    line.append(f"  {choice.confidence:.2f}", style="dim italic")
+    if not choice.trusted:
+        line.append(" unsure", style="italic yellow")
     if choice.kind is TermKind.NAME:
         line.append("  name", style="italic magenta")
     return line
@@ -77,8 +82,12 @@ class TermPicker(ModalScreen[str | None]):
         *,
         title: str | None = None,
         help_line: str = "↑↓ choose · Enter shows its concordance · Tab to the list · Escape cancels",
+        learner: bool = False,
     ) -> None:
         super().__init__()
+        self.learner = learner
+        """Learner mode: only Korean terms whose translation the glossary is sure of
+        (``TermPair.trusted``), their translations hidden."""
         self.title_text = title
         """What the pick is for (default: looking the term up in the glossary)."""
         self.help_line = help_line
@@ -116,7 +125,11 @@ class TermPicker(ModalScreen[str | None]):
                 if self.encoder is None:
                     raise RuntimeError("no glossary yet (open it with g first)")
                 glossary = self.glossary.learn(self.alignment, self.encoder, self._report)
-            choices = pair_terms(self.alignment, self.index, glossary)
+            if self.learner:
+                choices = pair_terms(self.alignment, self.index, glossary, trusted_only=True)
+                choices = [c for c in choices if c.lang is Lang.KO]
+            else:
+                choices = pair_terms(self.alignment, self.index, glossary)
         except Exception as err:  # noqa: BLE001 — typing a phrase still works
             message = " ".join(str(err).split()) or type(err).__name__
             self.app.call_from_thread(self._failed, message)
@@ -154,7 +167,7 @@ class TermPicker(ModalScreen[str | None]):
             options.append(Option(typed_prompt(query)))
             self.shown.append(query)
         for choice in matching:
-            options.append(Option(choice_prompt(choice)))
+            options.append(Option(choice_prompt(choice, learner=self.learner)))
             self.shown.append(choice.text)
         listing = self.query_one("#term-list", OptionList)
         listing.clear_options()
