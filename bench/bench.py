@@ -4,8 +4,9 @@ Runs, in this order: English sentence splitting vs pysbd (bench_segment.py),
 document extraction per format against pdftotext (bench_formats.py), OCR of
 scanned pages with tesserocr against pytesseract (bench_ocr.py), the
 embedding models (bench_models.py), sentence alignment against Bertalign on the
-KIEP dev gold, the development sets and the 10k x 10k scale test
-(bench_align.py), search latency headless (bench_search.py), term search across languages
+KIEP dev gold, the development sets and the 10k and 100k scale tests
+(bench_align.py), the free literary translation of ../shared/dev/grimm and book length
+(bench_grimm.py), search latency headless (bench_search.py), term search across languages
 before and after concept search (bench_terms.py) and search latency in the real
 reader (bench_tui_search.py), launch to first pair in a real terminal beside a
 minimal Textual app (bench_first_paint.py), corpus throughput (bench_corpus.py), what
@@ -47,6 +48,7 @@ def main() -> int:
     ocr = run("bench_ocr.py")
     models = run("bench_models.py")
     align = run("bench_align.py", "--repeat", args.repeat)
+    grimm = run("bench_grimm.py")
     search = run("bench_search.py")
     terms = run("bench_terms.py")
     tui = run("bench_tui_search.py")
@@ -84,6 +86,8 @@ sentences of the other side. The default model is the best row here and in the a
 {models}
 
 {align}
+
+{grimm}
 
 ## Search latency on the KIEP sample
 

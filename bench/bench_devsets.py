@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_align import Memo, bertalign_align, load_bertalign_corelib  # noqa: E402
-from devsets import DevSet, dev_sets  # noqa: E402
+from devsets import DevSet, dev_sets, split_sets  # noqa: E402
 
 Pair = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -81,7 +81,7 @@ def report(model: str, names: set[str] | None, with_bertalign: bool = True) -> s
 
     enc = Memo(load_encoder(model))
     core = load_bertalign_corelib() if with_bertalign else None
-    sets: list[DevSet] = [d for d in dev_sets() if names is None or d.name in names]
+    sets: list[DevSet] = [d for d in dev_sets() + split_sets() if names is None or d.name in names]
     lines = [
         f"## Alignment on the development sets ({model}, pre-split, same encoder for both)",
         "",

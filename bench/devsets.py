@@ -19,6 +19,9 @@ Kinds (``DevSet.kind``):
   (2-2), at random positions;
 * ``brief`` -- a condensed brief: the English of a large share of the complete
   translation's units dropped (Korean 1-0 beads), a few English sentences merged;
+* ``split`` (``split_sets()``) -- a complete translation whose Korean renders a share of the
+  sentences in two to five, cut at the Korean sentence's commas (as a free literary translation
+  splits one English sentence into several Korean ones);
 * ``noisy`` -- a translation with omissions: the KIEP gold itself, and the complete
   translation with a few English and Korean sentences dropped on either side.
 
