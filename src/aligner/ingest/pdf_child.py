@@ -53,7 +53,7 @@ def page_lines_bounded(data: bytes, name: str) -> Lines:
             f"(PDFium stopped: exit {done.returncode}); a PDF bomb or a damaged file"
         )
     raw = json.loads(done.stdout)
-    return [[(str(t), float(a), float(b), float(c), float(d), float(e)) for t, a, b, c, d, e in page] for page in raw]
+    return [[(str(t), float(a), float(b), float(c), float(d), float(e)) for t, a, b, c, d, e, *_ in page] for page in raw]
 
 
 def main() -> int:
