@@ -32,6 +32,8 @@ from aligner.search.passages import one_per_place, passage_spans
 from aligner.search.searcher import LITERAL_BONUS, MIN_SEMANTIC, MORPHEME_BONUS, NOISE_SPREAD
 from aligner.search.text_index import HANGUL, LemmaFn, TextIndex, kiwi_lemmas, kiwi_query_lemmas
 
+_PASSAGE_KINDS = (HitKind.SEMANTIC, HitKind.LITERAL, HitKind.MORPHEME)  # how a library passage can match
+
 HEADING_DISCOUNT = 0.1
 """Taken off a heading's score: a short title embeds as its whole topic and would otherwise outrank
 the sentences that say something about it (its passage still shows the start of its section)."""
@@ -166,7 +168,7 @@ class Library:
         keep = np.flatnonzero(found)
         chosen = keep[one_per_place(rows[keep], total[keep], self._place, self._doc, k, PER_SOURCE)]
         kinds = [
-            tuple(kind for kind, hit in zip(HitKind, flags, strict=True) if hit)
+            tuple(kind for kind, hit in zip(_PASSAGE_KINDS, flags, strict=True) if hit)
             for flags in zip(is_semantic[chosen], is_literal[chosen], is_morph[chosen], strict=True)
         ]
         found_via = [via.get(row, "") if not self.text.holds(row, query) else "" for row in rows[chosen].tolist()]
