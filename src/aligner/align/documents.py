@@ -139,14 +139,11 @@ def align_segment(
     if tick is not None:
         tick(0.6)
     exact = prob.src_spans.can_embed or prob.tgt_spans.can_embed
-    start = prob.src_spans.embedded + prob.tgt_spans.embedded
-    if exact:  # embed the spans that matter (and those the probe below needs), then score once more
+    if exact:  # embed the spans that matter, then score once more with them
         src_need, tgt_need = _candidate_spans(prob, lo2, hi2, scores, i0, j0)
-        prob.src_spans.embed(src_need)
-        prob.tgt_spans.embed(tgt_need)
+        if prob.src_spans.embed(src_need) + prob.tgt_spans.embed(tgt_need):
+            scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
     skip_src, skip_tgt, comp = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt, i0, j0)
-    if prob.src_spans.embedded + prob.tgt_spans.embedded > start:
-        scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
     if tick is not None:
         tick(0.8)
     path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
@@ -260,11 +257,21 @@ def absorption_losses(prob: Problem, path: np.ndarray, i0: int, j0: int, only: n
     return losses
 
 
-def _unabsorbed(prob: Problem, path: np.ndarray, i0: int, j0: int) -> tuple[int, int]:
+def _unabsorbed(
+    prob: Problem, path: np.ndarray, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray, i0: int, j0: int
+) -> tuple[int, int]:
     """(source, target) lone skips of a probe path that no neighbouring match bead can absorb
-    without losing at least ``Params.absorb_loss`` of cosine (:func:`absorption_losses`)."""
+    without losing at least ``Params.absorb_loss`` of cosine (:func:`absorption_losses`).
+
+    The spans this embeds are scored again in ``scores`` (in place) for the final pass.
+    """
     lone_src, lone_tgt = lone_null_steps(path)
-    keep = absorption_losses(prob, path, i0, j0, only=lone_src | lone_tgt) >= prob.params.absorb_loss
+    only = lone_src | lone_tgt
+    src_need, tgt_need = _absorbing_spans(prob, path, i0, j0, only)
+    src_new, tgt_new = prob.src_spans.missing(src_need), prob.tgt_spans.missing(tgt_need)
+    keep = absorption_losses(prob, path, i0, j0, only=only) >= prob.params.absorb_loss
+    if src_new or tgt_new:
+        rescore_spans(prob, SECOND_TYPES, lo, hi, scores, src_new, tgt_new, i0, j0)
     return int((lone_src & keep).sum()), int((lone_tgt & keep).sum())
 
 
@@ -285,7 +292,7 @@ def _settle_skips(
         free_src = np.where(skip_src >= FORCE, skip_src, 0.0)
         free_tgt = np.where(skip_tgt >= FORCE, skip_tgt, 0.0)
         probe = banded_dp(lo, hi, SECOND_TYPES, scores, free_src, free_tgt)
-        lone_src, lone_tgt = _unabsorbed(prob, probe, i0, j0)
+        lone_src, lone_tgt = _unabsorbed(prob, probe, lo, hi, scores, i0, j0)
         comp = refined(comp, lone_src, lone_tgt, skip_src.shape[0], skip_tgt.shape[0],
                        prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight)
     skip_src = np.where(skip_src >= FORCE, skip_src, comp.skip_src)
