@@ -52,6 +52,7 @@ SECOND_TYPES = np.array(
 MAX_SPAN = 5  # sentences on one side of a bead (SECOND_TYPES)
 PROGRESS_STEPS_FROM = 2000  # segments of this many sentences report progress between their steps
 FORCE = 1e6  # skip score that forces a user-confirmed omission
+CONFIDENCE_DIGITS = 4
 
 
 # --- bands ----------------------------------------------------------------------------
@@ -371,6 +372,9 @@ def align_arrays(
         beads = [
             replace(b, confidence=b.confidence * related) if b.src and b.tgt and not b.confirmed else b for b in beads
         ]
+    # four decimals: a calibrated probability has no more, and the float noise of batched embedding
+    # (spans embedded in another order or read back from the cache) must not make two runs differ
+    beads = [b if b.confirmed else replace(b, confidence=round(b.confidence, CONFIDENCE_DIGITS)) for b in beads]
     return _regroup_omissions(beads, constraints), prob
 
 
