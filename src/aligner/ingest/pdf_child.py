@@ -53,7 +53,8 @@ def page_lines_bounded(data: bytes, name: str) -> Lines:
             f"(PDFium stopped: exit {done.returncode}); a PDF bomb or a damaged file"
         )
     raw = json.loads(done.stdout)
-    return [[(str(t), float(a), float(b), float(c), float(d), float(e)) for t, a, b, c, d, e, *_ in page] for page in raw]
+    # a line is (text, top, bottom, left, right, size, OCR's doubtful spans): a text layer has none
+    return [[(str(t), float(a), float(b), float(c), float(d), float(e)) for t, a, b, c, d, e, *_ in pg] for pg in raw]
 
 
 def main() -> int:
