@@ -115,6 +115,8 @@ def test_the_readme_is_a_first_screen() -> None:
     assert len(lines) <= README_MAX_LINES
     first_screen = "\n".join(lines[:40])
     assert re.search(r"^make install\b", first_screen, re.MULTILINE)
+    assert re.search(r"^make run\b", first_screen, re.MULTILINE)  # the two set-up commands
+    assert re.search(r"^make test\b", first_screen, re.MULTILINE)
     assert re.search(r"^aligner read \S+ \S+", first_screen, re.MULTILINE)  # your own two files
     screenshot = next(t for t in _links(readme) if t.endswith((".svg", ".png")))
     head = (ROOT / screenshot).read_bytes()[:200]
