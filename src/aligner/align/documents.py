@@ -139,8 +139,7 @@ def align_segment(
     scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
     if tick is not None:
         tick(0.6)
-    exact = prob.src_spans.can_embed or prob.tgt_spans.can_embed
-    if exact:  # embed the spans that matter, then score once more with them
+    if prob.src_spans.can_embed or prob.tgt_spans.can_embed:  # embed the spans that matter, score again
         src_need, tgt_need = _candidate_spans(prob, lo2, hi2, scores, i0, j0)
         if prob.src_spans.embed(src_need) + prob.tgt_spans.embed(tgt_need):
             scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
@@ -148,17 +147,14 @@ def align_segment(
     if tick is not None:
         tick(0.8)
     path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
-    if exact:  # score exactly the beads that would take in each skip, and align again if any was new
-        src_need, tgt_need = _absorbing_spans(prob, path2, i0, j0)
-        src_new = prob.src_spans.missing(src_need)
-        tgt_new = prob.tgt_spans.missing(tgt_need)
-        if src_new or tgt_new:
-            prob.src_spans.embed(src_new)
-            prob.tgt_spans.embed(tgt_new)
-            rescore_spans(prob, SECOND_TYPES, lo2, hi2, scores, src_new, tgt_new, i0, j0)
-            path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
+    # the beads that would take in each skip are now scored exactly: align again if any was new
+    losses, src_new, tgt_new = absorption_losses(prob, path2, i0, j0)
+    if src_new or tgt_new:
+        rescore_spans(prob, SECOND_TYPES, lo2, hi2, scores, src_new, tgt_new, i0, j0)
+        path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
+        losses = absorption_losses(prob, path2, i0, j0)[0]
     gaps = path_gaps(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt, path2)
-    return _path_to_beads(path2, i0, j0), gaps, absorption_losses(prob, path2, i0, j0), comp
+    return _path_to_beads(path2, i0, j0), gaps, losses, comp
 
 
 def _steps(path: np.ndarray, i0: int, j0: int) -> list[tuple[int, int, int, int]]:
@@ -192,31 +188,6 @@ def _absorbing(steps: Sequence[tuple[int, int, int, int]], k: int) -> list[tuple
     return out
 
 
-def _absorbing_spans(
-    prob: Problem, path: np.ndarray, i0: int, j0: int, only: np.ndarray | None = None
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Spans to embed so that the beads absorbing each skip of ``path`` (or each step ``only`` marks) are
-    scored exactly.
-
-    The pruning of :func:`_candidate_spans` judges a span by the mean of its
-    sentence vectors, which undervalues a short fragment ("he said") joined to
-    the sentence it belongs with: a free translation's splits.
-    """
-    steps = _steps(path, i0, j0)
-    src: set[tuple[int, int]] = set()
-    tgt: set[tuple[int, int]] = set()
-    for k, (_, _, a, b) in enumerate(steps):
-        if (a and b) or (only is not None and not only[k]):
-            continue
-        for nb, mi, mj, ma, mb in _absorbing(steps, k):
-            for i, j, aa, bb in (steps[nb], (mi, mj, ma, mb)):
-                if aa > 1:
-                    src.add((i, aa))
-                if bb > 1:
-                    tgt.add((j, bb))
-    return sorted(src), sorted(tgt)
-
-
 def _cosines(prob: Problem, beads: Sequence[tuple[int, int, int, int]]) -> np.ndarray:
     """Cosine of each (i, j, a, b) bead's span vectors, computed one bead shape at a time."""
     out = np.zeros(len(beads))
@@ -230,18 +201,24 @@ def _cosines(prob: Problem, beads: Sequence[tuple[int, int, int, int]]) -> np.nd
     return out
 
 
-def absorption_losses(prob: Problem, path: np.ndarray, i0: int, j0: int, only: np.ndarray | None = None) -> np.ndarray:
-    """Per step of ``path``: the cosine a neighbouring match bead loses by taking in that skip.
+Spans = list[tuple[int, int]]
+
+
+def absorption_losses(
+    prob: Problem, path: np.ndarray, i0: int, j0: int, only: np.ndarray | None = None
+) -> tuple[np.ndarray, Spans, Spans]:
+    """Per step of ``path``: the cosine a neighbouring match bead loses by taking in that skip;
+    and the (source, target) spans this embedded to know it.
 
     A sentence that renders part of its neighbour's counterpart (a free
     translation's split sentence) joins that bead at little cost in cosine, or
     even raises it; an omitted sentence dilutes it.  ``inf`` where no
     neighbour can take the skip in (or for skips ``only`` leaves out); 0 for match steps.
+    The beads on both sides of each comparison are embedded exactly: the pruning of
+    :func:`_candidate_spans` judges a span by the mean of its sentence vectors, which
+    undervalues a short fragment ("he said") joined to the sentence it belongs with.
     """
     steps = _steps(path, i0, j0)
-    src_need, tgt_need = _absorbing_spans(prob, path, i0, j0, only)
-    prob.src_spans.embed(src_need)
-    prob.tgt_spans.embed(tgt_need)
     losses = np.array([0.0 if a and b else np.inf for _, _, a, b in steps])
     owner: list[int] = []
     before: list[tuple[int, int, int, int]] = []
@@ -253,9 +230,13 @@ def absorption_losses(prob: Problem, path: np.ndarray, i0: int, j0: int, only: n
             owner.append(k)
             before.append(steps[nb])
             after.append((mi, mj, ma, mb))
+    src_new = prob.src_spans.missing([(i, a) for i, _, a, _ in before + after])
+    tgt_new = prob.tgt_spans.missing([(j, b) for _, j, _, b in before + after])
+    prob.src_spans.embed(src_new)
+    prob.tgt_spans.embed(tgt_new)
     if owner:
         np.minimum.at(losses, np.array(owner), _cosines(prob, before) - _cosines(prob, after))
-    return losses
+    return losses, src_new, tgt_new
 
 
 def _unabsorbed(
@@ -267,12 +248,10 @@ def _unabsorbed(
     The spans this embeds are scored again in ``scores`` (in place) for the final pass.
     """
     lone_src, lone_tgt = lone_null_steps(path)
-    only = lone_src | lone_tgt
-    src_need, tgt_need = _absorbing_spans(prob, path, i0, j0, only)
-    src_new, tgt_new = prob.src_spans.missing(src_need), prob.tgt_spans.missing(tgt_need)
-    keep = absorption_losses(prob, path, i0, j0, only=only) >= prob.params.absorb_loss
+    losses, src_new, tgt_new = absorption_losses(prob, path, i0, j0, only=lone_src | lone_tgt)
     if src_new or tgt_new:
         rescore_spans(prob, SECOND_TYPES, lo, hi, scores, src_new, tgt_new, i0, j0)
+    keep = losses >= prob.params.absorb_loss
     return int((lone_src & keep).sum()), int((lone_tgt & keep).sum())
 
 
