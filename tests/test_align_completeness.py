@@ -123,7 +123,11 @@ def test_completeness_from_lengths() -> None:
 
 
 def test_lone_nulls_leave_out_skips_side_by_side() -> None:
-    from aligner.align.completeness import lone_nulls
+    from aligner.align.completeness import lone_null_steps
+
+    def lone_nulls(path: np.ndarray) -> tuple[int, int]:
+        src, tgt = lone_null_steps(path)
+        return int(src.sum()), int(tgt.sum())
 
     # steps: 1-1, 1-0 (lone), 1-1, 1-0 + 0-1 (side by side: a weak match), 1-1, 0-1 (lone), 1-1
     steps = [(1, 1), (1, 0), (1, 1), (1, 0), (0, 1), (1, 1), (0, 1), (1, 1)]

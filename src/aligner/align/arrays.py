@@ -302,11 +302,6 @@ class SpanVectors:
         self._cums = cums
 
     @property
-    def embedded(self) -> int:
-        """How many spans have been embedded so far."""
-        return len(self._cache)
-
-    @property
     def can_embed(self) -> bool:
         return self._encoder is not None and self._texts is not None
 

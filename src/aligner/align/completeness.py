@@ -20,7 +20,7 @@ the log-odds as the evidence says the side is complete.
 Length cannot see omissions on *both* sides that balance out.  So where it says
 a side is complete, the aligner first runs pass 2 with free skips (an
 omission-seeking probe, as the aligner was before) and counts its *lone* skips
-(:func:`lone_nulls`: a Korean and an English sentence skipped side by side are a
+(:func:`lone_null_steps`: a Korean and an English sentence skipped side by side are a
 weak match as often as two omissions); each side's share is the larger of the
 two estimates (:func:`refined`).  Array-in, array-out.
 """
@@ -99,18 +99,13 @@ def completeness(
     )
 
 
-def lone_nulls(path: np.ndarray) -> tuple[int, int]:
-    """(source, target) skips of a DP path that are not next to a skip of the other side.
+def lone_null_steps(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks over the steps of a DP path: its source and target skips that are not next to a skip of
+    the other side.
 
     A Korean and an English sentence skipped side by side are one weak match
     as often as two omissions; a skip on its own is the omission evidence.
     """
-    is_src, is_tgt = lone_null_steps(path)
-    return int(is_src.sum()), int(is_tgt.sum())
-
-
-def lone_null_steps(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Masks over the steps of a DP path: lone source skips, lone target skips (see :func:`lone_nulls`)."""
     steps = np.diff(np.asarray(path, dtype=np.int64), axis=0)
     is_src = (steps[:, 0] == 1) & (steps[:, 1] == 0)
     is_tgt = (steps[:, 0] == 0) & (steps[:, 1] == 1)
