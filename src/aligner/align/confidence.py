@@ -94,9 +94,21 @@ def confidence(bead: Bead, gap: float, z: float = 0.0, zm: float = 0.0) -> float
 RELATED_MARGIN = 0.3
 RELATED_SLOPE = 4.0
 
-
 RELATED_FLOOR = 0.5
 """Below this relatedness the two documents look unrelated: every match's confidence is scaled down."""
+
+
+def related_reach(n: int, m: int, first_band: int) -> int:
+    """Candidates per sentence that ``relatedness`` assumes for an n x m pair: the narrowest pass-1 band.
+
+    A monotone path through unrelated text cannot take each sentence's best partner in a band
+    thousands wide (consecutive matches move forward together), so the noise maximum does not grow
+    with the documents' length.  Measured: the median match z of 30 unrelated pairs of Grimm tales
+    is 2.1-2.9, and 2.6 for 4,400 unrelated sentences aligned in a band of 705; free translations
+    (Grimm tales) have 2.3-4.4, KIEP 4.2-4.5.  With the band's width instead, a book-length free
+    translation (20,000 sentences, band 2,001) read as unrelated and lost every confident pair.
+    """
+    return min(max(n, m), 2 * first_band + 1)
 
 
 def relatedness(match_z: list[float], candidates: int) -> float:

@@ -29,7 +29,7 @@ import numpy as np
 from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays, paragraphs_in_step
 from aligner.align.calibration import diagonal_band, doc_stats
 from aligner.align.completeness import Completeness, lone_null_steps, missing_logit, refined
-from aligner.align.confidence import RELATED_FLOOR, cap_doubtful, confidence, relatedness
+from aligner.align.confidence import RELATED_FLOOR, cap_doubtful, confidence, related_reach, relatedness
 from aligner.align.costs import (
     DEFAULT_PARAMS,
     Params,
@@ -346,7 +346,7 @@ def align_arrays(
         strong = replace(params, para_penalty=params.para_strong, para_step_penalty=params.para_strong)
         prob = replace(prob, params=strong)
         beads, zs = _align_segments(prob, segments, skipped, "aligning paragraphs", progress)
-    related = relatedness(zs, min(max(n, m), 2 * params.first_half_width(n, m) + 1))
+    related = relatedness(zs, related_reach(n, m, params.first_band))
     if related < RELATED_FLOOR:  # unrelated documents: no pair is confidently a translation
         beads = [
             replace(b, confidence=b.confidence * related) if b.src and b.tgt and not b.confirmed else b for b in beads
