@@ -7,7 +7,7 @@ import pytest
 
 from aligner.align.confidence import RELATED_FLOOR, confidence, related_reach, relatedness
 from aligner.align.costs import DEFAULT_PARAMS
-from aligner.align.documents import align_documents
+from aligner.align.documents import align_documents, mutual_on_path
 from aligner.align.metrics import read_alignment
 from aligner.core.values import Bead, Lang
 from aligner.segment.sentences import segment
@@ -70,10 +70,22 @@ def test_relatedness_separates_translations_from_unrelated_text_at_any_length() 
     assert relatedness([], reach(84)) == 0.0
 
 
-def test_a_free_translation_is_as_related_at_book_length_as_in_one_chapter() -> None:
-    # match z of a free literary translation (Grimm tales: median 3.0-4.4): the whole book once read as
-    # unrelated (the noise maximum grew with the pass-1 band) and every pair lost its confidence
-    free = [3.2, 3.9, 2.4, 3.6, 4.1, 3.7, 2.9]
-    one_tale = relatedness(free, related_reach(300, 150, DEFAULT_PARAMS.first_band))
-    book = relatedness(free, related_reach(20_116, 10_722, DEFAULT_PARAMS.first_band))
-    assert book == one_tale > RELATED_FLOOR
+def test_a_free_translation_is_related_at_any_length_by_its_mutual_best_matches() -> None:
+    # match z of a free literary translation (the Grimm book: median 3.0): by the cosines alone the
+    # whole book once read as unrelated and every pair lost its confidence
+    free = [3.2, 3.0, 2.4, 2.6, 4.1, 3.7, 2.9]
+    band = DEFAULT_PARAMS.first_band
+    book = related_reach(20_116, 10_722, band)
+    assert relatedness(free, book) < RELATED_FLOOR
+    # ... but its mutual best matches lie along the alignment (Grimm book: 42% of the English sentences)
+    assert relatedness(free, book, mutual_share=0.42, sentences=10_722) > 0.95
+    # unrelated text puts few there (unrelated tales: 0.03-0.18), and six sentences prove nothing
+    assert relatedness(free, book, mutual_share=0.1, sentences=10_722) < 0.2
+    assert relatedness(free, related_reach(6, 84, band), mutual_share=0.5, sentences=6) < RELATED_FLOOR
+
+
+def test_mutual_best_matches_count_only_inside_one_match_bead() -> None:
+    beads = [Bead((0,), (0,)), Bead((1, 2), (1,)), Bead((3,), ()), Bead((4,), (2,))]
+    mutual = np.array([[0, 0], [2, 1], [3, 2], [4, 2]])  # (3, 2) crosses beads: not counted
+    assert mutual_on_path(mutual, beads, 5, 3) == 1.0
+    assert mutual_on_path(mutual[2:3], beads, 5, 3) == 0.0

@@ -12,7 +12,7 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -186,6 +186,7 @@ class DocStats:
     missing_tgt: float = 0.1
     skip_src: float = 0.0  # score of a 1-0 bead (aligner.align.completeness)
     skip_tgt: float = 0.0  # score of a 0-1 bead
+    mutual: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))  # (i, j) mutual best matches
 
 
 def _span_sum(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:

@@ -151,7 +151,9 @@ def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS)
         prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight,
         min_tolerance=params.length_tolerance,
     )
+    mutual_src = np.nonzero(np.isfinite(best_src) & (arg_tgt[arg_src] == np.arange(n)))[0]
     return DocStats(
         r_src, r_tgt, r_mean, threshold, scale, log_ratio, log_sd, noise_mean, noise_sd,
         comp.missing_src, comp.missing_tgt, comp.skip_src, comp.skip_tgt,
+        np.stack([mutual_src, arg_src[mutual_src]], axis=1),
     )

@@ -346,7 +346,9 @@ def align_arrays(
         strong = replace(params, para_penalty=params.para_strong, para_step_penalty=params.para_strong)
         prob = replace(prob, params=strong)
         beads, zs = _align_segments(prob, segments, skipped, "aligning paragraphs", progress)
-    related = relatedness(zs, related_reach(n, m, params.first_band))
+    related = relatedness(
+        zs, related_reach(n, m, params.first_band), mutual_on_path(prob.stats.mutual, beads, n, m), min(n, m)
+    )
     if related < RELATED_FLOOR:  # unrelated documents: no pair is confidently a translation
         beads = [
             replace(b, confidence=b.confidence * related) if b.src and b.tgt and not b.confirmed else b for b in beads
@@ -355,6 +357,20 @@ def align_arrays(
     # (spans embedded in another order or read back from the cache) must not make two runs differ
     beads = [b if b.confirmed else replace(b, confidence=round(b.confidence, CONFIDENCE_DIGITS)) for b in beads]
     return _regroup_omissions(beads, constraints), prob
+
+
+def mutual_on_path(mutual: np.ndarray, beads: Sequence[Bead], n: int, m: int) -> float:
+    """Share of the shorter side's sentences whose mutual best match (``(i, j)`` rows) lies inside one
+    match bead: the evidence of relatedness that a free translation's weak cosines do not hide."""
+    if not mutual.shape[0] or not min(n, m):
+        return 0.0
+    bead_of_src = np.full(n, -1, dtype=np.int64)
+    bead_of_tgt = np.full(m, -2, dtype=np.int64)
+    for k, b in enumerate(beads):
+        if b.src and b.tgt:
+            bead_of_src[list(b.src)] = k
+            bead_of_tgt[list(b.tgt)] = k
+    return float(np.count_nonzero(bead_of_src[mutual[:, 0]] == bead_of_tgt[mutual[:, 1]]) / min(n, m))
 
 
 def _paragraphs_correspond(src: SideArrays, tgt: SideArrays, beads: Sequence[Bead], params: Params) -> bool:
