@@ -1,12 +1,12 @@
 """The library's vector index: faiss, its type chosen by the library's size.
 
 Measured in ``bench/bench_related.py`` (``docs/related.md``): an exact
-``IndexFlatIP`` scan costs time in proportion to the library (about 1.6 ms
-per 1,000 512-d vectors per query on two loaded cores: over a second at a
-million); ``IndexIVFFlat`` (about sqrt(n) lists, 16 searched) answers in
-milliseconds at a million with recall@10 near 1 against the exact search;
-8-bit codes save three quarters of the memory for a little recall; HNSW
-answers as fast but takes hours to build a million vectors on two cores.
+``IndexFlatIP`` scan costs time in proportion to the library (0.35-0.5 s per
+query at a million 512-d vectors on two shared cores: five times the budget);
+``IndexIVFFlat`` (about sqrt(n) lists, 16 searched) answers in milliseconds
+at a million with recall@10 near 1 against the exact search; 8-bit codes save
+three quarters of the memory for a little recall; HNSW answers faster still
+but builds several times slower (minutes for a million on two cores).
 So: exact up to :data:`EXACT_UP_TO` vectors, IVF above.
 
 Vectors are L2-normalised: inner product is cosine.
