@@ -23,6 +23,8 @@ from aligner.embed.encoders import Encoder, load_encoder
 from aligner.embed.vector_cache import cached_encoder
 from aligner.glossary.build import TermPair
 from aligner.glossary.termhood import TermKind
+from aligner.search import library as search_library
+from aligner.search import library_index
 from aligner.search.hits import HitKind, Passage
 from aligner.search.library import Library
 from aligner.search.library_index import IndexKind, VectorIndex
@@ -159,6 +161,62 @@ def test_adding_a_document_embeds_only_that_one(tmp_path: Path, monkeypatch: pyt
     note = grown.library.document_of(str(folder / NOTE.name))
     assert note is not None and counting.seen == note.texts  # only the new document's sentences
     assert grown.library.search("Pony Ma", k=3)[0].path == str(folder / NOTE.name)
+
+
+def test_a_large_librarys_built_index_is_kept_and_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library big enough for IVF (made so here: exact only up to 10 sentences) writes its built
+    index to the cache; the same documents opened again load it (no build, same answers); another
+    document set builds and keeps its own; a damaged file is built again."""
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "cache"))
+    cache_dir.forget()
+    monkeypatch.setattr(library_index, "EXACT_UP_TO", 10)
+    builds: list[int] = []
+
+    class Counted(VectorIndex):
+        def __init__(self, vectors: np.ndarray, kind: IndexKind | None = None, *, seed: int = 0) -> None:
+            builds.append(len(vectors))
+            super().__init__(vectors, kind, seed=seed)
+
+    monkeypatch.setattr(search_library, "VectorIndex", Counted)
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    for f in (WIKI, KOREAN):
+        shutil.copy(f, folder / f.name)
+    kept = tmp_path / "cache" / "library"
+
+    def indexes() -> list[Path]:
+        return sorted(kept.glob("index-*.faiss"))
+
+    def answers(lib: Library) -> list[tuple[str, int, float]]:
+        found = [*lib.search("Internet Plus", k=6), *lib.search("원격 진료", k=6)]
+        return [(p.path, p.sentence, round(p.score, 4)) for p in found]
+
+    first = open_library([folder])
+    assert first.library.index.kind is IndexKind.IVF and len(builds) == 1
+    assert len(indexes()) == 1 and not list(kept.glob("*.tmp")) and not list(kept.glob(".*"))
+    again = open_library([folder])
+    assert len(builds) == 1 and again.embedded == 0  # loaded: nothing built, nothing embedded
+    assert again.library.index.kind is IndexKind.IVF and len(again.library.index) == len(first.library)
+    assert answers(again.library) == answers(first.library)
+    for vectors in kept.glob("*.npy"):  # the kept index holds the vectors: the per-document files are not read
+        vectors.unlink()
+    assert open_library([folder]).embedded == 0 and len(builds) == 1
+
+    shutil.copy(NOTE, folder / NOTE.name)  # another document set: another index, built once
+    grown = open_library([folder])
+    assert len(builds) == 2 and len(indexes()) == 2 and len(grown.library) > len(first.library)
+    assert grown.library.search("Pony Ma", k=3)[0].path == str(folder / NOTE.name)
+    open_library([folder])
+    assert len(builds) == 2
+    (folder / NOTE.name).unlink()  # back to the first set: its index is still there
+    open_library([folder])
+    assert len(builds) == 2
+
+    for index in indexes():  # a damaged index is ignored and written again
+        index.write_bytes(b"not a faiss index")
+    repaired = open_library([folder])
+    assert len(builds) == 3 and answers(repaired.library) == answers(first.library)
+    assert open_library([folder]).embedded == 0 and len(builds) == 3
 
 
 def test_bad_files_are_left_out_with_a_line_and_the_rest_is_searched(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,31 @@ async def test_related_pane_looks_for_the_pairs_glossary_terms(kiep_workspace: W
         assert {Path(p.path).name for p in named} == {"internet_plus_wikipedia_en.txt", "policy_note_en.txt"}
         assert all("Tencent" in p.matched for p in named)
         assert "glossary: Tencent" in " ".join(_screen_text(app).split())
+
+
+def test_serve_gives_each_tabs_reader_the_library(
+    kiep_paths: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``aligner serve KO EN --docs …``: every browser tab runs ``aligner read KO EN --docs …`` (the same
+    related pane), with the paths made absolute; a library path that is not there is said once, before serving."""
+    from aligner.cli import serve as serve_cli
+    from aligner.cli.main import main
+    from aligner.tui import browser
+
+    ko, en = (str(p) for p in kiep_paths)
+    note = LIBRARY / "policy_note_en.txt"
+    args = build_parser("serve").parse_args(["serve", ko, en, "--docs", str(LIBRARY), str(note)])
+    command = shlex.split(serve_cli.read_command(args))
+    assert command[1:4] == ["-m", "aligner", "read"]
+    read = build_parser("read").parse_args(command[3:])
+    assert read.docs == [LIBRARY.resolve(), note.resolve()] and read.ko == Path(ko).resolve()
+    assert "--docs" not in serve_cli.read_command(build_parser("serve").parse_args(["serve", ko, en]))
+
+    served: list[str] = []
+    monkeypatch.setattr(browser, "serve_in_browser", lambda command, *_: served.append(command))
+    assert main(["serve", ko, en, "--docs", str(LIBRARY)]) == 0
+    assert served and shlex.split(served[0])[-2:] == ["--docs", str(LIBRARY.resolve())]
+    missing = tmp_path / "notes"
+    assert main(["serve", ko, en, "--docs", str(missing)]) == 1 and len(served) == 1
+    err = capsys.readouterr().err
+    assert "notes" in err and len(err.strip().splitlines()) == 1

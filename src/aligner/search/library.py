@@ -51,14 +51,20 @@ class Library:
     def __init__(
         self,
         documents: Sequence[Document],
-        vectors: Sequence[np.ndarray],
+        vectors: Sequence[np.ndarray] | None,
         encoder: Encoder,
         *,
         kind: IndexKind | None = None,
+        index: VectorIndex | None = None,
         korean_lemmas: LemmaFn = kiwi_lemmas,
         query_lemmas: Callable[[str], Iterable[str]] = kiwi_query_lemmas,
     ) -> None:
-        if len(documents) != len(vectors) or any(len(d) != len(v) for d, v in zip(documents, vectors, strict=True)):
+        """``vectors``: one array per document, indexed here; or None with ``index``, built before
+        over the same documents' vectors in this order (the session keeps large ones in the cache)."""
+        if vectors is None:
+            if index is None:
+                raise ValueError("vectors or a built index")
+        elif len(documents) != len(vectors) or any(len(d) != len(v) for d, v in zip(documents, vectors, strict=True)):
             raise ValueError("one vector per sentence of each document")
         self.documents = tuple(documents)
         self.encoder = encoder
@@ -82,10 +88,16 @@ class Library:
             nxt = np.minimum(np.arange(n) + 1, self._doc_end - 1)
             opens = self._heading & (nxt > np.arange(n))
             self._place[opens] = self._paragraph[nxt[opens]]
-        dim = int(vectors[0].shape[1]) if len(vectors) and vectors[0].ndim == 2 else int(encoder.dim)
-        stacked = np.vstack(list(vectors)) if n else np.zeros((0, dim), np.float32)
-        self.index = VectorIndex(stacked, kind)
-        del stacked
+        if vectors is None:
+            assert index is not None
+            if len(index) != n:
+                raise ValueError(f"the index holds {len(index)} rows for {n} sentences")
+            self.index = index
+        else:
+            dim = int(vectors[0].shape[1]) if len(vectors) and vectors[0].ndim == 2 else int(encoder.dim)
+            stacked = np.vstack(list(vectors)) if n else np.zeros((0, dim), np.float32)
+            self.index = VectorIndex(stacked, kind)
+            del stacked
         self.text = TextIndex(
             [s.text for d in documents for s in d.sentences], self._korean,
             korean_lemmas=korean_lemmas, query_lemmas=query_lemmas,

@@ -5,9 +5,14 @@ content), its language found from its letters, segmented (the segmentation
 cache) and embedded.  Its vectors are kept per document under the user cache
 (``library/``), keyed by the model and the document's sentences, so a library
 with one more document embeds only that one, and a library opened again embeds
-nothing.  A folder stands for every file under it (hidden files and the
-reader's own project files aside).  A file that cannot be read is left out with
-a one-line notice; the others are searched.
+nothing.  A library large enough for a trained index (IVF: over
+``EXACT_UP_TO`` sentences) also keeps its built faiss index there, keyed by
+the documents' keys in order, the model and the index parameters, so the same
+documents opened again load it instead of training and filling it again (about
+two minutes at a million sentences); a changed document set builds a new one.
+The last :data:`KEEP_INDEXES` indexes are kept.  A folder stands for every
+file under it (hidden files and the reader's own project files aside).  A file
+that cannot be read is left out with a one-line notice; the others are searched.
 """
 
 from __future__ import annotations
@@ -15,14 +20,16 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import re
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from aligner.core.atomic import atomic_write_bytes
+from aligner.core.atomic import atomic_write_bytes, fsync_directory
 from aligner.core.cache_dir import usable_cache_dir
 from aligner.core.errors import AlignerError, InputError
 from aligner.core.paths import BACKUP_SUFFIX, LOCK_SUFFIX, PROJECT_SUFFIX
@@ -31,12 +38,19 @@ from aligner.embed.vector_cache import CachedEncoder, cached_encoder
 from aligner.glossary.build import TermPair
 from aligner.glossary.termhood import TermKind
 from aligner.search.library import Library
+from aligner.search.library_index import BUILT, IndexKind, VectorIndex, index_parameters, kind_for
 
 log = logging.getLogger(__name__)
 FORMAT = 1
 MAX_FILE_BYTES = 512 << 20
 """A larger file is not read into the library (its text alone would not fit a sane budget)."""
 _SKIPPED_SUFFIXES = (PROJECT_SUFFIX, BACKUP_SUFFIX, LOCK_SUFFIX, ".tmp")
+INDEX_FORMAT = 1
+KEEP_INDEXES = 3
+"""Built library indexes kept in the cache (the most recently used): each holds a copy of its
+library's vectors (2 GB at a million sentences), so they are not kept for every set ever opened."""
+_INDEX_PREFIX = "index-"
+_INDEX_SUFFIX = ".faiss"
 
 
 @dataclass
@@ -88,14 +102,90 @@ def read_library_document(path: Path, progress: Progress | None = None) -> Docum
     return replace(doc, locations=got.locations) if got.locations else doc
 
 
-def _vector_file(encoder: CachedEncoder, doc: Document) -> Path | None:
-    folder = usable_cache_dir("library")
-    if folder is None:
-        return None
+def _document_key(encoder: CachedEncoder, doc: Document) -> str:
+    """The document's vectors' key: the model and its sentences."""
     h = hashlib.sha256(f"library-v{FORMAT}\0{encoder.cache.path}\0{encoder.name}\0".encode())
     for text in doc.texts:
         h.update(text.encode("utf-8", "surrogatepass") + b"\0")
-    return folder / f"{h.hexdigest()[:32]}.npy"
+    return h.hexdigest()[:32]
+
+
+def _vector_file(encoder: CachedEncoder, doc: Document) -> Path | None:
+    folder = usable_cache_dir("library")
+    return None if folder is None else folder / f"{_document_key(encoder, doc)}.npy"
+
+
+def _index_file(encoder: CachedEncoder, docs: Sequence[Document], kind: IndexKind) -> Path | None:
+    """Where the index built over ``docs`` (in this order) is kept: keyed by each document's
+    vector key, the model and the index's parameters."""
+    folder = usable_cache_dir("library")
+    if folder is None:
+        return None
+    n = sum(len(d) for d in docs)
+    h = hashlib.sha256(
+        f"library-index-v{INDEX_FORMAT}\0{encoder.cache.path}\0{encoder.name}\0{encoder.dim}\0"
+        f"{index_parameters(kind, n)}\0".encode()
+    )
+    for doc in docs:
+        h.update(_document_key(encoder, doc).encode("ascii") + b"\0")
+    return folder / f"{_INDEX_PREFIX}{h.hexdigest()[:32]}{_INDEX_SUFFIX}"
+
+
+def load_index(path: Path, kind: IndexKind, rows: int, dim: int) -> VectorIndex | None:
+    """The index kept at ``path``, if it is there and is the expected one (else None: built again)."""
+    if not path.is_file():
+        return None
+    try:
+        index = VectorIndex.load(path, kind)
+    except (RuntimeError, ValueError, OSError, MemoryError) as err:  # faiss raises RuntimeError on a bad file
+        log.info("ignoring library index %s: %s", path, str(err).splitlines()[0] if str(err) else err)
+        return None
+    if len(index) != rows or index.dim != dim:
+        log.info("ignoring library index %s: %d x %d, not %d x %d", path, len(index), index.dim, rows, dim)
+        return None
+    try:
+        os.utime(path)  # recently used: kept by the sweep
+    except OSError:
+        pass
+    return index
+
+
+def save_index(index: VectorIndex, path: Path) -> bool:
+    """Write ``index`` to ``path`` atomically (a temporary file beside it, fsync'ed, renamed over
+    it), then drop the oldest indexes beyond :data:`KEEP_INDEXES`.  False if it could not be
+    written (a cache only saves time)."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.pid{os.getpid()}.tmp")  # swept if we die
+    try:
+        index.save(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except (RuntimeError, OSError) as err:
+        log.info("could not write library index %s: %s", path, err)
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        return False
+    fsync_directory(path.parent)
+    _sweep_indexes(path.parent, keep=path)
+    return True
+
+
+def _sweep_indexes(folder: Path, keep: Path) -> None:
+    try:
+        found = [p for p in folder.glob(f"{_INDEX_PREFIX}*{_INDEX_SUFFIX}") if p != keep]
+        found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in found[KEEP_INDEXES - 1 :]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
 
 
 def document_vectors(encoder: CachedEncoder, doc: Document) -> tuple[np.ndarray, bool]:
@@ -129,35 +219,50 @@ def open_library(
     encoder: CachedEncoder | None = None,
     progress: Progress | None = None,
 ) -> OpenedLibrary:
-    """Read, segment, embed (once per document) and index the documents ``paths`` stand for."""
+    """Read, segment, embed (once per document) and index the documents ``paths`` stand for
+    (a large library's index: built once for these documents, then loaded from the cache)."""
     encoder = encoder or cached_encoder(model)
     files = library_files(paths)
     docs: list[Document] = []
-    vectors: list[np.ndarray] = []
     notices: list[str] = []
-    embedded = 0
     for n, path in enumerate(files):
         if progress:
             progress("reading the library", n, len(files))
         try:
-            doc = read_library_document(path)
+            docs.append(read_library_document(path))
         except AlignerError as err:
             notices.append(f"left out of the library: {err}")
-            continue
         except OSError as err:
             notices.append(f"left out of the library: {path}: {err.strerror or err}")
-            continue
-        vecs, computed = document_vectors(encoder, doc)
-        embedded += computed
-        docs.append(doc)
-        vectors.append(vecs)
     if progress:
         progress("reading the library", len(files), len(files))
     if not docs:
         raise InputError("no document of the library could be read: " + "; ".join(notices)[:300])
-    if progress:
-        progress("indexing the library", 0, 1)
-    library = Library(docs, vectors, encoder)
+    rows = sum(len(d) for d in docs)
+    kind = kind_for(rows)
+    index_path = _index_file(encoder, docs, kind) if kind in BUILT else None
+    index = None
+    if index_path is not None:
+        if progress:
+            progress("loading the library index", 0, 1)
+        index = load_index(index_path, kind, rows, encoder.dim)
+    embedded = 0
+    if index is not None:
+        library = Library(docs, None, encoder, index=index)
+    else:
+        vectors: list[np.ndarray] = []
+        for n, doc in enumerate(docs):
+            if progress:
+                progress("embedding the library", n, len(docs))
+            vecs, computed = document_vectors(encoder, doc)
+            embedded += computed
+            vectors.append(vecs)
+        if progress:
+            progress("indexing the library", 0, 1)
+        library = Library(docs, vectors, encoder, kind=kind)
+        del vectors
+        if index_path is not None:
+            save_index(library.index, index_path)
     if progress:
         progress("indexing the library", 1, 1)
     notices.extend(encoder.cache.take_notices())
