@@ -171,6 +171,39 @@ def test_numpy_and_numba_kernels_agree(n: int, m: int, width: int, banded: bool,
     assert np.allclose(path_gaps(*args, compiled, backend="numpy"), path_gaps(*args, compiled, backend="numba"))
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 40), st.integers(0, 40), st.integers(1, 8), st.booleans(), st.integers(0, 2**31 - 1))
+def test_pass_one_kernel_chooses_as_the_general_one(n: int, m: int, width: int, ties: bool, seed: int) -> None:
+    """The compiled pass-1 loop (1-1, 1-0, 0-1 only) makes the general loop's choices, ties included."""
+    from aligner.align import dp_numba
+    from aligner.align.dp import _prep
+
+    rng = np.random.default_rng(seed)
+    lo, hi = diagonal_band(n, m, width)
+    scores = rng.normal(size=(1, int((hi - lo + 1).sum()))).astype(np.float32)
+    skip_src, skip_tgt = rng.normal(size=n) * 0.3 - 0.2, rng.normal(size=m) * 0.3 - 0.2
+    if ties:
+        scores, skip_src, skip_tgt = scores.round(), skip_src.round(), skip_tgt.round()
+    lo, hi, start, types, row, scores, skip_src, skip_tgt = _prep(
+        lo, hi, np.array([[1, 1], [1, 0], [0, 1]]), scores, skip_src, skip_tgt
+    )
+    general = np.full(scores.shape[1], -1, dtype=np.int8)
+    special = general.copy()
+    best = dp_numba.forward_rows(lo, hi, start, types, row, scores, skip_src, skip_tgt, general)
+    assert dp_numba.forward_rows_one_one(lo, hi, start, scores, skip_src, skip_tgt, special) == best
+    assert np.array_equal(general, special)
+
+
+def test_indexed_dots_compiled_and_numpy_agree() -> None:
+    from aligner.align import dots
+
+    rng = np.random.default_rng(1)
+    u, v = rng.normal(size=(30, 512)).astype(np.float32), rng.normal(size=(20, 512)).astype(np.float32)
+    iu, iv = rng.integers(0, 30, dots.COMPILED_FROM), rng.integers(0, 20, dots.COMPILED_FROM)
+    compiled = dots.indexed_dots(u, iu, v, iv)  # this many pairs load the compiled kernel
+    assert np.allclose(compiled, np.einsum("ij,ij->i", u[iu], v[iv]), atol=1e-3)
+
+
 def random_pair(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     a = rng.normal(size=(n, 32)).astype(np.float32)

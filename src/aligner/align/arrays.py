@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from aligner.align.dots import indexed_dots
 from aligner.core.values import Document, Lang, Progress
 from aligner.embed.encoders import Encoder
 
@@ -189,9 +190,12 @@ class DocStats:
     mutual: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))  # (i, j) mutual best matches
 
 
-def _span_sum(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
-    c = np.concatenate([[0.0], np.cumsum(x, dtype=np.float64)])
-    return np.asarray(c[starts + k] - c[starts])
+def span_sum(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
+    """Sum of x[s:s+k] for each start s (k is a bead's few sentences: no pass over all of x)."""
+    out = x[starts].astype(np.float64)
+    for d in range(1, k):
+        out += x[starts + d]
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -222,11 +226,9 @@ def bead_features(
     stats: DocStats,
 ) -> BeadFeatures:
     """Features of the beads ``src[si:si+a]`` <-> ``tgt[tj:tj+b]`` (a, b >= 1)."""
-    sv = src_spans.get(si, a)
-    tv = tgt_spans.get(tj, b)
-    cos = np.einsum("ij,ij->i", sv, tv).astype(np.float64)
-    norm = 0.5 * (_span_sum(stats.r_src, si, a) / a + _span_sum(stats.r_tgt, tj, b) / b)
-    log_len = np.log(_span_sum(src.lengths, si, a) / _span_sum(tgt.lengths, tj, b)) - stats.log_ratio
+    cos = span_cosines(src_spans, si, a, tgt_spans, tj, b)
+    norm = 0.5 * (span_sum(stats.r_src, si, a) / a + span_sum(stats.r_tgt, tj, b) / b)
+    log_len = np.log(span_sum(src.lengths, si, a) / span_sum(tgt.lengths, tj, b)) - stats.log_ratio
     sanch = src.anchors[si].copy()
     for d in range(1, a):
         sanch += src.anchors[si + d]
@@ -246,9 +248,9 @@ def bead_features(
     else:  # a heading merged with other sentences
         mismatch = np.zeros(si.shape[0])
         if a > 1:
-            mismatch += _span_sum(src.heading.astype(np.float64), si, a)
+            mismatch += span_sum(src.heading.astype(np.float64), si, a)
         if b > 1:
-            mismatch += _span_sum(tgt.heading.astype(np.float64), tj, b)
+            mismatch += span_sum(tgt.heading.astype(np.float64), tj, b)
     return BeadFeatures(a, b, cos, norm, log_len, inter, union - inter, breaks, out_of_step, mismatch)
 
 
@@ -277,6 +279,28 @@ def paragraphs_in_step(src_paragraph: np.ndarray, tgt_paragraph: np.ndarray, bea
 
 
 _CODE = 64  # span code = start * _CODE + length (lengths stay below it)
+
+
+def span_cosines(
+    src_spans: SpanVectors, si: np.ndarray, a: int, tgt_spans: SpanVectors, tj: np.ndarray, b: int
+) -> np.ndarray:
+    """Cosine of each bead ``src[si:si+a]`` <-> ``tgt[tj:tj+b]`` (float64), from the distinct span vectors."""
+    u, iu = src_spans.distinct(si, a)
+    v, iv = tgt_spans.distinct(tj, b)
+    return indexed_dots(u, iu, v, iv)
+
+
+def _unique_starts(starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(starts, return_inverse=True)`` without the sort when ``starts`` is already sorted
+    (a band's cells come row by row)."""
+    starts = np.asarray(starts)
+    if starts.size and bool(np.all(starts[1:] >= starts[:-1])):
+        new = np.empty(starts.shape[0], dtype=bool)
+        new[0] = True
+        np.not_equal(starts[1:], starts[:-1], out=new[1:])
+        return starts[new], np.cumsum(new) - 1
+    unique, inverse = np.unique(starts, return_inverse=True)
+    return unique, inverse
 
 
 class SpanVectors:
@@ -334,14 +358,19 @@ class SpanVectors:
         return len(todo)
 
     def get(self, starts: np.ndarray, k: int) -> np.ndarray:
-        """Vectors of spans (start, k) for each start: embedded where known.
+        """Vectors of spans (start, k) for each start: embedded where known."""
+        unique, inverse = self.distinct(starts, k)
+        return unique[inverse]
+
+    def distinct(self, starts: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The vectors of the distinct spans (start, k) among ``starts``, and each start's row in them.
 
         A band repeats each start many times: spans are built once per distinct start, and the
         embedded ones are found by binary search in a sorted index (no loop over starts).
         """
         if k == 1:
-            return self._vecs[starts]
-        unique, inverse = np.unique(starts, return_inverse=True)
+            return self._vecs, np.asarray(starts).reshape(-1)
+        unique, inverse = _unique_starts(starts)
         out = self.mean(unique, k)
         if self._cache:
             if self._indexed != len(self._cache):
@@ -350,7 +379,7 @@ class SpanVectors:
             at = np.minimum(np.searchsorted(self._keys, codes), self._keys.shape[0] - 1)
             hit = self._keys[at] == codes
             out[hit] = self._rows[at[hit]]
-        return out[inverse.reshape(-1)]
+        return out, inverse.reshape(-1)
 
     def _reindex(self) -> None:
         keys = np.array([s * _CODE + k for s, k in self._cache], dtype=np.int64)

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aligner.align.arrays import BeadFeatures, DocStats, SideArrays, SpanVectors, bead_features
+from aligner.align.arrays import (
+    BeadFeatures,
+    DocStats,
+    SideArrays,
+    SpanVectors,
+    bead_features,
+    span_cosines,
+    span_sum,
+)
 from aligner.align.dp import band_cells
 from aligner.core.values import Bead
 
@@ -114,16 +122,9 @@ def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) 
 
 def _log_len(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) -> np.ndarray:
     """|log length ratio| of spans, relative to the document's own ratio."""
-    src = _span_total(prob.src.lengths, si, a)
-    tgt = _span_total(prob.tgt.lengths, tj, b)
+    src = span_sum(prob.src.lengths, si, a)
+    tgt = span_sum(prob.tgt.lengths, tj, b)
     return np.asarray(np.abs(np.log(src / tgt) - prob.stats.log_ratio))
-
-
-def _span_total(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
-    out = x[starts].copy()
-    for d in range(1, k):
-        out += x[starts + d]
-    return out
 
 
 def _dilution(
@@ -153,7 +154,7 @@ def _dilution(
         subs += [(si + ds, tj + dt, a - 1, b - 1) for ds in (0, 1) for dt in (0, 1)]
     drop = prob.params.dilution_drop
     for s0, t0, aa, bb in subs:
-        sub = np.einsum("ij,ij->i", prob.src_spans.get(s0, aa), prob.tgt_spans.get(t0, bb)).astype(np.float64)
+        sub = span_cosines(prob.src_spans, s0, aa, prob.tgt_spans, t0, bb)
         gain = sub - cos[idx]
         # a big loss of cosine dilutes whatever the lengths say; a small one only where they agree
         fits = (_log_len(prob, s0, t0, aa, bb) < own) | (gain > drop)
@@ -198,30 +199,36 @@ def rescore_spans(
 
     After a few spans were embedded exactly, only the beads that use them change
     (up to the dilution of larger beads that hold them, which stays approximate).
+    The band's rows are contiguous and move right monotonically (``lo``/``hi`` never decrease), so a
+    column's rows are found by binary search; cells are scored ``CHUNK`` at a time.
     """
     start = np.concatenate([[0], np.cumsum(hi - lo + 1)[:-1]])
     n, m = lo.shape[0] - 1, int(hi[-1])
+    src_arr = np.array(src_spans, dtype=np.int64).reshape(-1, 2)
+    tgt_arr = np.array(tgt_spans, dtype=np.int64).reshape(-1, 2)
     match = [(a, b) for a, b in types.tolist() if a and b]
     for k, (a, b) in enumerate(match):
-        rows: list[np.ndarray] = []
-        cols: list[np.ndarray] = []
-        for s0, ln in src_spans:
-            r = s0 - i0 + a
-            if ln == a and 0 < r <= n:
-                c = np.arange(max(int(lo[r]), b), int(hi[r]) + 1)
-                rows.append(np.full(c.shape, r))
-                cols.append(c)
-        for t0, ln in tgt_spans:
-            c = t0 - j0 + b
-            if ln == b and 0 < c <= m:
-                r = np.nonzero((lo <= c) & (hi >= c))[0]
-                r = r[r >= a]
-                rows.append(r)
-                cols.append(np.full(r.shape, c))
-        if not rows:
-            continue
-        rr, cc = np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64)
-        scores[k, start[rr] + cc - lo[rr]] = _pair_scores(prob, rr - a + i0, cc - b + j0, a, b)
+        r = src_arr[src_arr[:, 1] == a, 0] - i0 + a
+        r = r[(r > 0) & (r <= n)]
+        c_lo, c_hi = np.maximum(lo[r], b), hi[r]  # a source span: the cells of its end row
+        c = tgt_arr[tgt_arr[:, 1] == b, 0] - j0 + b
+        c = c[(c > 0) & (c <= m)]
+        r_lo = np.maximum(np.searchsorted(hi, c, side="left"), a)  # a target span: the rows of its end column
+        r_hi = np.searchsorted(lo, c, side="right") - 1
+        rows = np.concatenate([np.repeat(r, np.maximum(c_hi - c_lo + 1, 0)), _ranges(r_lo, r_hi)])
+        cols = np.concatenate([_ranges(c_lo, c_hi), np.repeat(c, np.maximum(r_hi - r_lo + 1, 0))])
+        for x in range(0, rows.shape[0], CHUNK):
+            rr, cc = rows[x : x + CHUNK], cols[x : x + CHUNK]
+            scores[k, start[rr] + cc - lo[rr]] = _pair_scores(prob, rr - a + i0, cc - b + j0, a, b)
+
+
+def _ranges(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """The integers first[k]..last[k] of every k, one after another (empty where last < first)."""
+    counts = np.maximum(last - first + 1, 0)
+    if not counts.sum():
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.asarray(np.repeat(first, counts) + offsets, dtype=np.int64)
 
 
 def first_pass_scores(prob: Problem, lo: np.ndarray, hi: np.ndarray, i0: int, j0: int) -> np.ndarray:
@@ -257,7 +264,7 @@ def match_z(prob: Problem, beads: Sequence[Bead]) -> np.ndarray:
     for (a, b), ks in shapes.items():
         si = np.array([beads[k].src[0] for k in ks])
         tj = np.array([beads[k].tgt[0] for k in ks])
-        cos = np.einsum("ij,ij->i", prob.src_spans.get(si, a), prob.tgt_spans.get(tj, b))
+        cos = span_cosines(prob.src_spans, si, a, prob.tgt_spans, tj, b)
         f = bead_features(si, tj, a, b, prob.src, prob.tgt, prob.src_spans, prob.tgt_spans, prob.stats)
         out[ks, 0] = (cos - prob.stats.noise_mean) / prob.stats.noise_sd
         out[ks, 1] = (cos - f.norm) / prob.stats.noise_sd

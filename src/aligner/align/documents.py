@@ -26,7 +26,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays, paragraphs_in_step
+from aligner.align.arrays import Encoder, SideArrays, SpanVectors, pair_arrays, paragraphs_in_step, span_cosines
 from aligner.align.calibration import diagonal_band, doc_stats
 from aligner.align.completeness import Completeness, lone_null_steps, missing_logit, refined
 from aligner.align.confidence import RELATED_FLOOR, cap_doubtful, confidence, related_reach, relatedness
@@ -141,8 +141,10 @@ def align_segment(
         tick(0.6)
     if prob.src_spans.can_embed or prob.tgt_spans.can_embed:  # embed the spans that matter, score again
         src_need, tgt_need = _candidate_spans(prob, lo2, hi2, scores, i0, j0)
-        if prob.src_spans.embed(src_need) + prob.tgt_spans.embed(tgt_need):
-            scores = bead_scores(prob, SECOND_TYPES, lo2, hi2, i0, j0)
+        src_need, tgt_need = prob.src_spans.missing(src_need), prob.tgt_spans.missing(tgt_need)
+        prob.src_spans.embed(src_need)
+        prob.tgt_spans.embed(tgt_need)
+        rescore_spans(prob, SECOND_TYPES, lo2, hi2, scores, src_need, tgt_need, i0, j0)
     skip_src, skip_tgt, comp = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt, i0, j0)
     if tick is not None:
         tick(0.8)
@@ -197,7 +199,7 @@ def _cosines(prob: Problem, beads: Sequence[tuple[int, int, int, int]]) -> np.nd
     for (a, b), ks in shapes.items():
         si = np.array([beads[k][0] for k in ks])
         tj = np.array([beads[k][1] for k in ks])
-        out[ks] = np.einsum("ij,ij->i", prob.src_spans.get(si, a), prob.tgt_spans.get(tj, b))
+        out[ks] = span_cosines(prob.src_spans, si, a, prob.tgt_spans, tj, b)
     return out
 
 

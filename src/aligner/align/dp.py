@@ -23,6 +23,7 @@ from types import ModuleType
 import numpy as np
 
 NEG = -1e30
+ONE_ONE_TYPES = [[1, 1], [1, 0], [0, 1]]  # pass 1's bead types: the compiled kernels have a loop of their own for them
 NUMPY_MAX_ROWS = 2000
 NUMPY_MAX_CELLS = 1_000_000
 """Bands up to this size use the numpy kernels; larger ones pay numba's load (~1 s) once."""
@@ -98,7 +99,10 @@ def banded_dp(
     n_cells = int(start[-1] + hi[-1] - lo[-1] + 1)
     k = kernels(lo, n_cells, types, backend)
     ptr = np.full(n_cells, -1, dtype=np.int8)
-    k.forward_rows(lo, hi, start, types, row, scores, skip_src, skip_tgt, ptr)
+    if hasattr(k, "forward_rows_one_one") and types.tolist() == ONE_ONE_TYPES and row[0] == 0:
+        k.forward_rows_one_one(lo, hi, start, scores, skip_src, skip_tgt, ptr)
+    else:
+        k.forward_rows(lo, hi, start, types, row, scores, skip_src, skip_tgt, ptr)
     path: np.ndarray = k.backtrack(lo, hi, start, types, ptr)
     if path.shape[0] == 0:
         raise ValueError("no monotone path inside the band")

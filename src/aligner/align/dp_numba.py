@@ -257,3 +257,73 @@ def gaps(
             alt = max(alt, v)
         out[k] = best - alt if alt > NEG else 1e9
     return out
+
+
+@nb.njit(cache=True, fastmath=True)
+def indexed_dots(u: np.ndarray, iu: np.ndarray, v: np.ndarray, iv: np.ndarray, out: np.ndarray) -> None:
+    """``out[c] = u[iu[c]] . v[iv[c]]`` (``aligner.align.dots``)."""
+    dim = u.shape[1]
+    for c in range(iu.shape[0]):
+        a = iu[c]
+        b = iv[c]
+        s = np.float32(0.0)
+        for k in range(dim):
+            s += u[a, k] * v[b, k]
+        out[c] = s
+
+
+@nb.njit(cache=True)
+def forward_rows_one_one(
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, scores: np.ndarray, skip_src: np.ndarray,
+    skip_tgt: np.ndarray, ptr: np.ndarray,
+) -> float:
+    """``forward_rows`` for the pass-1 types exactly ``((1, 1), (1, 0), (0, 1))`` (1-1 scores in row 0).
+
+    The pass-1 band of a book holds tens of millions of cells: written out for its three bead types
+    (same choices, same ties: the first best type wins) it runs several times faster than the
+    general loop over types.
+    """
+    n = lo.shape[0] - 1
+    width = 1
+    for i in range(n + 1):
+        width = max(width, hi[i] - lo[i] + 1)
+    prev = np.full(width, NEG, dtype=np.float64)
+    cur = np.full(width, NEG, dtype=np.float64)
+    for i in range(n + 1):
+        li = lo[i]
+        for x in range(hi[i] - li + 1):
+            cur[x] = NEG
+        for j in range(li, hi[i] + 1):
+            cell = start[i] + j - li
+            if i == 0 and j == 0:
+                cur[0] = 0.0
+                continue
+            best = NEG
+            best_t = -1
+            if i > 0:
+                lp, hp = lo[i - 1], hi[i - 1]
+                if j >= 1 and lp <= j - 1 <= hp:
+                    p = prev[j - 1 - lp]
+                    if p > NEG:
+                        s = p + scores[0, cell]
+                        if s > best:
+                            best = s
+                            best_t = 0
+                if lp <= j <= hp:
+                    p = prev[j - lp]
+                    if p > NEG:
+                        s = p + skip_src[i - 1]
+                        if s > best:
+                            best = s
+                            best_t = 1
+            if j >= 1 and j - 1 >= li:
+                p = cur[j - 1 - li]
+                if p > NEG:
+                    s = p + skip_tgt[j - 1]
+                    if s > best:
+                        best = s
+                        best_t = 2
+            cur[j - li] = best
+            ptr[cell] = best_t
+        prev, cur = cur, prev
+    return float(prev[hi[n] - lo[n]])
