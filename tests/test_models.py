@@ -139,3 +139,17 @@ def test_unpacked_weights_copy_loads_the_same_model_and_survives_damage(
     assert np.allclose(again.encode(texts), reference, atol=1e-5)
     assert copy.stat().st_size == size  # rebuilt
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_batches_encoded_side_by_side_give_the_same_vectors_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner.embed import encoders
+
+    enc = load_encoder("use-m3")
+    texts = [f"문장 {k}: 오늘의 주제는 {k * 7}번째 정책이다." if k % 2 else f"Policy {k}." for k in range(300)]
+    seen: list[int] = []
+    together = enc.encode(texts, progress=lambda stage, done, total: seen.append(done))
+    assert seen == sorted(seen) and seen[-1] == len(texts)  # progress in order, to the end
+    monkeypatch.setattr(encoders, "ENCODE_THREADS", 1)
+    one_by_one = enc.encode(texts)
+    assert np.allclose(together, one_by_one, atol=1e-5)
+    assert enc._model._backend._threadpool is not None  # the per-batch BLAS limit is back

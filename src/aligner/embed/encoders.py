@@ -6,11 +6,13 @@ hashes first (``lock.verify``) and nothing is ever downloaded here.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,6 +24,8 @@ from aligner.core.values import Progress
 from aligner.embed.models_lock import DEFAULT_MODEL, LockedModel, locked, sha256_file, verify
 
 BATCH = 32
+ENCODE_THREADS = min(2, os.cpu_count() or 1)  # batches encoded side by side (UseM3Encoder)
+PARALLEL_FROM = 4 * BATCH  # texts from which that pays for the threads
 log = logging.getLogger(__name__)
 
 
@@ -57,16 +61,22 @@ class _BatchedEncoder:
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
 
+    def _workers(self, n_texts: int) -> contextlib.AbstractContextManager[Executor | None]:
+        """Threads to encode batches side by side (None: one at a time, the default)."""
+        return contextlib.nullcontext()
+
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         # the model reads a few hundred tokens; a longer sentence costs memory, not meaning
         texts = [t[:MAX_ENCODED_CHARS] if t.strip() else "-" for t in texts]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), BATCH):
-            batch = texts[start : start + BATCH]
-            with self._lock:
-                out[start : start + len(batch)] = _normalise(self._encode_batch(batch))
-            if progress:
-                progress("embedding", start + len(batch), len(texts))
+        starts = range(0, len(texts), BATCH)
+        with self._lock, self._workers(len(texts)) as pool:
+            batches = (texts[start : start + BATCH] for start in starts)
+            done = pool.map(self._encode_batch, batches) if pool is not None else map(self._encode_batch, batches)
+            for start, vecs in zip(starts, done, strict=True):
+                out[start : start + vecs.shape[0]] = _normalise(vecs)
+                if progress:
+                    progress("embedding", start + vecs.shape[0], len(texts))
         return out
 
 
@@ -95,6 +105,28 @@ class UseM3Encoder(_BatchedEncoder):
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.encode(texts))
+
+    @contextlib.contextmanager
+    def _workers(self, n_texts: int) -> Iterator[Executor | None]:
+        """Two threads, each with one BLAS thread, for anything longer than a few batches.
+
+        The numpy forward pass multiplies matrices of a few hundred rows, which BLAS threads share
+        poorly; two batches side by side (numpy releases the GIL in its products) keep both cores
+        busy: about 1.2-1.4x the sentences per second of one batch on two BLAS threads (measured
+        on 6,000 Grimm sentences).  Without threadpoolctl the BLAS threads cannot be limited, so the
+        batches go one at a time.
+        """
+        backend = self._model._backend
+        limit = getattr(backend, "_threadpool", None)
+        if n_texts < PARALLEL_FROM or limit is None or ENCODE_THREADS < 2:
+            yield None
+            return
+        backend._threadpool = None  # one limit around the whole run, not one per batch and thread
+        try:
+            with limit(limits=1, user_api="blas"), ThreadPoolExecutor(ENCODE_THREADS) as pool:
+                yield pool
+        finally:
+            backend._threadpool = limit
 
 
 UNPACKED_PREFIX = "use-m3-weights-"
