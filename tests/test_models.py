@@ -152,4 +152,5 @@ def test_batches_encoded_side_by_side_give_the_same_vectors_in_order(monkeypatch
     monkeypatch.setattr(encoders, "ENCODE_THREADS", 1)
     one_by_one = enc.encode(texts)
     assert np.allclose(together, one_by_one, atol=1e-5)
-    assert enc._model._backend._threadpool is not None  # the per-batch BLAS limit is back
+    backend = enc._model._backend  # type: ignore[attr-defined]
+    assert backend._threadpool is not None  # the per-batch BLAS limit is back
