@@ -49,6 +49,9 @@ class SessionApp(App[int]):
     autosave: bool
     _search_lock: threading.Lock
     _quit_warned = False
+    status_notice: tuple[int, Text] | None = None
+    """A notice about the pair at this index ("result 2 of 9 …"), shown before the pair's status
+    line until the cursor leaves that pair."""
 
     @property
     def reader(self) -> BeadView:
@@ -102,6 +105,11 @@ class SessionApp(App[int]):
             text = Text.assemble(("read-only (open elsewhere)", "bold yellow"), " · ", text)
         elif self.session is not None and self.session.save_error is not None:
             text.append(" · not saved", style="bold red")
+        notice = self.status_notice
+        if notice is not None and notice[0] == self.reader.cursor:
+            text = Text.assemble(notice[1], " · ", text)
+        else:
+            self.status_notice = None
         self.status.show(text)
 
     @work(exclusive=True, thread=True, group="prepare", exit_on_error=False)
