@@ -112,6 +112,20 @@ class SessionApp(App[int]):
             self.status_notice = None
         self.status.show(text)
 
+    @work(exclusive=True, thread=True, group="analyser", exit_on_error=False)
+    def preload_analyser(self) -> None:
+        """Start kiwipiepy (the one Kiwi the glossary, the term picker and search share) off the first
+        paint, unless segmenting already did: the glossary key then builds at once rather than after
+        Kiwi's start (seconds in a fresh process)."""
+        from aligner.segment.kiwi import get_kiwi, kiwi_loaded
+
+        if kiwi_loaded():
+            return
+        try:
+            get_kiwi()
+        except Exception:  # noqa: BLE001 - whoever needs Kiwi next reports any real problem
+            return
+
     @work(exclusive=True, thread=True, group="prepare", exit_on_error=False)
     def prepare_search(self, workspace: Workspace) -> None:
         """Korean lemmas (from the lemma cache when warm) and kiwipiepy for queries, off the first paint."""
