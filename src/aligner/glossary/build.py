@@ -214,7 +214,7 @@ def score_pairs(alignment: Alignment, encoder: Encoder, progress: Progress | Non
                      dtype=bool)
     sim[alike & (assoc >= 0.3)] = 1.0
     for p in np.nonzero((assoc >= 0.3) & (sim < 0.9))[0].tolist():
-        r, c = int(pr[p]), int(pc[p])
+        r = int(pr[p])
         sound = (sound_similarity(ko_text[r], en_text[int(en_row[p])], SOUND_FLOOR) - SOUND_FLOOR) / SOUND_SPAN
         sim[p] = max(sim[p], min(1.0, sound))
     sim = np.where(adjectival[pc], sim * ADJECTIVE_PENALTY, sim)
