@@ -1,5 +1,6 @@
-"""Kiwi starts in the background once the reader shows the pairs, so the glossary key (w) builds at once
-(issue 22): the start runs in a worker thread, the reader answers keys meanwhile, and the glossary appears."""
+"""Kiwi starts in the background once the reader shows the pairs, so the glossary key (w) does not wait
+for it (issue 22): the start runs in a worker thread, not on the key, the reader answers keys while it is
+pending, and the glossary appears."""
 
 from __future__ import annotations
 

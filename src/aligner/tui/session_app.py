@@ -114,9 +114,10 @@ class SessionApp(App[int]):
 
     @work(exclusive=True, thread=True, group="analyser", exit_on_error=False)
     def preload_analyser(self) -> None:
-        """Start kiwipiepy (the one Kiwi the glossary, the term picker and search share) off the first
-        paint, unless segmenting already did: the glossary key then builds at once rather than after
-        Kiwi's start (seconds in a fresh process)."""
+        """Start kiwipiepy (the one Kiwi the glossary, the term picker and search share) once the pairs
+        are painted, unless segmenting already did, so the glossary key does not wait for Kiwi's start
+        (seconds in a fresh process). kiwipiepy holds the GIL while it loads its model: a key pressed
+        in that moment waits for it, as it would for a start on demand."""
         from aligner.segment.kiwi import get_kiwi, kiwi_loaded
 
         if kiwi_loaded():
