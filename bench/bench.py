@@ -7,7 +7,8 @@ embedding models (bench_models.py), sentence alignment against Bertalign on the
 KIEP dev gold, the development sets and the 10k and 100k scale tests
 (bench_align.py), the free literary translation of ../shared/dev/grimm and book length
 (bench_grimm.py), search latency headless (bench_search.py), term search across languages
-before and after concept search (bench_terms.py) and search latency in the real
+before and after concept search (bench_terms.py), key-term recall of the glossary and the
+reader's first glossary (bench_glossary_recall.py) and search latency in the real
 reader (bench_tui_search.py), launch to first pair in a real terminal beside a
 minimal Textual app (bench_first_paint.py), corpus throughput (bench_corpus.py), what
 hostile documents cost against an ordinary one (bench_budgets.py), the EPUB writer against
@@ -51,6 +52,7 @@ def main() -> int:
     grimm = run("bench_grimm.py")
     search = run("bench_search.py")
     terms = run("bench_terms.py")
+    glossary = run("bench_glossary_recall.py", "--reader")
     tui = run("bench_tui_search.py")
     first_paint = run("bench_first_paint.py")
     corpus = run("bench_corpus.py")
@@ -102,6 +104,8 @@ of the screen that shows the results for the text typed so far (includes the 25 
 {tui}
 
 {terms}
+
+{glossary}
 
 ## Reader: launch to first pair
 

@@ -48,6 +48,28 @@ async def test_next_and_previous_result_from_the_text(kiep_workspace: Workspace,
         assert app.reader.highlight is not None and app.reader.highlight.bead == hits[1].bead
 
 
+async def test_next_result_notice_stays_until_the_next_move(kiep_workspace: Workspace, tmp_path: Path) -> None:
+    """`.` says which result it showed ("result 2 of …") and the pair's status line does not replace it at once."""
+    app = _app(kiep_workspace, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"smart city")
+        await settle(pilot)
+        hits = app.search_panel.hits
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("full_stop")
+        await settle(pilot)
+        assert app.reader.cursor == hits[1].bead
+        assert f"result 2 of {len(hits)}" in app.status.text
+        await pilot.press("full_stop")
+        await settle(pilot)
+        assert f"result 3 of {len(hits)}" in app.status.text
+        await pilot.press("down" if hits[2].bead + 1 < len(kiep_workspace.alignment.beads) else "up")  # moved on
+        await settle(pilot)
+        assert "result" not in app.status.text and "pairs" in app.status.text
+
+
 async def test_results_in_document_order(kiep_workspace: Workspace, tmp_path: Path) -> None:
     app = _app(kiep_workspace, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

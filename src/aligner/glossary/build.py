@@ -56,11 +56,13 @@ SHAPE_PENALTY = 0.04  # per part of difference between the Korean and the Englis
 SIM_WEIGHT_MAX = 0.65  # weight of similarity vs association for pairs sharing one bead...
 SIM_WEIGHT_MIN = 0.4  # ...falling towards this as they share more
 MIN_CONFIDENCE = 0.4
+SPELLED_ALIKE_BONUS = 1e-4  # "I-KOREA 4.0" takes "I-KOREA 4.0" rather than "I-KOREA" when both score alike
 TRUSTED_CONFIDENCE = 0.5
 """A pair below this confidence is listed but never taught to a learner (``TermPair.trusted``)..."""
 TRUSTED_SINGLE_SIMILARITY = 0.6
 """...nor one seen in a single pair whose terms' meanings (cosine) are further apart than this: one
 co-occurrence alone pairs "촉진" with "Made" (of "Made in China 2025") and "실현" with "advancement"."""
+UNTRUSTED_WEIGHT = 0.7  # an entry never taught to a learner ranks below the trusted ones like it
 SECOND_RATIO = 0.85  # a second English term must score this close to the first...
 SECOND_MIN = 0.6  # ...and be confident on its own
 LONGER_RATIO = 0.9  # a longer Korean term this close takes the English term from its sub-term
@@ -106,7 +108,7 @@ class TermPair:
         """The one ordering of the glossary: confident pairs seen in several beads first,
         weighted by how term-like they are (``aligner.glossary.termhood``)."""
         spread = (1.0 - 0.5 ** min(self.frequency, 8)) ** 0.5
-        return self.confidence * spread * self.termhood
+        return self.confidence * spread * self.termhood * (1.0 if self.trusted else UNTRUSTED_WEIGHT)
 
 
 def _incidence(inv: Inventory, keys: list[str], column: dict[int, int]) -> np.ndarray:
@@ -208,18 +210,23 @@ def score_pairs(alignment: Alignment, encoder: Encoder, progress: Progress | Non
     comp = _compositional(ko_inv, en_inv, ko_keys, en_keys, pr, pc, cos, encoder)
     sim = similarity_score((cos + comp) / 2) * _shape_prior(ko_inv, en_inv, ko_keys, en_keys, pr, pc)
     adjectival = np.array([looks_adjectival(en_keys[c].rsplit(" ", 1)[-1]) for c in range(len(en_keys))])
+    alike = np.array([_spelled_alike(ko_keys[r], en_keys[c]) for r, c in zip(pr.tolist(), pc.tolist(), strict=True)],
+                     dtype=bool)
+    sim[alike & (assoc >= 0.3)] = 1.0
     for p in np.nonzero((assoc >= 0.3) & (sim < 0.9))[0].tolist():
-        r, c = int(pr[p]), int(pc[p])
-        if ko_keys[r] == en_keys[c]:
-            sim[p] = 1.0
-            continue
+        r = int(pr[p])
         sound = (sound_similarity(ko_text[r], en_text[int(en_row[p])], SOUND_FLOOR) - SOUND_FLOOR) / SOUND_SPAN
         sim[p] = max(sim[p], min(1.0, sound))
     sim = np.where(adjectival[pc], sim * ADJECTIVE_PENALTY, sim)
-    score = combine(sim, assoc, co)
+    score = combine(sim, assoc, co) + SPELLED_ALIKE_BONUS * alike  # the same spelling wins a tie
     if progress:
         progress("pairing terms", 1, 1)
     return Scored(ko_inv, en_inv, ko_keys, en_keys, pr, pc, co, fk, fe, cos, assoc, score)
+
+
+def _spelled_alike(ko_key: str, en_key: str) -> bool:
+    """The same Latin spelling on both sides, spaces and hyphens aside ("I-KOREA 4.0", "ICT")."""
+    return ko_key.replace("-", "") == en_key.replace(" ", "")
 
 
 def _compositional(
@@ -337,7 +344,7 @@ def _chosen_pairs(sc: Scored, alignment: Alignment) -> list[TermPair]:
                 ko=ko,
                 en=en,
                 frequency=int(sc.co[p]),
-                confidence=round(float(sc.score[p]), 4),
+                confidence=round(min(1.0, float(sc.score[p])), 4),
                 example=_example(kb, eb, alignment),
                 ko_beads=int(sc.fk[r]),
                 en_beads=int(sc.fe[c]),

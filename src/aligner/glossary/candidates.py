@@ -80,6 +80,7 @@ def _korean_units(text: str) -> list[list[_Unit]]:
     runs: list[list[_Unit]] = []
     run: list[_Unit] = []
     prefix: tuple[str, int] | None = None  # pending XPN (form, start)
+    hyphen = -1  # end of a hyphen glued to the last foreign unit ("I-" of "I-KOREA 4.0")
 
     def close() -> None:
         nonlocal run
@@ -106,11 +107,21 @@ def _korean_units(text: str) -> list[list[_Unit]]:
             else:
                 unit = _Unit(form, start, end, kind, proper)
             prefix = None
+            if hyphen == start and kind in ("foreign", "number"):  # "I-KOREA", "COVID-19": one unit
+                last = run[-1]
+                run[-1] = _Unit(text[last.start : end], last.start, end, "foreign", last.proper)
+                hyphen = -1
+                continue
+            hyphen = -1
             if run and text[run[-1].end : unit.start].strip():
                 close()
             run.append(unit)
             continue
         prefix = None
+        if tag == "SO" and form in "-‐" and run and run[-1].kind == "foreign" and run[-1].end == start:
+            hyphen = end
+            continue
+        hyphen = -1
         if tag == "NNB" and run and run[-1].kind == "number" and run[-1].end == start:
             last = run[-1]
             kind = "ordinal" if form in KO_ORDINAL_COUNTERS else "measure"

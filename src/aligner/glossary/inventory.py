@@ -64,7 +64,7 @@ def _fragments(texts: Sequence[str], per_sentence: list[list[Mention]], korean: 
                 edge = text[m.start - 1] if left else text[m.end : m.end + 1]
                 if korean and edge.isspace():
                     need = NESTED_MIN_USES_SPACED
-                elif left and not _loose_modifier(other.surface, m.surface):
+                elif left and korean:
                     need = 1
                 else:
                     need = NESTED_MIN_USES

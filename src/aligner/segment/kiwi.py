@@ -27,6 +27,11 @@ def get_kiwi() -> Any:
         return _kiwi
 
 
+def kiwi_loaded() -> bool:
+    """Whether the process-wide Kiwi has started (``get_kiwi`` returns at once)."""
+    return _kiwi is not None
+
+
 def _lemma(form: str, tag: str) -> str:
     if tag.startswith(("VV", "VA")):
         return form + "다"

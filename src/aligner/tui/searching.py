@@ -131,7 +131,9 @@ class SearchingApp(LearningApp):
         if panel.results.option_count > at:
             panel.results.highlighted = at
         self.jump_to_hit(hits[at], query)
-        self.status.show(Text(f"result {at + 1} of {len(hits)} for “{query}” · . next , previous", style="bold"))
+        notice = Text(f"result {at + 1} of {len(hits)} for “{query}” · . next , previous", style="bold")
+        self.status_notice = (self.reader.cursor, notice)  # kept on the status line until the cursor moves on
+        self.refresh_status()
 
     def action_toggle_result_order(self) -> None:
         """Search results best first ⇄ in document order."""

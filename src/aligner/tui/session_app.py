@@ -49,6 +49,9 @@ class SessionApp(App[int]):
     autosave: bool
     _search_lock: threading.Lock
     _quit_warned = False
+    status_notice: tuple[int, Text] | None = None
+    """A notice about the pair at this index ("result 2 of 9 …"), shown before the pair's status
+    line until the cursor leaves that pair."""
 
     @property
     def reader(self) -> BeadView:
@@ -102,7 +105,27 @@ class SessionApp(App[int]):
             text = Text.assemble(("read-only (open elsewhere)", "bold yellow"), " · ", text)
         elif self.session is not None and self.session.save_error is not None:
             text.append(" · not saved", style="bold red")
+        notice = self.status_notice
+        if notice is not None and notice[0] == self.reader.cursor:
+            text = Text.assemble(notice[1], " · ", text)
+        else:
+            self.status_notice = None
         self.status.show(text)
+
+    @work(exclusive=True, thread=True, group="analyser", exit_on_error=False)
+    def preload_analyser(self) -> None:
+        """Start kiwipiepy (the one Kiwi the glossary, the term picker and search share) once the pairs
+        are painted, unless segmenting already did, so the glossary key does not wait for Kiwi's start
+        (seconds in a fresh process). kiwipiepy holds the GIL while it loads its model: a key pressed
+        in that moment waits for it, as it would for a start on demand."""
+        from aligner.segment.kiwi import get_kiwi, kiwi_loaded
+
+        if kiwi_loaded():
+            return
+        try:
+            get_kiwi()
+        except Exception:  # noqa: BLE001 - whoever needs Kiwi next reports any real problem
+            return
 
     @work(exclusive=True, thread=True, group="prepare", exit_on_error=False)
     def prepare_search(self, workspace: Workspace) -> None:
