@@ -52,18 +52,42 @@ def evaluate(gold: Sequence[Pair], test: Sequence[Pair]) -> dict[str, float]:
     }
 
 
-def ours(enc: Any, ko: list[str], en: list[str]) -> list[Pair]:
+def ours(enc: Any, ko: list[str], en: list[str], confidences: list[float] | None = None) -> list[Pair]:
+    """The aligner's beads; their confidences are appended to ``confidences`` when given."""
     from aligner.align.documents import align_documents
     from aligner.core.values import Lang
     from aligner.segment.sentences import segment
 
     src = segment("\n".join(ko) + "\n", Lang.KO, presplit=True)
     tgt = segment("\n".join(en) + "\n", Lang.EN, presplit=True)
-    return [(b.src, b.tgt) for b in align_documents(src, tgt, enc)]
+    beads = align_documents(src, tgt, enc)
+    if confidences is not None:
+        confidences += [b.confidence for b in beads]
+    return [(b.src, b.tgt) for b in beads]
 
 
 def theirs(core: Any, enc: Any, ko: list[str], en: list[str]) -> list[Pair]:
     return [(tuple(s), tuple(t)) for s, t in bertalign_align(core, enc, ko, en)]
+
+
+def confidence_line(judged: Sequence[tuple[float, bool, bool]]) -> str:
+    """How often the aligner's confident beads are gold beads and its suspicious ones are not
+    (strict: right means exactly a gold bead), pairs and 1-0/0-1 beads apart."""
+    from aligner.align.confidence import HIGH_CONFIDENCE, LOW_CONFIDENCE
+
+    def bands(pairs: bool) -> str:
+        high = [r for c, r, p in judged if p == pairs and c >= HIGH_CONFIDENCE]
+        low = [r for c, r, p in judged if p == pairs and c < LOW_CONFIDENCE]
+        return (
+            f"{len(high)} confident ({sum(high) / max(len(high), 1):.1%} right),"
+            f" {len(low)} suspicious ({1 - sum(low) / max(len(low), 1):.1%} wrong)"
+        )
+
+    return (
+        f"Confidence of the aligner's beads on all these sets (≥ {HIGH_CONFIDENCE} confident,"
+        f" < {LOW_CONFIDENCE} suspicious; right = exactly a gold bead): pairs {bands(True)};"
+        f" 1-0/0-1 beads {bands(False)}."
+    )
 
 
 def real_brief() -> tuple[list[str], list[str]]:
@@ -93,8 +117,12 @@ def report(model: str, names: set[str] | None, with_bertalign: bool = True) -> s
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     totals: dict[tuple[str, str], list[float]] = {}
+    judged: list[tuple[float, bool, bool]] = []  # the aligner's beads: (confidence, a gold bead, a pair)
     for d in sets:
-        runs = [("aligner", ours(enc, d.ko, d.en))]
+        confidences: list[float] = []
+        runs = [("aligner", ours(enc, d.ko, d.en, confidences))]
+        gold = set(d.gold)
+        judged += [(c, b in gold, bool(b[0] and b[1])) for c, b in zip(confidences, runs[0][1], strict=True)]
         if core is not None:
             runs.append(("Bertalign", theirs(core, enc, d.ko, d.en)))
         for system, beads in runs:
@@ -112,6 +140,7 @@ def report(model: str, names: set[str] | None, with_bertalign: bool = True) -> s
     lines += ["", "| kind | system | mean strict F1 | false nulls (sum) |", "|---|---|---|---|"]
     for (kind, system), (f1, fn, k) in totals.items():
         lines.append(f"| {kind} | {system} | {f1 / k:.3f} | {fn:.0f} |")
+    lines += ["", confidence_line(judged)]
     if names is None:
         ko, en = real_brief()
         lines += [

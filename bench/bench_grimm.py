@@ -164,15 +164,20 @@ def quality_rows(grimm: Path, model: str, mode: str) -> str:
             lines.append(f"| {label} | Bertalign {row} |")
     from aligner.align.confidence import HIGH_CONFIDENCE, LOW_CONFIDENCE
 
-    high = [r for c, r in zip(conf, right, strict=True) if c >= HIGH_CONFIDENCE]
-    low = [r for c, r in zip(conf, right, strict=True) if c < LOW_CONFIDENCE]
-    wrong = len(right) - sum(right)
-    caught = sum(1 for c, r in zip(conf, right, strict=True) if c < LOW_CONFIDENCE and not r)
+    pair = [bool(b[0] and b[1]) for tale in names for b in mine[tale]]
+    beads = list(zip(conf, right, pair, strict=True))
+    high = [r for c, r, p in beads if p and c >= HIGH_CONFIDENCE]
+    low = [r for c, r, p in beads if p and c < LOW_CONFIDENCE]
+    wrong = sum(1 for _, r, p in beads if p and not r)
+    caught = sum(1 for c, r, p in beads if p and c < LOW_CONFIDENCE and not r)
+    skips = [c for c, _, p in beads if not p]
     lines += [
         "",
-        f"Confidence of the aligner's beads on all tales: {len(high)} confident (≥ {HIGH_CONFIDENCE}),"
+        f"Confidence of the aligner's pairs (match beads) on all tales: {len(high)} confident (≥ {HIGH_CONFIDENCE}),"
         f" of which {sum(high) / max(len(high), 1):.1%} right; {len(low)} suspicious (< {LOW_CONFIDENCE}),"
-        f" of which {1 - sum(low) / max(len(low), 1):.1%} wrong; {caught} of the {wrong} wrong beads are suspicious.",
+        f" of which {1 - sum(low) / max(len(low), 1):.1%} wrong; {caught} of the {wrong} wrong pairs are suspicious."
+        f" Null beads (all wrong here): {sum(c >= HIGH_CONFIDENCE for c in skips)} of {len(skips)} confident,"
+        f" {sum(c < LOW_CONFIDENCE for c in skips)} suspicious.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -2,7 +2,7 @@
 
 Pass 1 finds a coarse monotone path of 1-1 matches (plus skips) inside a wide
 diagonal band from sentence-embedding similarities. Pass 2 re-aligns inside a
-narrow window around that path with every bead shape up to 4-1/1-4 (and 2-2,
+narrow window around that path with every bead shape up to 6-1/1-6 (and 2-2,
 2-3, 3-2, 3-3), scoring spans by the embedding of the concatenated sentences
 (embedded only for the spans the window needs), a length prior fitted to this
 pair's own character ratio, shared anchor tokens (numbers, Latin words),
@@ -46,10 +46,10 @@ from aligner.ingest.extracted import doubtful_sentences
 FIRST_TYPES = np.array([[1, 1], [1, 0], [0, 1]], dtype=np.int64)
 SECOND_TYPES = np.array(
     [[1, 1], [1, 0], [0, 1], [1, 2], [2, 1], [1, 3], [3, 1], [2, 2], [1, 4], [4, 1], [2, 3], [3, 2], [3, 3],
-     [1, 5], [5, 1]],
+     [1, 5], [5, 1], [1, 6], [6, 1]],
     dtype=np.int64,
 )
-MAX_SPAN = 5  # sentences on one side of a bead (SECOND_TYPES)
+MAX_SPAN = 6  # sentences on one side of a bead (SECOND_TYPES)
 PROGRESS_STEPS_FROM = 2000  # segments of this many sentences report progress between their steps
 FORCE = 1e6  # skip score that forces a user-confirmed omission
 CONFIDENCE_DIGITS = 4
