@@ -193,9 +193,9 @@ def main() -> int:
     if reader is not None:
         print("\nIn the reader (Textual's Pilot, each run a fresh process, model loaded, Kiwi not started): from "
               "`w` to the glossary pane listing the entries, pressed the moment the pairs are shown or a few "
-              f"seconds later ({args.repeat} runs each; goal ≤ 3 s). Kiwi starts in a worker once the pairs are "
-              "shown; kiwipiepy holds Python's GIL while it loads its model, so a key pressed meanwhile waits "
-              "for it.\n")
+              f"seconds later ({args.repeat} runs each; goal ≤ 3 s). Kiwi starts in search's preparation worker "
+              "once the pairs are shown; kiwipiepy holds Python's GIL while it loads its model, so a key pressed "
+              "meanwhile waits for it.\n")
         print("| `w` pressed after the pairs show | Kiwi started by then | `w` to the pane filled |")
         print("|---|---:|---:|")
         print("\n".join(reader))

@@ -289,8 +289,9 @@ class AlignerApp(SearchingApp):
         if self.library_paths and self.related.library is None and not self.related.display:
             self.related.open_library(self.library_paths, self.model)
         self.related.follow(message.workspace, self.reader.cursor, self._glossary())
-        # Kiwi, faiss and Korean word forms, in the background once the pairs are on screen
-        self.call_after_refresh(self.preload_analyser)
+        # faiss, Korean word forms and Kiwi, in the background once the pairs are on screen (Kiwi is
+        # not started on its own earlier: kiwipiepy holds the GIL while it loads, and under load that
+        # froze the first search typed into a browser tab for seconds)
         self.call_after_refresh(self.prepare_search, message.workspace)
 
     def on_work_failed(self, message: WorkFailed) -> None:

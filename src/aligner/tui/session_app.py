@@ -112,21 +112,6 @@ class SessionApp(App[int]):
             self.status_notice = None
         self.status.show(text)
 
-    @work(exclusive=True, thread=True, group="analyser", exit_on_error=False)
-    def preload_analyser(self) -> None:
-        """Start kiwipiepy (the one Kiwi the glossary, the term picker and search share) once the pairs
-        are painted, unless segmenting already did, so the glossary key does not wait for Kiwi's start
-        (seconds in a fresh process). kiwipiepy holds the GIL while it loads its model: a key pressed
-        in that moment waits for it, as it would for a start on demand."""
-        from aligner.segment.kiwi import get_kiwi, kiwi_loaded
-
-        if kiwi_loaded():
-            return
-        try:
-            get_kiwi()
-        except Exception:  # noqa: BLE001 - whoever needs Kiwi next reports any real problem
-            return
-
     @work(exclusive=True, thread=True, group="prepare", exit_on_error=False)
     def prepare_search(self, workspace: Workspace) -> None:
         """Korean lemmas (from the lemma cache when warm) and kiwipiepy for queries, off the first paint."""
