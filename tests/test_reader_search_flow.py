@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
 
+from aligner.search.hits import SearchHit
 from aligner.session.reader_state import ReaderState, save_state
 from aligner.session.workspace import Workspace
 from aligner.tui.app import AlignerApp, create_app
@@ -25,16 +27,22 @@ def _app(ws: Workspace, tmp_path: Path) -> AlignerApp:
     return create_app(workspace=replace(ws), project_path=tmp_path / "pair.aligner.json")
 
 
+async def _search_and_jump(pilot: Pilot[Any], app: AlignerApp, query: str) -> list[SearchHit]:
+    """Open the reader, search ``query`` and jump to the first hit (Enter); the hits."""
+    await settle(pilot)
+    await pilot.press("slash", *query)
+    await settle(pilot)
+    hits = list(app.search_panel.hits)
+    await pilot.press("enter")
+    await settle(pilot)
+    return hits
+
+
 async def test_next_and_previous_result_from_the_text(kiep_workspace: Workspace, tmp_path: Path) -> None:
     app = _app(kiep_workspace, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"smart city")
-        await settle(pilot)
-        hits = app.search_panel.hits
+        hits = await _search_and_jump(pilot, app, "smart city")
         assert len(hits) >= 3
-        await pilot.press("enter")
-        await settle(pilot)
         assert app.reader.cursor == hits[0].bead and app.reader.has_focus
         await pilot.press("full_stop")
         await settle(pilot)
@@ -52,12 +60,7 @@ async def test_next_result_notice_stays_until_the_next_move(kiep_workspace: Work
     """`.` says which result it showed ("result 2 of …") and the pair's status line does not replace it at once."""
     app = _app(kiep_workspace, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"smart city")
-        await settle(pilot)
-        hits = app.search_panel.hits
-        await pilot.press("enter")
-        await settle(pilot)
+        hits = await _search_and_jump(pilot, app, "smart city")
         await pilot.press("full_stop")
         await settle(pilot)
         assert app.reader.cursor == hits[1].bead
