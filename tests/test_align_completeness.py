@@ -195,3 +195,13 @@ def test_paragraphs_that_do_not_correspond_lose_nothing(sets, encoder) -> None: 
     marked = score([d.gold], [beads])
     assert marked.f1_strict >= plain.f1_strict - 0.02, (marked, plain)
     assert marked.omission_f1 >= plain.omission_f1 - 0.02, (marked, plain)
+
+
+def test_omissions_are_found_whatever_the_models_cosine_scale(sets: dict[str, DevSet]) -> None:
+    """The probe's absorption threshold is in noise SDs: with e5-small (cosines about five times
+    closer together than use-m3's) a threshold in raw cosine counted no omission at all."""
+    from aligner.embed.encoders import load_encoder
+
+    d = sets["kiep-gold"]
+    got = score([d.gold], [align(d.ko, d.en, load_encoder("e5-small-q4"))])
+    assert got.omission_f1 >= 0.8, got

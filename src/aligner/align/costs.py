@@ -62,7 +62,7 @@ class Params:
     skip_weight: float = 0.1  # skip cost per log-odds of completeness below the prior
     stretch_matches: int = 3  # the length model's stretches run over this many mutual best matches
     length_tolerance: float = 0.15  # excess log length ratio that the length balance never reads as omissions
-    absorb_loss: float = 0.04  # a probe's lone skip is an omission when a neighbour loses this much cosine taking it
+    absorb_loss: float = 0.32  # noise SDs of cosine a neighbour loses taking in a probe's lone skip: an omission
     contain_weight: float = 2.0  # cost of an m-n bead per unit its best sub-bead matches better
     dilution_drop: float = 0.1  # a sub-bead this much better in cosine dilutes the bead whatever the lengths
 

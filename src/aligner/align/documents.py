@@ -245,7 +245,7 @@ def _unabsorbed(
     prob: Problem, path: np.ndarray, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray, i0: int, j0: int
 ) -> tuple[int, int]:
     """(source, target) lone skips of a probe path that no neighbouring match bead can absorb
-    without losing at least ``Params.absorb_loss`` of cosine (:func:`absorption_losses`).
+    without losing at least ``Params.absorb_loss`` noise SDs of cosine (:func:`absorption_losses`).
 
     The spans this embeds are scored again in ``scores`` (in place) for the final pass.
     """
@@ -253,7 +253,7 @@ def _unabsorbed(
     losses, src_new, tgt_new = absorption_losses(prob, path, i0, j0, only=lone_src | lone_tgt)
     if src_new or tgt_new:
         rescore_spans(prob, SECOND_TYPES, lo, hi, scores, src_new, tgt_new, i0, j0)
-    keep = losses >= prob.params.absorb_loss
+    keep = losses >= prob.params.absorb_loss * prob.stats.noise_sd  # in noise SDs: cosines differ by model
     return int((lone_src & keep).sum()), int((lone_tgt & keep).sum())
 
 
