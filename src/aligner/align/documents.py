@@ -39,11 +39,11 @@ from aligner.align.costs import (
     match_z,
     rescore_spans,
 )
-from aligner.align.dp import band_cells, banded_dp, max_marginals, path_gaps
+from aligner.align.dp import ONE_ONE_TYPES, band_cells, banded_dp, max_marginals, path_gaps
 from aligner.core.values import Bead, Document, Progress, check_beads
 from aligner.ingest.extracted import doubtful_sentences
 
-FIRST_TYPES = np.array([[1, 1], [1, 0], [0, 1]], dtype=np.int64)
+FIRST_TYPES = np.array(ONE_ONE_TYPES, dtype=np.int64)
 SECOND_TYPES = np.array(
     [[1, 1], [1, 0], [0, 1], [1, 2], [2, 1], [1, 3], [3, 1], [2, 2], [1, 4], [4, 1], [2, 3], [3, 2], [3, 3],
      [1, 5], [5, 1], [1, 6], [6, 1]],
