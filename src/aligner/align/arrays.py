@@ -229,12 +229,8 @@ def bead_features(
     cos = span_cosines(src_spans, si, a, tgt_spans, tj, b)
     norm = 0.5 * (span_sum(stats.r_src, si, a) / a + span_sum(stats.r_tgt, tj, b) / b)
     log_len = np.log(span_sum(src.lengths, si, a) / span_sum(tgt.lengths, tj, b)) - stats.log_ratio
-    sanch = src.anchors[si].copy()
-    for d in range(1, a):
-        sanch += src.anchors[si + d]
-    tanch = tgt.anchors[tj].copy()
-    for d in range(1, b):
-        tanch += tgt.anchors[tj + d]
+    sanch = span_sum(src.anchors, si, a)
+    tanch = span_sum(tgt.anchors, tj, b)
     inter = np.minimum(sanch, tanch).sum(axis=1).astype(np.float64)
     union = np.maximum(sanch, tanch).sum(axis=1).astype(np.float64)
     breaks = np.zeros(si.shape[0])
@@ -248,9 +244,9 @@ def bead_features(
     else:  # a heading merged with other sentences
         mismatch = np.zeros(si.shape[0])
         if a > 1:
-            mismatch += span_sum(src.heading.astype(np.float64), si, a)
+            mismatch += span_sum(src.heading, si, a)
         if b > 1:
-            mismatch += span_sum(tgt.heading.astype(np.float64), tj, b)
+            mismatch += span_sum(tgt.heading, tj, b)
     return BeadFeatures(a, b, cos, norm, log_len, inter, union - inter, breaks, out_of_step, mismatch)
 
 

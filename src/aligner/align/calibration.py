@@ -54,15 +54,16 @@ def _band_blocks(
 
 
 def _stretch_log_ratios(
-    src_len: np.ndarray, tgt_len: np.ndarray, good: np.ndarray, arg_src: np.ndarray, arg_tgt: np.ndarray, span: int
+    src_len: np.ndarray, tgt_len: np.ndarray, anchors: np.ndarray, arg_src: np.ndarray, span: int
 ) -> np.ndarray:
-    """Log length ratios of the stretches from each mutual best match to the ``span``-th next one.
+    """Log length ratios of the stretches from each anchor (``anchors``: a mask of source sentences
+    whose best match ``arg_src`` is mutual and confident) to the ``span``-th next one.
 
     Sentences between two such anchors (split sentences, regroupings) count
     with the stretch they lie in, so a free translation's ratio is that of its
     text, not that of its best-matching sentence pairs.
     """
-    idx = np.nonzero(good & (arg_tgt[arg_src] == np.arange(src_len.shape[0])))[0]
+    idx = np.nonzero(anchors)[0]
     ii: list[int] = []
     jj: list[int] = []
     for i in idx.tolist():
@@ -132,6 +133,7 @@ def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS)
 
     # length model: each source sentence's best match, when it clears the threshold
     good = best_src > threshold
+    mutual = np.isfinite(best_src) & (arg_tgt[arg_src] == np.arange(n))  # each other's best match in the band
     log_ratio = float(np.log(src.lengths.sum() / tgt.lengths.sum()))
     log_sd = 0.5
     if good.sum() >= 5:
@@ -140,7 +142,7 @@ def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS)
         log_sd = float(np.clip(1.4826 * np.median(np.abs(lr - log_ratio)), 0.2, 0.8))
         # the length balance of whole stretches between mutual best matches: in a free
         # translation a sentence's best match is often a longer sentence it renders only part of
-        stretches = _stretch_log_ratios(src.lengths, tgt.lengths, good, arg_src, arg_tgt, params.stretch_matches)
+        stretches = _stretch_log_ratios(src.lengths, tgt.lengths, good & mutual, arg_src, params.stretch_matches)
         if stretches.size >= 5:
             log_ratio = float(np.median(stretches))
     noise = np.concatenate(raw)
@@ -151,7 +153,7 @@ def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS)
         prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight,
         min_tolerance=params.length_tolerance,
     )
-    mutual_src = np.nonzero(np.isfinite(best_src) & (arg_tgt[arg_src] == np.arange(n)))[0]
+    mutual_src = np.nonzero(mutual)[0]
     return DocStats(
         r_src, r_tgt, r_mean, threshold, scale, log_ratio, log_sd, noise_mean, noise_sd,
         comp.missing_src, comp.missing_tgt, comp.skip_src, comp.skip_tgt,
