@@ -454,3 +454,11 @@ def test_cli_writes_each_format(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert len(names) == 5 and all(cells[2] == "name" for cells in names)
     assert main(["glossary", "-n", "0"]) == 1
     assert "error" in capsys.readouterr().err
+
+
+def test_the_same_latin_spelling_counts_alike_whatever_its_spaces_and_hyphens() -> None:
+    from aligner.glossary.build import _spelled_alike
+
+    assert _spelled_alike("I-KOREA 4.0", "I-KOREA 4.0")  # identical: once not alike (one side kept its space)
+    assert _spelled_alike("I-KOREA4.0", "I-KOREA 4.0") and _spelled_alike("ICT", "ICT")
+    assert not _spelled_alike("ICT", "IT")

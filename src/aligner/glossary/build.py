@@ -226,7 +226,11 @@ def score_pairs(alignment: Alignment, encoder: Encoder, progress: Progress | Non
 
 def _spelled_alike(ko_key: str, en_key: str) -> bool:
     """The same Latin spelling on both sides, spaces and hyphens aside ("I-KOREA 4.0", "ICT")."""
-    return ko_key.replace("-", "") == en_key.replace(" ", "")
+    return _squashed(ko_key) == _squashed(en_key)
+
+
+def _squashed(key: str) -> str:
+    return key.replace("-", "").replace(" ", "")
 
 
 def _compositional(
