@@ -9,6 +9,7 @@ counterpart, and so what a skip costs, is ``aligner.align.completeness``.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 import numpy as np
@@ -53,6 +54,34 @@ def _band_blocks(
         yield r0, r1, c0, sims, mask
 
 
+def increasing_run(values: np.ndarray) -> np.ndarray:
+    """Indices of a longest strictly increasing subsequence of ``values`` (patience sorting, O(k log k)).
+
+    The anchors of the length model must run forward on both sides; keeping the
+    longest such chain, not the first one found, stops one stray early match to a
+    late sentence from hiding every anchor after it.
+    """
+    tails: list[int] = []  # tails[L]: index ending the best increasing run of length L + 1
+    tail_values: list[int] = []
+    back = np.full(values.shape[0], -1, dtype=np.int64)
+    for k, v in enumerate(values.tolist()):
+        pos = bisect.bisect_left(tail_values, v)
+        if pos:
+            back[k] = tails[pos - 1]
+        if pos == len(tails):
+            tails.append(k)
+            tail_values.append(v)
+        else:
+            tails[pos] = k
+            tail_values[pos] = v
+    out: list[int] = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        out.append(k)
+        k = int(back[k])
+    return np.array(out[::-1], dtype=np.int64)
+
+
 def _stretch_log_ratios(
     src_len: np.ndarray, tgt_len: np.ndarray, anchors: np.ndarray, arg_src: np.ndarray, span: int
 ) -> np.ndarray:
@@ -64,19 +93,13 @@ def _stretch_log_ratios(
     text, not that of its best-matching sentence pairs.
     """
     idx = np.nonzero(anchors)[0]
-    ii: list[int] = []
-    jj: list[int] = []
-    for i in idx.tolist():
-        j = int(arg_src[i])
-        if not jj or j > jj[-1]:
-            ii.append(i)
-            jj.append(j)
-    if len(ii) < 2:
+    a = idx[increasing_run(arg_src[idx])]
+    if a.shape[0] < 2:
         return np.zeros(0)
+    b = arg_src[a]
     cs = np.concatenate([[0.0], np.cumsum(src_len)])
     ct = np.concatenate([[0.0], np.cumsum(tgt_len)])
-    a, b = np.array(ii), np.array(jj)
-    w = min(span, len(ii) - 1)
+    w = min(span, a.shape[0] - 1)
     return np.asarray(np.log((cs[a[w:]] - cs[a[:-w]]) / (ct[b[w:]] - ct[b[:-w]])))
 
 

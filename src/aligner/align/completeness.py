@@ -119,14 +119,18 @@ def lone_null_steps(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def refined(
-    comp: Completeness, lone_src: int, lone_tgt: int, n: int, m: int, *, prior: float, floor: float, weight: float
+    comp: Completeness, lone_src: int, lone_tgt: int, n: int, m: int, *, prior: float, floor: float, weight: float,
+    least: int = 1,
 ) -> Completeness:
     """Completeness after an omission-seeking probe alignment (skips free) found lone skips.
 
     Length cannot see omissions on both sides that balance out; the probe's
-    lone skips can.  Each side's share is the larger of the two estimates.
+    lone skips can.  Each side's share is the larger of the two estimates.  Fewer
+    than ``least`` lone skips are no evidence: in a short text one skip is already
+    a share of several percent, and the probe's one skip is as often a sentence
+    the translator split (a speech tag) that then confirms itself.
     """
-    p_src = max(comp.missing_src, lone_src / max(n, 1))
-    p_tgt = max(comp.missing_tgt, lone_tgt / max(m, 1))
+    p_src = max(comp.missing_src, (lone_src if lone_src >= least else 0) / max(n, 1))
+    p_tgt = max(comp.missing_tgt, (lone_tgt if lone_tgt >= least else 0) / max(m, 1))
     return Completeness(p_src, p_tgt, skip_score(p_src, prior, floor, weight), skip_score(p_tgt, prior, floor, weight))
 

@@ -62,9 +62,13 @@ class Params:
     skip_weight: float = 0.1  # skip cost per log-odds of completeness below the prior
     stretch_matches: int = 3  # the length model's stretches run over this many mutual best matches
     length_tolerance: float = 0.15  # excess log length ratio that the length balance never reads as omissions
+    probe_least: int = 2  # fewer lone skips than this in the probe are no evidence of omissions
     absorb_loss: float = 0.32  # noise SDs of cosine a neighbour loses taking in a probe's lone skip: an omission
     contain_weight: float = 2.0  # cost of an m-n bead per unit its best sub-bead matches better
     dilution_drop: float = 0.1  # a sub-bead this much better in cosine dilutes the bead whatever the lengths
+    fragment_share: float = 0.24  # a skip this short beside the bead that would take it in ...
+    fragment_loss: float = 0.75  # ... costing it fewer noise SDs of cosine is part of that bead:
+    fragment_cost: float = 1.0  # its skip costs this much more
 
     def first_half_width(self, n: int, m: int) -> int:
         """Half width of the pass-1 band (also the calibration band) for n x m sentences."""

@@ -11,7 +11,10 @@ document between the typical unrelated pair and the typical best match; what a
 skip (1-0/0-1) costs follows from how complete each side looks
 (``aligner.align.completeness``: the length balance of the pair, then the lone
 skips of an omission-seeking probe of pass 2), so a complete translation does
-not get invented omissions and a condensed brief keeps its real ones.
+not get invented omissions and a condensed brief keeps its real ones.  A skip
+left that is a short piece its neighbour takes in at little cost (a speech tag,
+a clause the translator split off) is made part of that bead (:func:`_fragments`),
+and a sentence cut inside brackets is aligned as one unit (``aligner.align.units``).
 
 ``align_arrays`` is array-in/array-out; ``align_documents`` embeds, aligns and
 attaches a calibrated confidence to every bead. The per-document calibration is
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -40,6 +43,14 @@ from aligner.align.costs import (
     rescore_spans,
 )
 from aligner.align.dp import ONE_ONE_TYPES, band_cells, banded_dp, max_marginals, path_gaps
+from aligner.align.units import (
+    bracket_units,
+    to_sentences,
+    to_units,
+    uncut_units,
+    unit_document,
+    unit_vectors,
+)
 from aligner.core.values import Bead, Document, Progress, check_beads
 from aligner.ingest.extracted import doubtful_sentences
 
@@ -150,13 +161,44 @@ def align_segment(
         tick(0.8)
     path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
     # the beads that would take in each skip are now scored exactly: align again if any was new
-    losses, src_new, tgt_new = absorption_losses(prob, path2, i0, j0)
-    if src_new or tgt_new:
-        rescore_spans(prob, SECOND_TYPES, lo2, hi2, scores, src_new, tgt_new, i0, j0)
+    got = absorption_losses(prob, path2, i0, j0)
+    if got.src_new or got.tgt_new:
+        rescore_spans(prob, SECOND_TYPES, lo2, hi2, scores, got.src_new, got.tgt_new, i0, j0)
         path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
-        losses = absorption_losses(prob, path2, i0, j0)[0]
+        got = absorption_losses(prob, path2, i0, j0)
+    frag_src, frag_tgt = _fragments(prob, path2, got, i0, j0)
+    if frag_src.size or frag_tgt.size:  # a short piece its neighbour takes in at little cost: part of that bead
+        skip_src = _costlier(skip_src, frag_src, params.fragment_cost)
+        skip_tgt = _costlier(skip_tgt, frag_tgt, params.fragment_cost)
+        path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
+        got = absorption_losses(prob, path2, i0, j0)
     gaps = path_gaps(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt, path2)
-    return _path_to_beads(path2, i0, j0), gaps, losses, comp
+    return _path_to_beads(path2, i0, j0), gaps, got.losses, comp
+
+
+def _costlier(skip: np.ndarray, ids: np.ndarray, cost: float) -> np.ndarray:
+    """Skip scores with those of sentences ``ids`` lowered by ``cost`` (forced skips stay forced)."""
+    out = skip.copy()
+    out[ids] = np.where(out[ids] >= FORCE, out[ids], out[ids] - cost)
+    return out
+
+
+def _fragments(prob: Problem, path: np.ndarray, got: Absorption, i0: int, j0: int) -> tuple[np.ndarray, np.ndarray]:
+    """Segment-relative (source, target) sentences of the path's skips that read as part of a neighbour.
+
+    A free translation splits a sentence: a speech tag ("she answered"), a clause,
+    a translator's gloss.  Such a piece is short beside the bead that would take it
+    in (``Params.fragment_share`` of its length at most) and costs that bead little
+    cosine (``Params.fragment_loss`` noise SDs); an omitted sentence is neither.
+    """
+    short = (got.shares <= prob.params.fragment_share) & (got.losses < prob.params.fragment_loss * prob.stats.noise_sd)
+    src: list[int] = []
+    tgt: list[int] = []
+    for k in np.nonzero(short)[0].tolist():
+        i, j, a, b = _steps(path[k : k + 2], 0, 0)[0]
+        src += list(range(i, i + a))
+        tgt += list(range(j, j + b))
+    return np.array(src, dtype=np.int64), np.array(tgt, dtype=np.int64)
 
 
 def _steps(path: np.ndarray, i0: int, j0: int) -> list[tuple[int, int, int, int]]:
@@ -206,11 +248,21 @@ def _cosines(prob: Problem, beads: Sequence[tuple[int, int, int, int]]) -> np.nd
 Spans = list[tuple[int, int]]
 
 
+@dataclass(frozen=True, eq=False)
+class Absorption:
+    """Per step of a path: what taking each skip into a neighbouring match bead costs."""
+
+    losses: np.ndarray  # cosine the cheapest neighbour loses (inf: none can; 0 for match steps)
+    shares: np.ndarray  # the skip's share of that grown bead's length on its side (1 where none)
+    src_new: Spans  # the spans embedded to know it
+    tgt_new: Spans
+
+
 def absorption_losses(
     prob: Problem, path: np.ndarray, i0: int, j0: int, only: np.ndarray | None = None
-) -> tuple[np.ndarray, Spans, Spans]:
-    """Per step of ``path``: the cosine a neighbouring match bead loses by taking in that skip;
-    and the (source, target) spans this embedded to know it.
+) -> Absorption:
+    """Per step of ``path``: the cosine a neighbouring match bead loses by taking in that skip,
+    the skip's share of that bead's length, and the (source, target) spans this embedded to know it.
 
     A sentence that renders part of its neighbour's counterpart (a free
     translation's split sentence) joins that bead at little cost in cosine, or
@@ -222,6 +274,7 @@ def absorption_losses(
     """
     steps = _steps(path, i0, j0)
     losses = np.array([0.0 if a and b else np.inf for _, _, a, b in steps])
+    shares = np.ones(len(steps))
     owner: list[int] = []
     before: list[tuple[int, int, int, int]] = []
     after: list[tuple[int, int, int, int]] = []
@@ -237,8 +290,28 @@ def absorption_losses(
     prob.src_spans.embed(src_new)
     prob.tgt_spans.embed(tgt_new)
     if owner:
-        np.minimum.at(losses, np.array(owner), _cosines(prob, before) - _cosines(prob, after))
-    return losses, src_new, tgt_new
+        loss = _cosines(prob, before) - _cosines(prob, after)
+        grown = _added_shares(prob, before, after)
+        for k, x, share in zip(owner, loss.tolist(), grown.tolist(), strict=True):
+            if x < losses[k]:
+                losses[k], shares[k] = x, share
+    return Absorption(losses, shares, src_new, tgt_new)
+
+
+def _added_shares(
+    prob: Problem, before: Sequence[tuple[int, int, int, int]], after: Sequence[tuple[int, int, int, int]]
+) -> np.ndarray:
+    """For each bead grown from ``before`` to ``after`` (on one side), the share of its length on that
+    side that is new (the skip, and any skips of the same side it had to take in on the way)."""
+    out = np.ones(len(before))
+    for k, ((i, j, a, b), (gi, gj, ga, gb)) in enumerate(zip(before, after, strict=True)):
+        if ga > a:
+            lengths, kept, grown = prob.src.lengths, (i, a), (gi, ga)
+        else:
+            lengths, kept, grown = prob.tgt.lengths, (j, b), (gj, gb)
+        total = float(lengths[grown[0] : grown[0] + grown[1]].sum())
+        out[k] = (total - float(lengths[kept[0] : kept[0] + kept[1]].sum())) / max(total, 1.0)
+    return out
 
 
 def _unabsorbed(
@@ -250,10 +323,10 @@ def _unabsorbed(
     The spans this embeds are scored again in ``scores`` (in place) for the final pass.
     """
     lone_src, lone_tgt = lone_null_steps(path)
-    losses, src_new, tgt_new = absorption_losses(prob, path, i0, j0, only=lone_src | lone_tgt)
-    if src_new or tgt_new:
-        rescore_spans(prob, SECOND_TYPES, lo, hi, scores, src_new, tgt_new, i0, j0)
-    keep = losses >= prob.params.absorb_loss * prob.stats.noise_sd  # in noise SDs: cosines differ by model
+    got = absorption_losses(prob, path, i0, j0, only=lone_src | lone_tgt)
+    if got.src_new or got.tgt_new:
+        rescore_spans(prob, SECOND_TYPES, lo, hi, scores, got.src_new, got.tgt_new, i0, j0)
+    keep = got.losses >= prob.params.absorb_loss * prob.stats.noise_sd  # in noise SDs: cosines differ by model
     return int((lone_src & keep).sum()), int((lone_tgt & keep).sum())
 
 
@@ -276,7 +349,8 @@ def _settle_skips(
         probe = banded_dp(lo, hi, SECOND_TYPES, scores, free_src, free_tgt)
         lone_src, lone_tgt = _unabsorbed(prob, probe, lo, hi, scores, i0, j0)
         comp = refined(comp, lone_src, lone_tgt, skip_src.shape[0], skip_tgt.shape[0],
-                       prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight)
+                       prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight,
+                       least=params.probe_least)
     skip_src = np.where(skip_src >= FORCE, skip_src, comp.skip_src)
     skip_tgt = np.where(skip_tgt >= FORCE, skip_tgt, comp.skip_tgt)
     return skip_src, skip_tgt, comp
@@ -470,11 +544,32 @@ def align_documents(
     """Align Korean ``src`` with English ``tgt``; every bead gets a confidence.
 
     ``vectors`` are the two sides' sentence embeddings when the caller has them already.
+    A sentence cut inside brackets is aligned as one unit with the rest of it (``aligner.align.units``).
     """
-    s_arr, t_arr = pair_arrays(src, tgt, encoder, progress, vectors)
-    ss = SpanVectors(s_arr.vecs, src.texts, encoder)
-    ts = SpanVectors(t_arr.vecs, tgt.texts, encoder)
-    beads, _ = align_arrays(s_arr, t_arr, constraints=constraints, src_spans=ss, tgt_spans=ts, progress=progress)
+    su = uncut_units(_units(src), 0, constraints)
+    tu = uncut_units(_units(tgt), 1, constraints)
+    if any(size > 1 for _, size in su + tu):
+        usrc, utgt = unit_document(src, su), unit_document(tgt, tu)
+        if vectors is not None:
+            vectors = unit_vectors(vectors[0], su, usrc, encoder), unit_vectors(vectors[1], tu, utgt, encoder)
+        found = _align(usrc, utgt, encoder, to_units(constraints, su, tu), progress, vectors)
+        beads = to_sentences(found, su, tu)
+    else:
+        beads = tuple(_align(src, tgt, encoder, constraints, progress, vectors))
     out = cap_doubtful(beads, doubtful_sentences(src), doubtful_sentences(tgt))  # low-confidence OCR: check it
     check_beads(out, len(src), len(tgt))
     return out
+
+
+def _units(doc: Document) -> list[tuple[int, int]]:
+    return bracket_units(doc.texts, [s.paragraph for s in doc.sentences], [s.heading for s in doc.sentences])
+
+
+def _align(
+    src: Document, tgt: Document, encoder: Encoder, constraints: Sequence[Bead], progress: Progress | None,
+    vectors: tuple[np.ndarray, np.ndarray] | None,
+) -> list[Bead]:
+    s_arr, t_arr = pair_arrays(src, tgt, encoder, progress, vectors)
+    ss = SpanVectors(s_arr.vecs, src.texts, encoder)
+    ts = SpanVectors(t_arr.vecs, tgt.texts, encoder)
+    return align_arrays(s_arr, t_arr, constraints=constraints, src_spans=ss, tgt_spans=ts, progress=progress)[0]

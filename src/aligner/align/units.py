@@ -1,0 +1,147 @@
+"""Sentences cut inside brackets, aligned as one unit.
+
+A text given one sentence a line, or a sentence splitter, may cut a sentence at a
+full stop inside a parenthesis: "왕의 새어머니(시어머니. / 왕의 어머니가 친어머니가
+아니었던 모양이네요)는 재판관 앞으로 붙들려갔어요."  Neither piece is a sentence:
+each alone is a poor match for anything, and the aligner may call both untranslated.
+A run of sentences held together by an open bracket is aligned as one unit (never
+across a paragraph, at most ``MAX_UNIT`` sentences, so an unclosed bracket cannot
+swallow the text), and the beads are mapped back to the sentences.
+
+Array-in, array-out: :func:`bracket_units` reads texts and paragraph numbers; the
+mapping functions work on bead id tuples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from aligner.core.values import Bead, Document, Sentence
+from aligner.embed.encoders import Encoder
+
+OPEN = "([{（［｛"
+CLOSE = ")]}）］｝"
+MAX_UNIT = 3  # sentences one unit may hold
+
+Unit = tuple[int, int]  # (first sentence, number of sentences)
+
+
+def _depth_after(text: str, depth: int) -> int:
+    """Bracket depth after ``text``, starting at ``depth``; a closing bracket with none open
+    (an emoticon's ":)") is ignored."""
+    for ch in text:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+    return depth
+
+
+def bracket_units(texts: Sequence[str], paragraphs: Sequence[int], headings: Sequence[bool]) -> list[Unit]:
+    """Consecutive runs covering every sentence.
+
+    A sentence that ends inside a bracket is joined with the next one of its
+    paragraph; a note wholly in brackets (a translator's "(해피엔딩 :) ㅎㅎ)") is
+    joined with the sentence before it, the one it comments on; a unit holds at
+    most ``MAX_UNIT`` sentences, and headings stay on their own.
+    """
+    units: list[Unit] = []
+    k = 0
+    while k < len(texts):
+        size, depth = 1, _depth_after(texts[k], 0)
+        while depth and size < MAX_UNIT and k + size < len(texts) and paragraphs[k + size] == paragraphs[k]:
+            depth = _depth_after(texts[k + size], depth)
+            size += 1
+        if depth:  # never closed within reach: no unit, only the sentence
+            size = 1
+        if units and _is_note(texts[k].lstrip()) and _joins(units[-1], size, k, paragraphs, headings):
+            first, before = units.pop()
+            units.append((first, before + size))
+        else:
+            units.append((k, size))
+        k += size
+    return units
+
+
+def _is_note(text: str) -> bool:
+    return bool(text) and text[0] in OPEN
+
+
+def _joins(prev: Unit, size: int, k: int, paragraphs: Sequence[int], headings: Sequence[bool]) -> bool:
+    first, before = prev
+    return (
+        before + size <= MAX_UNIT
+        and paragraphs[first] == paragraphs[k]
+        and not headings[k - 1]
+        and not any(headings[k : k + size])
+    )
+
+
+def uncut_units(units: list[Unit], side: int, constraints: Sequence[Bead]) -> list[Unit]:
+    """``units`` with every unit that a constraint bead holds only part of split back into sentences
+    (``side`` 0: the beads' source ids, 1: their target ids)."""
+    owner: dict[int, int] = {}
+    for k, c in enumerate(constraints):
+        for i in c.src if side == 0 else c.tgt:
+            owner[i] = k
+    out: list[Unit] = []
+    for first, size in units:
+        held = {owner.get(i) for i in range(first, first + size)}
+        if size > 1 and len(held) > 1:
+            out.extend((i, 1) for i in range(first, first + size))
+        else:
+            out.append((first, size))
+    return out
+
+
+def unit_document(doc: Document, units: list[Unit]) -> Document:
+    """The document with each unit as one sentence (its pieces' text joined by a space)."""
+    sentences = []
+    for u, (first, size) in enumerate(units):
+        parts = doc.sentences[first : first + size]
+        sentences.append(
+            Sentence(
+                index=u,
+                text=" ".join(s.text for s in parts),
+                start=parts[0].start,
+                end=parts[-1].end,
+                paragraph=parts[0].paragraph,
+                heading=all(s.heading for s in parts),
+            )
+        )
+    return replace(doc, sentences=tuple(sentences))
+
+
+def unit_ids(units: list[Unit]) -> dict[int, int]:
+    """Sentence id -> unit id."""
+    return {first + d: u for u, (first, size) in enumerate(units) for d in range(size)}
+
+
+def to_units(beads: Sequence[Bead], src_units: list[Unit], tgt_units: list[Unit]) -> list[Bead]:
+    """Sentence-id beads (holding whole units, see :func:`uncut_units`) as unit-id beads."""
+    su, tu = unit_ids(src_units), unit_ids(tgt_units)
+    return [
+        replace(b, src=tuple(dict.fromkeys(su[i] for i in b.src)), tgt=tuple(dict.fromkeys(tu[j] for j in b.tgt)))
+        for b in beads
+    ]
+
+
+def to_sentences(beads: Sequence[Bead], src_units: list[Unit], tgt_units: list[Unit]) -> tuple[Bead, ...]:
+    """Unit-id beads as sentence-id beads."""
+
+    def ids(us: tuple[int, ...], units: list[Unit]) -> tuple[int, ...]:
+        return tuple(i for u in us for i in range(units[u][0], units[u][0] + units[u][1]))
+
+    return tuple(replace(b, src=ids(b.src, src_units), tgt=ids(b.tgt, tgt_units)) for b in beads)
+
+
+def unit_vectors(vecs: np.ndarray, units: list[Unit], unit_doc: Document, encoder: Encoder) -> np.ndarray:
+    """Sentence vectors as unit vectors: a one-sentence unit keeps its vector, a longer one is embedded."""
+    out = vecs[[first for first, _ in units]].copy()
+    joined = [u for u, (_, size) in enumerate(units) if size > 1]
+    if joined:
+        out[joined] = encoder.encode([unit_doc.sentences[u].text for u in joined])
+    return out
