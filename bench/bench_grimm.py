@@ -110,6 +110,15 @@ def score(grimm: Path, results: dict[str, Beads]) -> dict[str, float]:
     return dict(json.loads(out.stdout))
 
 
+def null_sentences(results: dict[str, Beads], tales: list[str]) -> int:
+    """Sentences in the 1-0/0-1 beads of the tales given."""
+    return sum(len(s) + len(t) for tale in tales for s, t in results[tale] if not s or not t)
+
+
+def _row(s: dict[str, float], null_sents: int) -> str:
+    return f"| {s['P']:.4f} | {s['R']:.4f} | **{s['F1']:.4f}** | {s['null_beads']} | {null_sents} |"
+
+
 def quality_rows(grimm: Path, model: str, mode: str) -> str:
     from bench_align import Memo, load_bertalign_corelib
 
@@ -141,12 +150,14 @@ def quality_rows(grimm: Path, model: str, mode: str) -> str:
         f"`{grimm.name}` development set: {len(names)} tales, the Korean a free translation of the English"
         " (one English sentence often becomes 2–5 Korean ones; the gold has no omissions). Scored by the set's"
         " own `score.py`: a bead is right when all its sentences lie in one gold paragraph pair; null beads"
-        " are 1-0/0-1 beads (each one a sentence wrongly called untranslated).",
+        " are 1-0/0-1 beads (each one wrongly says its sentences are untranslated); null sentences count the"
+        " sentences in them (the aligner keeps a sentence the input cut inside brackets together, so one of its"
+        " null beads may hold two or three lines).",
         f"Bertalign {bertalign_version() or '(not installed)'}: beads cached per tale and version"
         f" (`bench-out/bertalign-grimm/`); tales it covers are named in each row.",
         "",
-        "| tales | system | P | R | paragraph F1 | null beads | seconds |",
-        "|---|---|---|---|---|---|---|",
+        "| tales | system | P | R | paragraph F1 | null beads | null sentences | seconds |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     both = [t for t in names if t in theirs]
     groups = [("all 60" if len(names) == 60 else f"all {len(names)}", names)]
@@ -156,12 +167,10 @@ def quality_rows(grimm: Path, model: str, mode: str) -> str:
     for label, ts in groups:
         s = score(grimm, {t: mine[t] for t in ts})
         secs = f"{ours_s:.1f}" if ts == names else ""
-        row = f"| {s['P']:.4f} | {s['R']:.4f} | **{s['F1']:.4f}** | {s['null_beads']} |"
-        lines.append(f"| {label} | aligner {row} {secs} |")
+        lines.append(f"| {label} | aligner {_row(s, null_sentences(mine, ts))} {secs} |")
         if all(t in theirs for t in ts):
             s = score(grimm, {t: theirs[t] for t in ts})
-            row = f"| {s['P']:.4f} | {s['R']:.4f} | **{s['F1']:.4f}** | {s['null_beads']} |"
-            lines.append(f"| {label} | Bertalign {row} |")
+            lines.append(f"| {label} | Bertalign {_row(s, null_sentences(theirs, ts))} |")
     from aligner.align.confidence import HIGH_CONFIDENCE, LOW_CONFIDENCE
 
     pair = [bool(b[0] and b[1]) for tale in names for b in mine[tale]]

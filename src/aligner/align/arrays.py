@@ -191,8 +191,12 @@ class DocStats:
 
 
 def span_sum(x: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
-    """Sum of x[s:s+k] for each start s (k is a bead's few sentences: no pass over all of x)."""
-    out = x[starts].astype(np.float64)
+    """Sum of x[s:s+k] for each start s (k is a bead's few sentences: no pass over all of x).
+
+    Rows of a matrix (anchor-token counts) are summed in its own float type: small counts
+    are exact in float32, and a float64 copy of 128 columns a cell would double the work.
+    """
+    out = x[starts].astype(np.float64) if x.ndim == 1 else x[starts]
     for d in range(1, k):
         out += x[starts + d]
     return out
