@@ -70,23 +70,28 @@ def theirs(core: Any, enc: Any, ko: list[str], en: list[str]) -> list[Pair]:
     return [(tuple(s), tuple(t)) for s, t in bertalign_align(core, enc, ko, en)]
 
 
-def confidence_line(judged: Sequence[tuple[float, bool, bool]]) -> str:
+def confidence_line(judged: Sequence[tuple[float, bool, bool, str]]) -> str:
     """How often the aligner's confident beads are gold beads and its suspicious ones are not
-    (strict: right means exactly a gold bead), pairs and 1-0/0-1 beads apart."""
+    (strict: right means exactly a gold bead), pairs and 1-0/0-1 beads apart; confident pairs by kind of set."""
     from aligner.align.confidence import HIGH_CONFIDENCE, LOW_CONFIDENCE
 
     def bands(pairs: bool) -> str:
-        high = [r for c, r, p in judged if p == pairs and c >= HIGH_CONFIDENCE]
-        low = [r for c, r, p in judged if p == pairs and c < LOW_CONFIDENCE]
+        high = [r for c, r, p, _ in judged if p == pairs and c >= HIGH_CONFIDENCE]
+        low = [r for c, r, p, _ in judged if p == pairs and c < LOW_CONFIDENCE]
         return (
             f"{len(high)} confident ({sum(high) / max(len(high), 1):.1%} right),"
             f" {len(low)} suspicious ({1 - sum(low) / max(len(low), 1):.1%} wrong)"
         )
 
+    kinds: dict[str, list[bool]] = {}
+    for c, r, p, kind in judged:
+        if p and c >= HIGH_CONFIDENCE:
+            kinds.setdefault(kind, []).append(r)
+    by_kind = ", ".join(f"{k} {sum(v) / len(v):.1%} of {len(v)}" for k, v in kinds.items())
     return (
         f"Confidence of the aligner's beads on all these sets (≥ {HIGH_CONFIDENCE} confident,"
         f" < {LOW_CONFIDENCE} suspicious; right = exactly a gold bead): pairs {bands(True)};"
-        f" 1-0/0-1 beads {bands(False)}."
+        f" 1-0/0-1 beads {bands(False)}. Confident pairs right, by kind of set: {by_kind}."
     )
 
 
@@ -117,12 +122,13 @@ def report(model: str, names: set[str] | None, with_bertalign: bool = True) -> s
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     totals: dict[tuple[str, str], list[float]] = {}
-    judged: list[tuple[float, bool, bool]] = []  # the aligner's beads: (confidence, a gold bead, a pair)
+    judged: list[tuple[float, bool, bool, str]] = []  # the aligner's beads: (confidence, gold bead, pair, kind)
     for d in sets:
         confidences: list[float] = []
         runs = [("aligner", ours(enc, d.ko, d.en, confidences))]
         gold = set(d.gold)
-        judged += [(c, b in gold, bool(b[0] and b[1])) for c, b in zip(confidences, runs[0][1], strict=True)]
+        kind = "the KIEP gold itself" if d.name == "kiep-gold" else d.kind
+        judged += [(c, b in gold, bool(b[0] and b[1]), kind) for c, b in zip(confidences, runs[0][1], strict=True)]
         if core is not None:
             runs.append(("Bertalign", theirs(core, enc, d.ko, d.en)))
         for system, beads in runs:
