@@ -17,7 +17,7 @@ from aligner.align.calibration import _stretch_log_ratios, increasing_run
 from aligner.align.completeness import Completeness, refined
 from aligner.align.costs import DEFAULT_PARAMS
 from aligner.align.documents import align_arrays, align_documents
-from aligner.align.units import bracket_units, to_sentences, to_units, uncut_units
+from aligner.align.units import bracket_units, to_sentences, to_units, uncut_units, units_of
 from aligner.core.values import Bead, Lang
 from aligner.segment.sentences import segment
 
@@ -120,6 +120,25 @@ def test_bracket_units() -> None:
     assert bracket_units(texts, paragraphs, headings) == [(0, 2), (2, 2), (4, 1), (5, 1), (6, 1), (7, 1), (8, 1)]
     # never across a paragraph
     assert bracket_units(["가(나.", "다)라."], [0, 1], [False, False]) == [(0, 1), (1, 1)]
+
+
+def test_a_speech_tag_joins_its_quotation() -> None:
+    texts = [
+        "새끼 염소들이 합창했어요.",  # introduces the quotation after it
+        "“네 엄마.",
+        "걱정 말고 다녀오세요.”",
+        "“얼음이 두꺼운지 보려고요.”",
+        "소녀가 대답했어요.",  # follows the quotation it reports
+        "소녀는 바구니를 들고 언덕 위 작고 비뚤어진 집까지 천천히 올라가며 말했어요.",  # too long: a sentence
+        "“그래,”라며 할머니가 말했어요.",  # has its own quotation
+        "The miller answered.",
+        "“The river has frozen.”",
+    ]
+    n = len(texts)
+    units = units_of(texts, [0] * n, [False] * n)
+    assert units == [(0, 2), (2, 1), (3, 2), (5, 1), (6, 1), (7, 1), (8, 1)]
+    # not across a paragraph
+    assert units_of(texts[:2], [0, 1], [False, False]) == [(0, 1), (1, 1)]
 
 
 def test_a_constraint_that_cuts_a_unit_splits_it_and_beads_map_back() -> None:

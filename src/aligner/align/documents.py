@@ -44,12 +44,12 @@ from aligner.align.costs import (
 )
 from aligner.align.dp import ONE_ONE_TYPES, band_cells, banded_dp, max_marginals, path_gaps
 from aligner.align.units import (
-    bracket_units,
     to_sentences,
     to_units,
     uncut_units,
     unit_document,
     unit_vectors,
+    units_of,
 )
 from aligner.core.values import Bead, Document, Progress, check_beads
 from aligner.ingest.extracted import doubtful_sentences
@@ -562,7 +562,7 @@ def align_documents(
 
 
 def _units(doc: Document) -> list[tuple[int, int]]:
-    return bracket_units(doc.texts, [s.paragraph for s in doc.sentences], [s.heading for s in doc.sentences])
+    return units_of(doc.texts, [s.paragraph for s in doc.sentences], [s.heading for s in doc.sentences])
 
 
 def _align(
