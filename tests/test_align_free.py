@@ -17,7 +17,7 @@ from aligner.align.calibration import _stretch_log_ratios, increasing_run
 from aligner.align.completeness import Completeness, refined
 from aligner.align.costs import DEFAULT_PARAMS
 from aligner.align.documents import align_arrays, align_documents
-from aligner.align.units import bracket_units, to_sentences, to_units, uncut_units, units_of
+from aligner.align.units import bracket_units, speech_tags, to_sentences, to_units, uncut_units
 from aligner.core.values import Bead, Lang
 from aligner.segment.sentences import segment
 
@@ -122,23 +122,34 @@ def test_bracket_units() -> None:
     assert bracket_units(["가(나.", "다)라."], [0, 1], [False, False]) == [(0, 1), (1, 1)]
 
 
-def test_a_speech_tag_joins_its_quotation() -> None:
+def test_speech_tags_are_short_reports_of_speech() -> None:
     texts = [
-        "새끼 염소들이 합창했어요.",  # introduces the quotation after it
+        "새끼 염소들이 합창했어요.",
+        "소녀가 울면서 말했어요.",
+        "고양이가 대답했다.",
         "“네 엄마.",
-        "걱정 말고 다녀오세요.”",
-        "“얼음이 두꺼운지 보려고요.”",
-        "소녀가 대답했어요.",  # follows the quotation it reports
         "소녀는 바구니를 들고 언덕 위 작고 비뚤어진 집까지 천천히 올라가며 말했어요.",  # too long: a sentence
         "“그래,”라며 할머니가 말했어요.",  # has its own quotation
         "The miller answered.",
-        "“The river has frozen.”",
     ]
-    n = len(texts)
-    units = units_of(texts, [0] * n, [False] * n)
-    assert units == [(0, 2), (2, 1), (3, 2), (5, 1), (6, 1), (7, 1), (8, 1)]
-    # not across a paragraph
-    assert units_of(texts[:2], [0, 1], [False, False]) == [(0, 1), (1, 1)]
+    assert speech_tags(texts).tolist() == [True, True, True, False, False, False, False]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_speech_tag_is_not_left_without_counterpart(seed: int) -> None:
+    """A short Korean sentence the encoder matches with nothing: skipped on its own, kept in a bead
+    (with its quotation's) once it is known to be a speech tag."""
+    rng = np.random.default_rng(seed)
+    n, d = 60, 256
+    tgt = _unit(rng.normal(size=(n, d)))
+    src = _unit(tgt + 0.6 * _unit(rng.normal(size=(n, d))))
+    rows = np.concatenate([src[:30], _unit(rng.normal(size=(1, d))), src[30:]]).astype(np.float32)
+    ko = synthetic_side(rows, np.array([100.0] * 30 + [15.0] + [100.0] * 30))
+    en = synthetic_side(tgt)
+    beads, _ = align_arrays(ko, en)
+    assert Bead((30,), ()) in [replace(b, confidence=1.0) for b in beads]  # the case needs the rule
+    beads, _ = align_arrays(replace(ko, speech_tag=np.arange(n + 1) == 30), en)
+    assert all(b.tgt for b in beads) and any(30 in b.src for b in beads)
 
 
 def test_a_constraint_that_cuts_a_unit_splits_it_and_beads_map_back() -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from aligner.align.dots import indexed_dots
+from aligner.align.units import speech_tags
 from aligner.core.values import Document, Lang, Progress
 from aligner.embed.encoders import Encoder
 
@@ -33,6 +34,7 @@ class SideArrays:
     paragraph: np.ndarray  # (N,) int64 paragraph number
     heading: np.ndarray  # (N,) bool
     anchors: np.ndarray  # (N, ANCHOR_DIM) float32 hashed anchor-token counts
+    speech_tag: np.ndarray  # (N,) bool: only reports speech (aligner.align.units.speech_tags)
 
     def __len__(self) -> int:
         return int(self.vecs.shape[0])
@@ -135,6 +137,7 @@ def side_arrays(
         paragraph=np.array([s.paragraph for s in doc.sentences], dtype=np.int64),
         heading=np.array([s.heading for s in doc.sentences], dtype=bool),
         anchors=anchors if anchors is not None else np.zeros((n, ANCHOR_DIM), dtype=np.float32),
+        speech_tag=speech_tags(doc.texts) if doc.lang == Lang.KO else np.zeros(n, dtype=bool),
     )
 
 
@@ -167,6 +170,7 @@ def synthetic_side(vecs: np.ndarray, lengths: np.ndarray | None = None) -> SideA
         paragraph=np.zeros(n, dtype=np.int64),
         heading=np.zeros(n, dtype=bool),
         anchors=np.zeros((n, ANCHOR_DIM), dtype=np.float32),
+        speech_tag=np.zeros(n, dtype=bool),
     )
 
 

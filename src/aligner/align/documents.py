@@ -14,7 +14,8 @@ skips of an omission-seeking probe of pass 2), so a complete translation does
 not get invented omissions and a condensed brief keeps its real ones.  A skip
 left that is a short piece its neighbour takes in at little cost (a speech tag,
 a clause the translator split off) is made part of that bead (:func:`_fragments`),
-and a sentence cut inside brackets is aligned as one unit (``aligner.align.units``).
+a sentence cut inside brackets is aligned as one unit, and a Korean speech tag
+("소녀가 대답했어요.") costs as much to skip (``aligner.align.units``).
 
 ``align_arrays`` is array-in/array-out; ``align_documents`` embeds, aligns and
 attaches a calibrated confidence to every bead. The per-document calibration is
@@ -44,12 +45,12 @@ from aligner.align.costs import (
 )
 from aligner.align.dp import ONE_ONE_TYPES, band_cells, banded_dp, max_marginals, path_gaps
 from aligner.align.units import (
+    bracket_units,
     to_sentences,
     to_units,
     uncut_units,
     unit_document,
     unit_vectors,
-    units_of,
 )
 from aligner.core.values import Bead, Document, Progress, check_beads
 from aligner.ingest.extracted import doubtful_sentences
@@ -157,6 +158,9 @@ def align_segment(
         prob.tgt_spans.embed(tgt_need)
         rescore_spans(prob, SECOND_TYPES, lo2, hi2, scores, src_need, tgt_need, i0, j0)
     skip_src, skip_tgt, comp = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt, i0, j0)
+    # a sentence that only reports speech is a piece of the bead of its quotation
+    skip_src = _costlier(skip_src, np.nonzero(prob.src.speech_tag[i0:i1])[0], params.fragment_cost)
+    skip_tgt = _costlier(skip_tgt, np.nonzero(prob.tgt.speech_tag[j0:j1])[0], params.fragment_cost)
     if tick is not None:
         tick(0.8)
     path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
@@ -562,7 +566,7 @@ def align_documents(
 
 
 def _units(doc: Document) -> list[tuple[int, int]]:
-    return units_of(doc.texts, [s.paragraph for s in doc.sentences], [s.heading for s in doc.sentences])
+    return bracket_units(doc.texts, [s.paragraph for s in doc.sentences], [s.heading for s in doc.sentences])
 
 
 def _align(

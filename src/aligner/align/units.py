@@ -1,4 +1,4 @@
-"""Sentences that are not whole on their own, aligned as one unit with the rest.
+"""Sentences that are not whole on their own: units aligned as one, and speech tags.
 
 A text given one sentence a line, or a sentence splitter, may cut a sentence at a
 full stop inside a parenthesis: "왕의 새어머니(시어머니. / 왕의 어머니가 친어머니가
@@ -11,10 +11,11 @@ swallow the text); so is a note wholly in brackets with the sentence before it.
 A Korean literary translation also writes the reporting clause of a quotation as a
 sentence of its own ("새끼 염소들이 합창했어요. / “네 엄마. …”") where the English
 has one sentence ("The kids said, “Dear mother, …”"); the sentence-embedding model
-matches the bare clause with nothing.  Such a speech tag (:data:`SPEECH_TAG`) joins
-the quotation after it, or else the one it follows.
+matches the bare clause with nothing.  :func:`speech_tags` finds such clauses; the
+aligner makes skipping them cost more (they are not units: the tag may belong with
+the quotation before it or after it, and a unit would drag a quotation into a skip).
 
-The beads are mapped back to the sentences.  Array-in, array-out: :func:`units_of`
+The beads are mapped back to the sentences.  Array-in, array-out: :func:`bracket_units`
 reads texts, paragraph numbers and heading flags; the mapping functions work on bead
 id tuples.
 """
@@ -33,8 +34,6 @@ from aligner.embed.encoders import Encoder
 OPEN = "([{（［｛"
 CLOSE = ")]}）］｝"
 MAX_UNIT = 3  # sentences one unit may hold
-QUOTE_OPEN = "“\"‘「『"
-QUOTE_CLOSE = "”\"’」』"
 SPEECH_TAG = re.compile(
     r"^[^“”\"'‘’「」『』]{1,30}"  # short, no quotation of its own
     r"(?:말|대답|물|외|소리|합창|속삭|중얼거|답|부르짖|덧붙|대꾸|여쭈|말씀하)(?:했|었|였|쳤|렸|셨)[가-힣]*[.!]?$"
@@ -81,34 +80,9 @@ def bracket_units(texts: Sequence[str], paragraphs: Sequence[int], headings: Seq
     return units
 
 
-def units_of(texts: Sequence[str], paragraphs: Sequence[int], headings: Sequence[bool]) -> list[Unit]:
-    """The units one document is aligned in: :func:`bracket_units`, then speech tags joined with
-    their quotation (the one after them, or else the one before), within a paragraph and ``MAX_UNIT``."""
-    units = bracket_units(texts, paragraphs, headings)
-    out: list[Unit] = []
-    k = 0
-    while k < len(units):
-        first, size = units[k]
-        if size == 1 and SPEECH_TAG.match(texts[first].strip()):
-            if k + 1 < len(units) and _quotes(texts[first + 1].lstrip()[:1], QUOTE_OPEN):
-                nxt = units[k + 1]
-                if nxt[1] + 1 <= MAX_UNIT and paragraphs[nxt[0]] == paragraphs[first] and not headings[nxt[0]]:
-                    out.append((first, 1 + nxt[1]))
-                    k += 2
-                    continue
-            if out and _quotes(texts[first - 1].rstrip()[-1:], QUOTE_CLOSE):
-                prev = out[-1]
-                if prev[1] + 1 <= MAX_UNIT and paragraphs[prev[0]] == paragraphs[first] and not headings[first - 1]:
-                    out[-1] = (prev[0], prev[1] + 1)
-                    k += 1
-                    continue
-        out.append((first, size))
-        k += 1
-    return out
-
-
-def _quotes(ch: str, marks: str) -> bool:
-    return bool(ch) and ch in marks
+def speech_tags(texts: Sequence[str]) -> np.ndarray:
+    """Which sentences only report speech (:data:`SPEECH_TAG`): pieces of a neighbouring bead."""
+    return np.array([bool(SPEECH_TAG.match(t.strip())) for t in texts], dtype=bool)
 
 
 def _is_note(text: str) -> bool:
