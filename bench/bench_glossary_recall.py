@@ -129,7 +129,7 @@ async def reader_key_to_glossary(delay: float) -> tuple[float, bool]:
         raise SystemExit("Kiwi already started: the pair's segmentation was not cached (run once more)")
     async with app.run_test(size=(120, 40)) as pilot:
         deadline = time.perf_counter() + 120
-        while app.workspace is None:  # the reader is open: its pairs are shown
+        while app.session is None:  # the reader is open: its pairs are shown (the workspace was given)
             if time.perf_counter() > deadline:
                 raise SystemExit(f"the reader did not open: {app.status.text}")
             await asyncio.sleep(0.005)

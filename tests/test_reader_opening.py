@@ -144,3 +144,37 @@ def test_one_subcommand_builds_its_own_parser_and_help_lists_them_all() -> None:
     for name in ("read", "serve", "align", "search", "export", "glossary", "corpus"):
         assert name in text
     assert "corpus" not in only.format_help()
+
+
+async def test_the_glossary_key_pressed_while_the_pair_loads_is_not_lost(
+    kiep_workspace: Workspace, kiep_paths: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pair seen before shows its pairs while its vectors load; ``w`` pressed then opens the glossary
+    once the pair has loaded (it used to be dropped: the key did nothing at all)."""
+    from aligner.tui.glossary_screen import GlossaryScreen
+
+    ko, en = _copy_pair(kiep_paths, tmp_path / "docs")
+    reading = PairReading(ko, en)
+    assert reading.result(timeout=60) is not None
+    release = threading.Event()
+    real = workspace_module.workspace_for
+
+    def held_back(*args: Any, **kwargs: Any) -> Workspace:
+        assert release.wait(60), "the test never released the workspace"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workspace_module, "workspace_for", held_back)
+    app = create_app(ko, en, reading=reading)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.3)
+        assert app.reader.alignment is not None and app.session is None  # the pairs show, still loading
+        await pilot.press("w")
+        await pilot.pause()
+        assert not isinstance(app.screen, GlossaryScreen)
+        assert any("as soon as the pair has loaded" in n.message for n in app._notifications)
+        release.set()
+        for _ in range(400):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, GlossaryScreen):
+                break
+        assert isinstance(app.screen, GlossaryScreen)

@@ -293,6 +293,8 @@ class AlignerApp(SearchingApp):
         # not started on its own earlier: kiwipiepy holds the GIL while it loads, and under load that
         # froze the first search typed into a browser tab for seconds)
         self.call_after_refresh(self.prepare_search, message.workspace)
+        if self.glossary_pending:  # asked for while the pair was loading
+            self.call_after_refresh(self.action_glossary)
 
     def on_work_failed(self, message: WorkFailed) -> None:
         self.status.idle()

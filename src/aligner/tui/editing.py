@@ -34,7 +34,7 @@ EDIT_ACTIONS = frozenset(
         "merge_next", "merge_previous", "split", "ko_to_previous", "ko_to_next", "en_to_previous",
         "en_to_next", "no_counterpart", "confirm", "unconfirm", "confirm_omissions", "confirm_high", "undo", "redo",
         "next_suspicious", "previous_suspicious", "review", "export", "realign", "search", "clear_highlight",
-        "glossary", "save",
+        "save",
     }
 )  # fmt: skip
 
@@ -74,6 +74,9 @@ class ReaderPane(Vertical):
 
 class EditingApp(SessionApp):
     """Workbench actions over ``self.session``; the subclass loads the workspace."""
+
+    glossary_pending = False
+    """``w`` was pressed before the pair had loaded: the glossary opens when it has."""
 
     @work(exclusive=True, thread=True, group="align", exit_on_error=False)
     def run_realign(self, workspace: Workspace) -> None:
@@ -331,9 +334,17 @@ class EditingApp(SessionApp):
         """Remember the export dialog's choice (the subclass keeps it with the pair's state)."""
 
     def action_glossary(self) -> None:
-        """Open the glossary (learned term pairs); a search match, if shown, is the starting term."""
-        if self.workspace is None:
+        """Open the glossary (learned term pairs); a search match, if shown, is the starting term.
+
+        Pressed while a pair seen before shows its pairs but still loads its vectors, it opens
+        as soon as the pair has loaded (``glossary_pending``) instead of being lost.
+        """
+        if self.workspace is None or self.session is None:
+            if self.reader.alignment is not None:
+                self.glossary_pending = True
+                self.notify("the glossary opens as soon as the pair has loaded", timeout=3)
             return
+        self.glossary_pending = False
         from aligner.tui.glossary_screen import GlossaryScreen
 
         highlight = self.reader.highlight
