@@ -92,6 +92,19 @@ def test_a_new_pair_is_not_segmented_ahead(tmp_path: Path) -> None:
     assert again is not None and again.beads is None  # segmented now, never aligned
 
 
+def hold_back_the_workspace(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The reader's workspace (vectors, search) waits until the returned event is set."""
+    release = threading.Event()
+    real = workspace_module.workspace_for
+
+    def held_back(*args: Any, **kwargs: Any) -> Workspace:
+        assert release.wait(60), "the test never released the workspace"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workspace_module, "workspace_for", held_back)
+    return release
+
+
 async def test_the_first_screen_has_the_pairs_before_the_workspace(
     kiep_workspace: Workspace, kiep_paths: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -101,14 +114,7 @@ async def test_the_first_screen_has_the_pairs_before_the_workspace(
     assert opened is not None
     beads = opened.beads
     assert beads is not None and beads == kiep_workspace.alignment.beads  # seen before: the alignment cache
-    release = threading.Event()
-    real = workspace_module.workspace_for
-
-    def held_back(*args: Any, **kwargs: Any) -> Workspace:
-        assert release.wait(60), "the test never released the workspace"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(workspace_module, "workspace_for", held_back)
+    release = hold_back_the_workspace(monkeypatch)
     app = create_app(ko, en, reading=reading)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(0.3)
@@ -156,14 +162,7 @@ async def test_the_glossary_key_pressed_while_the_pair_loads_is_not_lost(
     ko, en = _copy_pair(kiep_paths, tmp_path / "docs")
     reading = PairReading(ko, en)
     assert reading.result(timeout=60) is not None
-    release = threading.Event()
-    real = workspace_module.workspace_for
-
-    def held_back(*args: Any, **kwargs: Any) -> Workspace:
-        assert release.wait(60), "the test never released the workspace"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(workspace_module, "workspace_for", held_back)
+    release = hold_back_the_workspace(monkeypatch)
     app = create_app(ko, en, reading=reading)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(0.3)
