@@ -109,15 +109,17 @@ def test_bracket_units() -> None:
         "요즘의 정미소) 주인이 살았어요.",
         "소녀가 웃었어요 :)",  # an emoticon closes nothing
         "(해피엔딩이에요 ㅎㅎ)",  # a note on the sentence before
+        "(1) 첫째 항목이다.",  # a list item, not a note
         "제목(",  # a heading stays alone
         "괄호가 열린 채 끝나요 (",  # never closed within reach: alone
         "다음 문장.",
         "그 다음.",
         "또 다음.",
     ]
-    paragraphs = [0, 0, 0, 0, 1, 2, 2, 2, 2]
-    headings = [False, False, False, False, True, False, False, False, False]
-    assert bracket_units(texts, paragraphs, headings) == [(0, 2), (2, 2), (4, 1), (5, 1), (6, 1), (7, 1), (8, 1)]
+    paragraphs = [0, 0, 0, 0, 0, 1, 2, 2, 2, 2]
+    headings = [False, False, False, False, False, True, False, False, False, False]
+    units = bracket_units(texts, paragraphs, headings)
+    assert units == [(0, 2), (2, 2), (4, 1), (5, 1), (6, 1), (7, 1), (8, 1), (9, 1)]
     # never across a paragraph
     assert bracket_units(["가(나.", "다)라."], [0, 1], [False, False]) == [(0, 1), (1, 1)]
 

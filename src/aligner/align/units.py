@@ -71,7 +71,7 @@ def bracket_units(texts: Sequence[str], paragraphs: Sequence[int], headings: Seq
             size += 1
         if depth:  # never closed within reach: no unit, only the sentence
             size = 1
-        if units and _is_note(texts[k].lstrip()) and _joins(units[-1], size, k, paragraphs, headings):
+        if units and _is_note(" ".join(texts[k : k + size])) and _joins(units[-1], size, k, paragraphs, headings):
             first, before = units.pop()
             units.append((first, before + size))
         else:
@@ -86,7 +86,9 @@ def speech_tags(texts: Sequence[str]) -> np.ndarray:
 
 
 def _is_note(text: str) -> bool:
-    return bool(text) and text[0] in OPEN
+    """Wholly in brackets: "(해피엔딩 :) ㅎㅎ)", "(See Table 3.)"; not "(1) 첫째, …" (a list item)."""
+    t = text.strip().rstrip(".!?。")
+    return len(t) > 2 and t[0] in OPEN and t[-1] in CLOSE
 
 
 def _joins(prev: Unit, size: int, k: int, paragraphs: Sequence[int], headings: Sequence[bool]) -> bool:
