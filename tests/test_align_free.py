@@ -122,6 +122,9 @@ def test_bracket_units() -> None:
     assert units == [(0, 2), (2, 2), (4, 1), (5, 1), (6, 1), (7, 1), (8, 1), (9, 1)]
     # never across a paragraph
     assert bracket_units(["가(나.", "다)라."], [0, 1], [False, False]) == [(0, 1), (1, 1)]
+    # a note of three sentences joins the sentence it comments on
+    note = ["이야기가 끝났어요.", "(보셨죠?", "줄거리가 없었지요.", "저도 당황했어요 ㅋㅋ)"]
+    assert bracket_units(note, [0] * 4, [False] * 4) == [(0, 4)]
 
 
 def test_speech_tags_are_short_reports_of_speech() -> None:

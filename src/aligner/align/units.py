@@ -33,7 +33,7 @@ from aligner.embed.encoders import Encoder
 
 OPEN = "([{（［｛"
 CLOSE = ")]}）］｝"
-MAX_UNIT = 3  # sentences one unit may hold
+MAX_UNIT = 3  # sentences one bracket may hold a unit together over
 SPEECH_TAG = re.compile(
     r"^[^“”\"'‘’「」『』]{1,30}"  # short, no quotation of its own
     r"(?:말|대답|물|외|소리|합창|속삭|중얼거|답|부르짖|덧붙|대꾸|여쭈|말씀하)(?:했|었|였|쳤|렸|셨)[가-힣]*[.!]?$"
@@ -59,8 +59,9 @@ def bracket_units(texts: Sequence[str], paragraphs: Sequence[int], headings: Seq
 
     A sentence that ends inside a bracket is joined with the next one of its
     paragraph; a note wholly in brackets (a translator's "(해피엔딩 :) ㅎㅎ)") is
-    joined with the sentence before it, the one it comments on; a unit holds at
-    most ``MAX_UNIT`` sentences, and headings stay on their own.
+    joined with the unit before it, the one it comments on; a run held by a bracket
+    holds at most ``MAX_UNIT`` sentences (a unit with its note twice that), and
+    headings stay on their own.
     """
     units: list[Unit] = []
     k = 0
@@ -94,7 +95,7 @@ def _is_note(text: str) -> bool:
 def _joins(prev: Unit, size: int, k: int, paragraphs: Sequence[int], headings: Sequence[bool]) -> bool:
     first, before = prev
     return (
-        before + size <= MAX_UNIT
+        before + size <= 2 * MAX_UNIT  # a note of up to MAX_UNIT sentences joins a whole unit
         and paragraphs[first] == paragraphs[k]
         and not headings[k - 1]
         and not any(headings[k : k + size])
