@@ -158,9 +158,6 @@ def align_segment(
         prob.tgt_spans.embed(tgt_need)
         rescore_spans(prob, SECOND_TYPES, lo2, hi2, scores, src_need, tgt_need, i0, j0)
     skip_src, skip_tgt, comp = _settle_skips(prob, lo2, hi2, scores, skip_src, skip_tgt, i0, j0)
-    # a sentence that only reports speech is a piece of the bead of its quotation
-    skip_src = _costlier(skip_src, np.nonzero(prob.src.speech_tag[i0:i1])[0], params.fragment_cost)
-    skip_tgt = _costlier(skip_tgt, np.nonzero(prob.tgt.speech_tag[j0:j1])[0], params.fragment_cost)
     if tick is not None:
         tick(0.8)
     path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
@@ -170,7 +167,7 @@ def align_segment(
         rescore_spans(prob, SECOND_TYPES, lo2, hi2, scores, got.src_new, got.tgt_new, i0, j0)
         path2 = banded_dp(lo2, hi2, SECOND_TYPES, scores, skip_src, skip_tgt)
         got = absorption_losses(prob, path2, i0, j0)
-    frag_src, frag_tgt = _fragments(prob, path2, got, i0, j0)
+    frag_src, frag_tgt = _fragments(prob, path2, got)
     if frag_src.size or frag_tgt.size:  # a short piece its neighbour takes in at little cost: part of that bead
         skip_src = _costlier(skip_src, frag_src, params.fragment_cost)
         skip_tgt = _costlier(skip_tgt, frag_tgt, params.fragment_cost)
@@ -187,7 +184,7 @@ def _costlier(skip: np.ndarray, ids: np.ndarray, cost: float) -> np.ndarray:
     return out
 
 
-def _fragments(prob: Problem, path: np.ndarray, got: Absorption, i0: int, j0: int) -> tuple[np.ndarray, np.ndarray]:
+def _fragments(prob: Problem, path: np.ndarray, got: Absorption) -> tuple[np.ndarray, np.ndarray]:
     """Segment-relative (source, target) sentences of the path's skips that read as part of a neighbour.
 
     A free translation splits a sentence: a speech tag ("she answered"), a clause,
@@ -343,7 +340,7 @@ def _settle_skips(
     When the length balance says a side is complete, an omission-seeking probe
     (skips free) is run first: its lone skips are evidence of omissions that
     the length balance cannot see, and lower the skip cost again
-    (``aligner.align.completeness``).
+    (``aligner.align.completeness``).  Skipping a speech tag costs ``Params.fragment_cost`` more.
     """
     params, st = prob.params, prob.stats
     comp = Completeness(st.missing_src, st.missing_tgt, st.skip_src, st.skip_tgt)
@@ -355,8 +352,11 @@ def _settle_skips(
         comp = refined(comp, lone_src, lone_tgt, skip_src.shape[0], skip_tgt.shape[0],
                        prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight,
                        least=params.probe_least)
-    skip_src = np.where(skip_src >= FORCE, skip_src, comp.skip_src)
-    skip_tgt = np.where(skip_tgt >= FORCE, skip_tgt, comp.skip_tgt)
+    # a sentence that only reports speech is a piece of the bead of its quotation
+    tag_src = prob.src.speech_tag[i0 : i0 + skip_src.shape[0]]
+    tag_tgt = prob.tgt.speech_tag[j0 : j0 + skip_tgt.shape[0]]
+    skip_src = np.where(skip_src >= FORCE, skip_src, comp.skip_src - params.fragment_cost * tag_src)
+    skip_tgt = np.where(skip_tgt >= FORCE, skip_tgt, comp.skip_tgt - params.fragment_cost * tag_tgt)
     return skip_src, skip_tgt, comp
 
 
