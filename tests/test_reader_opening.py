@@ -177,3 +177,5 @@ async def test_the_glossary_key_pressed_while_the_pair_loads_is_not_lost(
             if isinstance(app.screen, GlossaryScreen):
                 break
         assert isinstance(app.screen, GlossaryScreen)
+        await app.workers.wait_for_complete()  # the glossary and the reader's own messages settle before it closes
+        await pilot.pause()
