@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,6 +289,49 @@ def dev_sets(gold_dir: Path = GOLD_DIR) -> list[DevSet]:
     return sets
 
 
+TALK_DIR = ROOT / "tests" / "data" / "talk"
+
+
+def read_beads(path: Path) -> list[tuple[Unit, bool]]:
+    """A ``beads.txt`` (one bead a block: ``K`` Korean lines, ``E`` English lines, ``#`` a paragraph
+    break before the next bead) as units, each with whether a paragraph starts there."""
+    out: list[tuple[Unit, bool]] = []
+    ko: list[str] = []
+    en: list[str] = []
+    para = False
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith(("K ", "E ")):
+            (ko if line[0] == "K" else en).append(line[2:])
+        elif line.strip() == "#":
+            para = True
+        elif not line.strip() and (ko or en):
+            out.append(((ko, en), para))
+            ko, en, para = [], [], False
+    return out
+
+
+def talk_sets(talk_dir: Path = TALK_DIR) -> list[DevSet]:
+    """The talk written for the tests (kind ``talk``: cues, short spoken lines; no omissions)."""
+    return [_set("talk", "talk", [u for u, _ in read_beads(talk_dir / "beads.txt")])]
+
+
+def write_bead_files(src: Path, out: Path) -> None:
+    """``ko.txt``, ``en.txt`` (a blank line between paragraphs) and ``gold.align`` from a ``beads.txt``."""
+    beads = read_beads(src)
+    ko, en, gold = rebuild([u for u, _ in beads])
+    starts_ko = {len(_flat([u for u, _ in beads[:k]], 0)) for k, (_, p) in enumerate(beads) if p and k}
+    starts_en = {len(_flat([u for u, _ in beads[:k]], 1)) for k, (_, p) in enumerate(beads) if p and k}
+    for name, lines, starts in (("ko.txt", ko, starts_ko), ("en.txt", en, starts_en)):
+        text = "".join(("\n" if i in starts else "") + line + "\n" for i, line in enumerate(lines))
+        (out / name).write_text(text, encoding="utf-8")
+    pairs = "".join(f"[{','.join(map(str, s))}]:[{','.join(map(str, t))}]\n" for s, t in gold)
+    (out / "gold.align").write_text(pairs, encoding="utf-8")
+
+
+def _flat(us: list[Unit], side: int) -> list[str]:
+    return [x for u in us for x in u[side]]
+
+
 def kind_counts(ds: DevSet) -> dict[str, int]:
     """Bead shapes of a set's gold, e.g. {"1-1": 60, "2-2": 4}."""
     out: dict[str, int] = {}
@@ -298,5 +342,7 @@ def kind_counts(ds: DevSet) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    for d in dev_sets():
+    if sys.argv[1:2] == ["--write-talk"]:  # after editing tests/data/talk/beads.txt
+        write_bead_files(TALK_DIR / "beads.txt", TALK_DIR)
+    for d in dev_sets() + talk_sets():
         print(d.name, d.kind, len(d.ko), len(d.en), d.omissions, kind_counts(d))

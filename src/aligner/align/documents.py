@@ -46,6 +46,7 @@ from aligner.align.costs import (
 from aligner.align.dp import ONE_ONE_TYPES, band_cells, banded_dp, max_marginals, path_gaps
 from aligner.align.units import (
     bracket_units,
+    split_notes,
     to_sentences,
     to_units,
     uncut_units,
@@ -560,6 +561,7 @@ def align_documents(
         beads = to_sentences(found, su, tu)
     else:
         beads = tuple(_align(src, tgt, encoder, constraints, progress, vectors))
+    beads = split_notes(beads, src.texts, tgt.texts)
     out = cap_doubtful(beads, doubtful_sentences(src), doubtful_sentences(tgt))  # low-confidence OCR: check it
     check_beads(out, len(src), len(tgt))
     return out

@@ -102,6 +102,29 @@ def _joins(prev: Unit, size: int, k: int, paragraphs: Sequence[int], headings: S
     )
 
 
+def split_notes(beads: Sequence[Bead], src_texts: Sequence[str], tgt_texts: Sequence[str]) -> tuple[Bead, ...]:
+    """A bead that ends in a note wholly in brackets on both sides ("… (웃음)" / "… (Laughter)", a talk's
+    cues; "(표 3 참조)" / "(See Table 3.)") gives the two notes a bead of their own, after the rest.
+    A confirmed or edited bead is the user's and stays as it is."""
+    out: list[Bead] = []
+    for b in beads:
+        ns, nt = _note_tail(b.src, src_texts), _note_tail(b.tgt, tgt_texts)
+        if ns and nt and not (b.confirmed or b.edited):
+            out.append(replace(b, src=b.src[:-ns], tgt=b.tgt[:-nt]))
+            out.append(replace(b, src=b.src[-ns:], tgt=b.tgt[-nt:]))
+        else:
+            out.append(b)
+    return tuple(out)
+
+
+def _note_tail(ids: tuple[int, ...], texts: Sequence[str]) -> int:
+    """How many of the last sentences of ``ids`` are a note wholly in brackets, the rest not empty (0: none)."""
+    for n in range(1, min(MAX_UNIT, len(ids) - 1) + 1):
+        if _is_note(" ".join(texts[i] for i in ids[-n:])):
+            return n
+    return 0
+
+
 def uncut_units(units: list[Unit], side: int, constraints: Sequence[Bead]) -> list[Unit]:
     """``units`` with every unit that a constraint bead holds only part of split back into sentences
     (``side`` 0: the beads' source ids, 1: their target ids)."""

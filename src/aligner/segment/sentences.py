@@ -29,6 +29,11 @@ from aligner.segment.korean import split_ko
 
 MAX_SENTENCE_CHARS = 2000
 _WS_RE = re.compile(r"\s+")
+# A cue or note wholly in brackets between two sentences: "… a whole month. (Laughter) Yeah, …",
+# "… 한 거죠. (웃음) 네, …".  Splitters give it to either neighbour; it is a sentence of its own.
+_LEADING_CUE = re.compile(r"\(([^()\n=]{2,40})\)\s+(?=[A-Z0-9\"“‘'가-힣])")
+_TRAILING_CUE = re.compile(r"(?<=[.!?。…\"”’])\s+\(([^()\n=]{2,40})\)\s*$")
+_ENUMERATOR = re.compile(r"^(?:\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,5}|[가-힣])$")
 _PROGRESS_STEPS = 100
 
 
@@ -130,6 +135,23 @@ def split_sentences(text: str, lang: Lang) -> list[tuple[int, int]]:
         piece_lang = detect_lang(piece) or block_lang
         if piece_lang is not block_lang and len(piece) > 20:
             out.extend((a + x, a + y) for x, y in _splitter(piece_lang)(piece))
+        else:
+            out.append((a, b))
+    return _split_cues(text, out)
+
+
+def _split_cues(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans with a bracketed cue at their start or after their last full stop cut off on its own."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        lead = _LEADING_CUE.match(text, a, b)
+        if lead and not _ENUMERATOR.match(lead.group(1).strip()):
+            out.append((a, lead.start(0) + len(lead.group(0).rstrip())))
+            a = lead.end(0)
+        trail = _TRAILING_CUE.search(text, a, b)
+        if trail and not _ENUMERATOR.match(trail.group(1).strip()):
+            cue = text.index("(", trail.start(0))
+            out += [(a, trail.start(0)), (cue, b)]
         else:
             out.append((a, b))
     return out
