@@ -289,7 +289,7 @@ def dev_sets(gold_dir: Path = GOLD_DIR) -> list[DevSet]:
     return sets
 
 
-TALK_DIR = ROOT / "tests" / "data" / "talk"
+TALK_DIRS = (ROOT / "tests" / "data" / "talk", ROOT / "tests" / "data" / "talk-2")
 
 
 def read_beads(path: Path) -> list[tuple[Unit, bool]]:
@@ -310,9 +310,9 @@ def read_beads(path: Path) -> list[tuple[Unit, bool]]:
     return out
 
 
-def talk_sets(talk_dir: Path = TALK_DIR) -> list[DevSet]:
-    """The talk written for the tests (kind ``talk``: cues, short spoken lines; no omissions)."""
-    return [_set("talk", "talk", [u for u, _ in read_beads(talk_dir / "beads.txt")])]
+def talk_sets(talk_dirs: tuple[Path, ...] = TALK_DIRS) -> list[DevSet]:
+    """The talks written for the tests (kind ``talk``: cues, short spoken lines; no omissions)."""
+    return [_set(d.name, "talk", [u for u, _ in read_beads(d / "beads.txt")]) for d in talk_dirs]
 
 
 def write_bead_files(src: Path, out: Path) -> None:
@@ -342,7 +342,8 @@ def kind_counts(ds: DevSet) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--write-talk"]:  # after editing tests/data/talk/beads.txt
-        write_bead_files(TALK_DIR / "beads.txt", TALK_DIR)
+    if sys.argv[1:2] == ["--write-talks"]:  # after editing a tests/data/talk*/beads.txt
+        for d in TALK_DIRS:
+            write_bead_files(d / "beads.txt", d)
     for d in dev_sets() + talk_sets():
         print(d.name, d.kind, len(d.ko), len(d.en), d.omissions, kind_counts(d))
