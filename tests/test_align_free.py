@@ -134,10 +134,11 @@ def test_speech_tags_are_short_reports_of_speech() -> None:
         "고양이가 대답했다.",
         "“네 엄마.",
         "소녀는 바구니를 들고 언덕 위 작고 비뚤어진 집까지 천천히 올라가며 말했어요.",  # too long: a sentence
-        "“그래,”라며 할머니가 말했어요.",  # has its own quotation
+        "“그래,”라며 할머니가 말했어요.",  # a word or two quoted: the rest of the quotation is elsewhere
+        "“오늘은 날씨가 정말 좋구나, 얘들아,”라며 엄마가 말했어요.",  # a quotation of its own
         "The miller answered.",
     ]
-    assert speech_tags(texts).tolist() == [True, True, True, False, False, False, False]
+    assert speech_tags(texts).tolist() == [True, True, True, False, False, True, False, False]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])

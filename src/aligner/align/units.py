@@ -35,7 +35,8 @@ OPEN = "([{（［｛"
 CLOSE = ")]}）］｝"
 MAX_UNIT = 3  # sentences one bracket may hold a unit together over
 SPEECH_TAG = re.compile(
-    r"^[^“”\"'‘’「」『』]{1,30}"  # short, no quotation of its own
+    r"^(?:[“\"][^“”\"]{1,12}[”\"]\s*(?:라며|라고|하고|하며)\s*)?"  # at most a word or two quoted: “없다,”라며 …
+    r"[^“”\"'‘’「」『』]{1,30}"  # short, no quotation of its own
     r"(?:말|대답|물|외|소리|합창|속삭|중얼거|답|부르짖|덧붙|대꾸|여쭈|말씀하)(?:했|었|였|쳤|렸|셨)[가-힣]*[.!]?$"
 )
 """A Korean sentence that only reports speech: "소녀가 울면서 말했어요.", "고양이가 대답했다." """
