@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.align.arrays import synthetic_side
+from aligner.align.arrays import SideArrays, synthetic_side
 from aligner.align.calibration import _stretch_log_ratios, increasing_run
 from aligner.align.completeness import Completeness, refined
 from aligner.align.costs import DEFAULT_PARAMS
 from aligner.align.documents import align_arrays, align_documents
-from aligner.align.units import bracket_units, speech_tags, to_sentences, to_units, uncut_units
+from aligner.align.units import bracket_units, continuations, speech_tags, to_sentences, to_units, uncut_units
 from aligner.core.values import Bead, Lang
 from aligner.segment.sentences import segment
 
@@ -156,6 +156,55 @@ def test_a_speech_tag_is_not_left_without_counterpart(seed: int) -> None:
     assert Bead((30,), ()) in [replace(b, confidence=1.0) for b in beads]  # the case needs the rule
     beads, _ = align_arrays(replace(ko, speech_tag=np.arange(n + 1) == 30), en)
     assert all(b.tgt for b in beads) and any(30 in b.src for b in beads)
+
+
+def test_continuations_open_with_a_narrative_connective() -> None:
+    texts = [
+        "그래서 엄마 염소는 울며 길을 나섰어요.",
+        "그러자 얼음이 갈라졌어요.",
+        "그래도 소녀는 웃었어요.",
+        "따라서 정부는 규제를 완화했다.",  # a report's argument, not a story's next step
+    ]
+    assert continuations(texts).tolist() == [True, True, False, False]
+
+
+def _continued(seed: int, inserted: int) -> tuple[SideArrays, SideArrays, int]:
+    """English sentence 29 rendered as two Korean ones, the second weakly like it (the encoder sees
+    little of it); ``inserted`` Korean sentences with no counterpart spread over the text."""
+    rng = np.random.default_rng(seed)
+    n, d = 60, 256
+    tgt = _unit(rng.normal(size=(n, d)))
+    src = _unit(tgt + 0.6 * _unit(rng.normal(size=(n, d))))
+    rest = _unit(0.4 * tgt[29:30] + _unit(rng.normal(size=(1, d))))[0]
+    rows, lengths = [*src[:30], rest, *src[30:]], [100.0] * 30 + [50.0] + [100.0] * 30
+    for at in range(57, 0, -6)[:inserted]:
+        rows.insert(at, _unit(rng.normal(size=(1, d)))[0])
+        lengths.insert(at, 100.0)
+    where = next(i for i, row in enumerate(rows) if row is rest)
+    ko = synthetic_side(np.array(rows, dtype=np.float32), np.array(lengths))
+    en = synthetic_side(tgt, np.array([150.0 if j == 29 else 100.0 for j in range(n)]))
+    return replace(ko, continuation=np.arange(len(rows)) == where), en, where
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_a_continuation_joins_the_sentence_before_where_the_translation_is_complete(seed: int) -> None:
+    ko, en, where = _continued(seed, 0)
+    beads, _ = align_arrays(replace(ko, continuation=np.zeros(len(ko.lengths), dtype=bool)), en)
+    assert Bead((where,), ()) in [replace(b, confidence=1.0) for b in beads]  # the case needs the rule
+    beads, _ = align_arrays(ko, en)
+    assert all(b.tgt for b in beads) and next(b for b in beads if where in b.src).src == (where - 1, where)
+
+
+@pytest.mark.parametrize("seed", [1, 5])
+def test_a_continuation_is_left_untranslated_where_the_side_misses_sentences(seed: int) -> None:
+    """Where a seventh of the Korean has no counterpart (a brief), a continuation matched this
+    weakly is one more omission, not a piece of its neighbour."""
+    ko, en, where = _continued(seed, 10)
+    ungated = replace(DEFAULT_PARAMS, continuation_missing=1.0)
+    assert not any(where in b.src and not b.tgt for b in align_arrays(ko, en, params=ungated)[0])  # needs the gate
+    beads, _ = align_arrays(ko, en)
+    assert Bead((where,), ()) in [replace(b, confidence=1.0) for b in beads]
+    assert sum(1 for b in beads if not b.tgt) == 11
 
 
 def test_a_constraint_that_cuts_a_unit_splits_it_and_beads_map_back() -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from aligner.align.dots import indexed_dots
-from aligner.align.units import speech_tags
+from aligner.align.units import continuations, speech_tags
 from aligner.core.values import Document, Lang, Progress
 from aligner.embed.encoders import Encoder
 
@@ -35,6 +35,7 @@ class SideArrays:
     heading: np.ndarray  # (N,) bool
     anchors: np.ndarray  # (N, ANCHOR_DIM) float32 hashed anchor-token counts
     speech_tag: np.ndarray  # (N,) bool: only reports speech (aligner.align.units.speech_tags)
+    continuation: np.ndarray  # (N,) bool: opens with a narrative connective (aligner.align.units.continuations)
 
     def __len__(self) -> int:
         return int(self.vecs.shape[0])
@@ -128,7 +129,7 @@ def side_arrays(
     vecs: np.ndarray,
     anchors: np.ndarray | None = None,
 ) -> SideArrays:
-    n = len(doc)
+    n, korean = len(doc), doc.lang == Lang.KO
     if vecs.shape[0] != n:
         raise ValueError(f"{vecs.shape[0]} vectors for {n} sentences")
     return SideArrays(
@@ -137,7 +138,8 @@ def side_arrays(
         paragraph=np.array([s.paragraph for s in doc.sentences], dtype=np.int64),
         heading=np.array([s.heading for s in doc.sentences], dtype=bool),
         anchors=anchors if anchors is not None else np.zeros((n, ANCHOR_DIM), dtype=np.float32),
-        speech_tag=speech_tags(doc.texts) if doc.lang == Lang.KO else np.zeros(n, dtype=bool),
+        speech_tag=speech_tags(doc.texts) if korean else np.zeros(n, dtype=bool),
+        continuation=continuations(doc.texts) if korean else np.zeros(n, dtype=bool),
     )
 
 
@@ -171,6 +173,7 @@ def synthetic_side(vecs: np.ndarray, lengths: np.ndarray | None = None) -> SideA
         heading=np.zeros(n, dtype=bool),
         anchors=np.zeros((n, ANCHOR_DIM), dtype=np.float32),
         speech_tag=np.zeros(n, dtype=bool),
+        continuation=np.zeros(n, dtype=bool),
     )
 
 

@@ -69,6 +69,8 @@ class Params:
     fragment_share: float = 0.24  # a skip this short beside the bead that would take it in ...
     fragment_loss: float = 0.75  # ... costing it fewer noise SDs of cosine is part of that bead:
     fragment_cost: float = 1.0  # its skip costs this much more
+    continuation_missing: float = 0.05  # on a side missing at most this share, skipping a continuation ...
+    continuation_cost: float = 0.2  # ... costs this much more
 
     def first_half_width(self, n: int, m: int) -> int:
         """Half width of the pass-1 band (also the calibration band) for n x m sentences."""

@@ -341,7 +341,8 @@ def _settle_skips(
     When the length balance says a side is complete, an omission-seeking probe
     (skips free) is run first: its lone skips are evidence of omissions that
     the length balance cannot see, and lower the skip cost again
-    (``aligner.align.completeness``).  Skipping a speech tag costs ``Params.fragment_cost`` more.
+    (``aligner.align.completeness``).  Skipping a speech tag, or where the side looks
+    complete a continuation (``aligner.align.units``), costs ``Params.fragment_cost`` more.
     """
     params, st = prob.params, prob.stats
     comp = Completeness(st.missing_src, st.missing_tgt, st.skip_src, st.skip_tgt)
@@ -353,12 +354,21 @@ def _settle_skips(
         comp = refined(comp, lone_src, lone_tgt, skip_src.shape[0], skip_tgt.shape[0],
                        prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight,
                        least=params.probe_least)
-    # a sentence that only reports speech is a piece of the bead of its quotation
-    tag_src = prob.src.speech_tag[i0 : i0 + skip_src.shape[0]]
-    tag_tgt = prob.tgt.speech_tag[j0 : j0 + skip_tgt.shape[0]]
-    skip_src = np.where(skip_src >= FORCE, skip_src, comp.skip_src - params.fragment_cost * tag_src)
-    skip_tgt = np.where(skip_tgt >= FORCE, skip_tgt, comp.skip_tgt - params.fragment_cost * tag_tgt)
+    extra_src = _piece_costs(prob.src, i0, skip_src.shape[0], comp.missing_src, params)
+    extra_tgt = _piece_costs(prob.tgt, j0, skip_tgt.shape[0], comp.missing_tgt, params)
+    skip_src = np.where(skip_src >= FORCE, skip_src, comp.skip_src - extra_src)
+    skip_tgt = np.where(skip_tgt >= FORCE, skip_tgt, comp.skip_tgt - extra_tgt)
     return skip_src, skip_tgt, comp
+
+
+def _piece_costs(side: SideArrays, start: int, n: int, missing: float, params: Params) -> np.ndarray:
+    """What skipping each sentence costs more: a speech tag is a piece of the bead of its quotation;
+    where the side looks complete, a continuation ("그래서 …") is the rest of the sentence before."""
+    tags = side.speech_tag[start : start + n]
+    out = params.fragment_cost * tags
+    if missing <= params.continuation_missing:
+        out = out + params.continuation_cost * (side.continuation[start : start + n] & ~tags)
+    return np.asarray(out, dtype=np.float64)
 
 
 def _free_segments(constraints: Sequence[Bead], n: int, m: int) -> list[tuple[int, int, int, int, Bead | None]]:

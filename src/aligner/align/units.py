@@ -14,6 +14,8 @@ has one sentence ("The kids said, “Dear mother, …”"); the sentence-embeddi
 matches the bare clause with nothing.  :func:`speech_tags` finds such clauses; the
 aligner makes skipping them cost more (they are not units: the tag may belong with
 the quotation before it or after it, and a unit would drag a quotation into a skip).
+A sentence that opens with a narrative connective ("그래서 엄마 염소는 … 길을 나섰어요.") is
+the second half of an English sentence the translator split, and costs as much to skip.
 
 The beads are mapped back to the sentences.  Array-in, array-out: :func:`bracket_units`
 reads texts, paragraph numbers and heading flags; the mapping functions work on bead
@@ -40,6 +42,9 @@ SPEECH_TAG = re.compile(
     r"(?:말|대답|물|외|소리|합창|속삭|중얼거|답|부르짖|덧붙|대꾸|여쭈|말씀하)(?:했|었|였|쳤|렸|셨)[가-힣]*[.!]?$"
 )
 """A Korean sentence that only reports speech: "소녀가 울면서 말했어요.", "고양이가 대답했다." """
+CONTINUATION = re.compile(r"^(?:그래서|그러자|그러다가?|그리곤|그리고는|그제야|그러니|그랬더니|그러더니)\s")
+"""A Korean sentence that opens with a narrative connective ("그래서 …", "그러자 …"): the second half of a
+sentence the translator split ("… and so the old one went on her way")."""
 
 Unit = tuple[int, int]  # (first sentence, number of sentences)
 
@@ -85,6 +90,12 @@ def bracket_units(texts: Sequence[str], paragraphs: Sequence[int], headings: Seq
 def speech_tags(texts: Sequence[str]) -> np.ndarray:
     """Which sentences only report speech (:data:`SPEECH_TAG`): pieces of a neighbouring bead."""
     return np.array([bool(SPEECH_TAG.match(t.strip())) for t in texts], dtype=bool)
+
+
+def continuations(texts: Sequence[str]) -> np.ndarray:
+    """Which sentences open with a narrative connective (:data:`CONTINUATION`): the second half of a
+    sentence the translator split, where the translation is complete."""
+    return np.array([bool(CONTINUATION.match(t.strip())) for t in texts], dtype=bool)
 
 
 def _is_note(text: str) -> bool:
