@@ -289,7 +289,8 @@ def dev_sets(gold_dir: Path = GOLD_DIR) -> list[DevSet]:
     return sets
 
 
-TALK_DIRS = (ROOT / "tests" / "data" / "talk", ROOT / "tests" / "data" / "talk-2")
+WRITTEN = {"talk": "talk", "talk-2": "talk", "news": "news"}  # sets written for the tests: folder -> kind
+WRITTEN_DIR = ROOT / "tests" / "data"
 
 
 def read_beads(path: Path) -> list[tuple[Unit, bool]]:
@@ -310,9 +311,10 @@ def read_beads(path: Path) -> list[tuple[Unit, bool]]:
     return out
 
 
-def talk_sets(talk_dirs: tuple[Path, ...] = TALK_DIRS) -> list[DevSet]:
-    """The talks written for the tests (kind ``talk``: cues, short spoken lines; no omissions)."""
-    return [_set(d.name, "talk", [u for u, _ in read_beads(d / "beads.txt")]) for d in talk_dirs]
+def written_sets(root: Path = WRITTEN_DIR) -> list[DevSet]:
+    """The sets written for the tests, gold by construction: two talks (kind ``talk``: audience cues,
+    short spoken lines) and a wire-service story (kind ``news``: dateline, quotations, an e-mail line)."""
+    return [_set(name, kind, [u for u, _ in read_beads(root / name / "beads.txt")]) for name, kind in WRITTEN.items()]
 
 
 def write_bead_files(src: Path, out: Path) -> None:
@@ -342,8 +344,8 @@ def kind_counts(ds: DevSet) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--write-talks"]:  # after editing a tests/data/talk*/beads.txt
-        for d in TALK_DIRS:
-            write_bead_files(d / "beads.txt", d)
-    for d in dev_sets() + talk_sets():
+    if sys.argv[1:2] == ["--write"]:  # after editing the beads.txt of a written set
+        for name in WRITTEN:
+            write_bead_files(WRITTEN_DIR / name / "beads.txt", WRITTEN_DIR / name)
+    for d in dev_sets() + written_sets():
         print(d.name, d.kind, len(d.ko), len(d.en), d.omissions, kind_counts(d))

@@ -66,6 +66,7 @@ class Params:
     absorb_loss: float = 0.32  # noise SDs of cosine a neighbour loses taking in a probe's lone skip: an omission
     contain_weight: float = 2.0  # cost of an m-n bead per unit its best sub-bead matches better
     dilution_drop: float = 0.1  # a sub-bead this much better in cosine dilutes the bead whatever the lengths
+    pair_margin: float = 0.15  # a 2-2 whose straight pairs beat its crossed ones by more is two 1-1 beads
     fragment_share: float = 0.24  # a skip this short beside the bead that would take it in ...
     fragment_loss: float = 0.75  # ... costing it fewer noise SDs of cosine is part of that bead:
     fragment_cost: float = 1.0  # its skip costs this much more
@@ -117,6 +118,7 @@ def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) 
         live = scores > LIVE_SCORE
         scores = scores - prob.params.contain_weight * _dilution(prob, si, tj, a, b, f.cos, live) / prob.stats.scale
     if (a, b) == (2, 2):
+        scores = scores - prob.params.contain_weight * _two_pairs(prob, si, tj) / prob.stats.scale
         # two adjacent sentences translated in swapped order: score the 2-2 bead
         # as its two crossed 1-1 pairs when both are good matches
         x1 = _pair_scores(prob, si, tj + 1, 1, 1)
@@ -124,6 +126,19 @@ def _pair_scores(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) 
         crossed = np.where((x1 > 0) & (x2 > 0), x1 + x2 - prob.params.swap_penalty, -np.inf)
         scores = np.maximum(scores, crossed)
     return scores
+
+
+def _two_pairs(prob: Problem, si: np.ndarray, tj: np.ndarray) -> np.ndarray:
+    """How clearly a 2-2 bead is two 1-1 pairs (>= 0): by how much both straight pairs match better than
+    either crossed pair, beyond ``Params.pair_margin``.  A weak 1-1 (a news lead behind its dateline,
+    cosine 0.53) next to a strong one scores below zero alone and is otherwise merged with it: the
+    2-2 matches like the strong pair, and no edge sentence dilutes it."""
+    def one(s0: np.ndarray, t0: np.ndarray) -> np.ndarray:
+        return span_cosines(prob.src_spans, s0, 1, prob.tgt_spans, t0, 1)
+
+    straight = np.minimum(one(si, tj), one(si + 1, tj + 1))
+    crossed = np.maximum(one(si, tj + 1), one(si + 1, tj))
+    return np.asarray(np.maximum(straight - crossed - prob.params.pair_margin, 0.0))
 
 
 def _log_len(prob: Problem, si: np.ndarray, tj: np.ndarray, a: int, b: int) -> np.ndarray:
