@@ -48,6 +48,7 @@ def test_a_cue_between_sentences_is_a_sentence_of_its_own() -> None:
         ("The rate rose (see Table 3). It fell.", Lang.EN),
         ("(서울=연합뉴스) 김철수 기자 = 정부는 오늘 발표했다.", Lang.KO),  # a news dateline
         ("(2) 둘째, 규제를 완화한다.", Lang.KO),  # a list item
+        ("The aims are set out first. (1.2) Background of the study.", Lang.EN),  # a numbered section
     ],
 )
 def test_brackets_that_are_not_cues_stay_in_their_sentence(text: str, lang: Lang) -> None:

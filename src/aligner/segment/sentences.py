@@ -33,7 +33,7 @@ _WS_RE = re.compile(r"\s+")
 # "… 한 거죠. (웃음) 네, …".  Splitters give it to either neighbour; it is a sentence of its own.
 _LEADING_CUE = re.compile(r"\(([^()\n=]{2,40})\)\s+(?=[A-Z0-9\"“‘'가-힣])")
 _TRAILING_CUE = re.compile(r"(?<=[.!?。…\"”’])\s+\(([^()\n=]{2,40})\)\s*$")
-_ENUMERATOR = re.compile(r"^(?:\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,5}|[가-힣])$")
+_ENUMERATOR = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[A-Za-z]|[ivxlcdmIVXLCDM]{1,5}|[가-힣])$")
 _PROGRESS_STEPS = 100
 
 
