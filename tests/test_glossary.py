@@ -155,6 +155,11 @@ def test_english_candidates_are_noun_phrases_as_used() -> None:
         assert text[m.start : m.end] == m.surface
     assert english_key(["Smart", "Cities"]) == english_key(["smart", "city"]) == "smart city"
     assert english_key(["start-ups"]) == english_key(["startups"])
+    # "-ses" is mostly "-se" + s ("pilot operation bases" was keyed "pilot operation bas", apart from "base")
+    assert [singular(w) for w in ("bases", "cases", "purchases", "analyses", "gases", "businesses")] == [
+        "base", "case", "purchase", "analysis", "gas", "business"
+    ]
+    assert english_key(["operation", "bases"]) == english_key(["operation", "base"])
     assert [singular(w) for w in ("policies", "analysis", "services", "data", "ICT")] == [
         "policy",
         "analysis",

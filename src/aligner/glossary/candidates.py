@@ -191,6 +191,9 @@ _NUMBER = re.compile(r"^[$]?\d+(?:[.,]\d+)*[%]?$")
 
 
 
+_SES_PLURALS = frozenset({"gases", "biases", "buses", "atlases", "aliases", "canvases", "lenses", "statuses"})
+
+
 def singular(word: str) -> str:
     """A light English singulariser for the head noun of a phrase."""
     w = word
@@ -203,8 +206,10 @@ def singular(word: str) -> str:
         return w[:-3] + ("y" if w[-1].islower() else "Y")
     if lw.endswith(("sses", "shes", "ches", "xes", "zes")):
         return w[:-2]
-    if lw.endswith("ses") and lw[:-2].endswith(("ys", "as", "es")):
-        return w[:-2]
+    if lw.endswith("yses"):
+        return w[:-2] + "is"  # analyses -> analysis
+    if lw in _SES_PLURALS:
+        return w[:-2]  # gases -> gas; most "-ses" are "-se" + s: cases, bases, purchases, releases
     if lw.endswith("s") and not lw.endswith(("ss", "'s")):
         return w[:-1]
     return w
