@@ -341,8 +341,9 @@ def _settle_skips(
     When the length balance says a side is complete, an omission-seeking probe
     (skips free) is run first: its lone skips are evidence of omissions that
     the length balance cannot see, and lower the skip cost again
-    (``aligner.align.completeness``).  Skipping a speech tag, or where the side looks
-    complete a continuation (``aligner.align.units``), costs ``Params.fragment_cost`` more.
+    (``aligner.align.completeness``).  Skipping a speech tag costs ``Params.fragment_cost``
+    more; where the side looks complete, skipping a continuation ``Params.continuation_cost`` more
+    (``aligner.align.units``).
     """
     params, st = prob.params, prob.stats
     comp = Completeness(st.missing_src, st.missing_tgt, st.skip_src, st.skip_tgt)

@@ -15,7 +15,8 @@ matches the bare clause with nothing.  :func:`speech_tags` finds such clauses; t
 aligner makes skipping them cost more (they are not units: the tag may belong with
 the quotation before it or after it, and a unit would drag a quotation into a skip).
 A sentence that opens with a narrative connective ("그래서 엄마 염소는 … 길을 나섰어요.") is
-the second half of an English sentence the translator split, and costs as much to skip.
+often the second half of an English sentence the translator split: :func:`continuations`
+finds them, and where a side looks complete skipping one costs a little more.
 
 The beads are mapped back to the sentences.  Array-in, array-out: :func:`bracket_units`
 reads texts, paragraph numbers and heading flags; the mapping functions work on bead
