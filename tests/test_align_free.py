@@ -162,10 +162,11 @@ def test_continuations_open_with_a_narrative_connective() -> None:
     texts = [
         "그래서 엄마 염소는 울며 길을 나섰어요.",
         "그러자 얼음이 갈라졌어요.",
+        "왜냐하면 왕비를 너무도 사랑했기 때문이에요.",  # "… because he loved the queen so much"
         "그래도 소녀는 웃었어요.",
         "따라서 정부는 규제를 완화했다.",  # a report's argument, not a story's next step
     ]
-    assert continuations(texts).tolist() == [True, True, False, False]
+    assert continuations(texts).tolist() == [True, True, True, False, False]
 
 
 def _continued(seed: int, inserted: int) -> tuple[SideArrays, SideArrays, int]:

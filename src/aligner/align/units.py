@@ -43,7 +43,7 @@ SPEECH_TAG = re.compile(
     r"(?:말|대답|물|외|소리|합창|속삭|중얼거|답|부르짖|덧붙|대꾸|여쭈|말씀하)(?:했|었|였|쳤|렸|셨)[가-힣]*[.!]?$"
 )
 """A Korean sentence that only reports speech: "소녀가 울면서 말했어요.", "고양이가 대답했다." """
-CONTINUATION = re.compile(r"^(?:그래서|그러자|그러다가?|그리곤|그리고는|그제야|그러니|그랬더니|그러더니)\s")
+CONTINUATION = re.compile(r"^(?:왜냐하면|그래서|그러자|그러다가?|그리곤|그리고는|그제야|그러니|그랬더니|그러더니)\s")
 """A Korean sentence that opens with a narrative connective ("그래서 …", "그러자 …"): the second half of a
 sentence the translator split ("… and so the old one went on her way")."""
 
