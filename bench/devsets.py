@@ -321,17 +321,18 @@ def write_bead_files(src: Path, out: Path) -> None:
     """``ko.txt``, ``en.txt`` (a blank line between paragraphs) and ``gold.align`` from a ``beads.txt``."""
     beads = read_beads(src)
     ko, en, gold = rebuild([u for u, _ in beads])
-    starts_ko = {len(_flat([u for u, _ in beads[:k]], 0)) for k, (_, p) in enumerate(beads) if p and k}
-    starts_en = {len(_flat([u for u, _ in beads[:k]], 1)) for k, (_, p) in enumerate(beads) if p and k}
-    for name, lines, starts in (("ko.txt", ko, starts_ko), ("en.txt", en, starts_en)):
-        text = "".join(("\n" if i in starts else "") + line + "\n" for i, line in enumerate(lines))
+    starts: tuple[set[int], set[int]] = (set(), set())  # per side: the sentences a paragraph opens with
+    seen = [0, 0]
+    for k, (unit, para) in enumerate(beads):
+        for side in (0, 1):
+            if para and k:
+                starts[side].add(seen[side])
+            seen[side] += len(unit[side])
+    for name, lines, opens in (("ko.txt", ko, starts[0]), ("en.txt", en, starts[1])):
+        text = "".join(("\n" if i in opens else "") + line + "\n" for i, line in enumerate(lines))
         (out / name).write_text(text, encoding="utf-8")
     pairs = "".join(f"[{','.join(map(str, s))}]:[{','.join(map(str, t))}]\n" for s, t in gold)
     (out / "gold.align").write_text(pairs, encoding="utf-8")
-
-
-def _flat(us: list[Unit], side: int) -> list[str]:
-    return [x for u in us for x in u[side]]
 
 
 def kind_counts(ds: DevSet) -> dict[str, int]:

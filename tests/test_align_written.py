@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from aligner.align.documents import align_documents
+from aligner.align.metrics import read_alignment
 from aligner.align.units import split_notes
 from aligner.core.values import Bead, Lang
 from aligner.segment.sentences import segment
@@ -21,11 +22,7 @@ NEWS = Path(__file__).parent / "data" / "news"
 
 
 def _gold(folder: Path = TALK) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
-    out = set()
-    for line in (folder / "gold.align").read_text(encoding="utf-8").splitlines():
-        s, t = (side.strip("[]") for side in line.split(":"))
-        out.add((tuple(int(x) for x in s.split(",") if x), tuple(int(x) for x in t.split(",") if x)))
-    return out
+    return {(b.src, b.tgt) for b in read_alignment(folder / "gold.align")}
 
 
 def _prose(name: str) -> str:

@@ -90,13 +90,17 @@ def bracket_units(texts: Sequence[str], paragraphs: Sequence[int], headings: Seq
 
 def speech_tags(texts: Sequence[str]) -> np.ndarray:
     """Which sentences only report speech (:data:`SPEECH_TAG`): pieces of a neighbouring bead."""
-    return np.array([bool(SPEECH_TAG.match(t.strip())) for t in texts], dtype=bool)
+    return _matching(SPEECH_TAG, texts)
 
 
 def continuations(texts: Sequence[str]) -> np.ndarray:
     """Which sentences open with a narrative connective (:data:`CONTINUATION`): the second half of a
     sentence the translator split, where the translation is complete."""
-    return np.array([bool(CONTINUATION.match(t.strip())) for t in texts], dtype=bool)
+    return _matching(CONTINUATION, texts)
+
+
+def _matching(pattern: re.Pattern[str], texts: Sequence[str]) -> np.ndarray:
+    return np.array([bool(pattern.match(t.strip())) for t in texts], dtype=bool)
 
 
 def _is_note(text: str) -> bool:

@@ -146,12 +146,11 @@ def _split_cues(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     for a, b in spans:
         lead = _LEADING_CUE.match(text, a, b)
         if lead and not _ENUMERATOR.match(lead.group(1).strip()):
-            out.append((a, lead.start(0) + len(lead.group(0).rstrip())))
+            out.append((a, lead.end(1) + 1))  # through its ")"
             a = lead.end(0)
         trail = _TRAILING_CUE.search(text, a, b)
         if trail and not _ENUMERATOR.match(trail.group(1).strip()):
-            cue = text.index("(", trail.start(0))
-            out += [(a, trail.start(0)), (cue, b)]
+            out += [(a, trail.start(0)), (trail.start(1) - 1, b)]  # the cue from its "("
         else:
             out.append((a, b))
     return out
