@@ -33,17 +33,29 @@ exports, the glossary pane and the term picker share. Where a term occurs:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import product
 
 import numpy as np
 
 from aligner.core.values import Alignment, Progress
 from aligner.embed.encoders import Encoder
+from aligner.glossary.candidates import korean_key, singular
 from aligner.glossary.concordance import concordance as concordance  # re-exported: imported from here elsewhere
 from aligner.glossary.concordance import term_lang as term_lang  # re-exported: imported from here elsewhere
 from aligner.glossary.inventory import Inventory, inventories
 from aligner.glossary.lexicon import looks_adjectival
-from aligner.glossary.termhood import Nesting, TermKind, general_zipf, kind_of, nesting, parts_zipf, termhood
+from aligner.glossary.termhood import (
+    NESTED_SHARE,
+    Nesting,
+    TermKind,
+    capitalised,
+    general_zipf,
+    kind_of,
+    nesting,
+    parts_zipf,
+    termhood,
+)
 from aligner.glossary.transliteration import sound_similarity
 
 TOP_PER_TERM = 40  # English partners kept per Korean term (by association, ties kept)
@@ -65,7 +77,9 @@ co-occurrence alone pairs "촉진" with "Made" (of "Made in China 2025") and "�
 UNTRUSTED_WEIGHT = 0.7  # an entry never taught to a learner ranks below the trusted ones like it
 SECOND_RATIO = 0.85  # a second English term must score this close to the first...
 SECOND_MIN = 0.6  # ...and be confident on its own
-LONGER_RATIO = 0.9  # a longer Korean term this close takes the English term from its sub-term
+LONGER_RATIO = 0.9  # a longer Korean term this close takes the English term from its sub-term...
+ADDED_COVERED = 0.35  # ...when what it adds means something in that English term (cosine; "완화" / "deregulation")
+PHRASE_WEIGHT = 0.5  # termhood kept by a phrase built on another term of the glossary (``_phrases_weighed``)
 REUSE_RATIO = 0.85  # a variant reusing a taken English term must score this close to the owner
 
 
@@ -156,6 +170,7 @@ class Scored:
     cos: np.ndarray
     assoc: np.ndarray
     score: np.ndarray
+    linking: np.ndarray  # ``score`` with sub-terms demoted where a longer term claims the English (``link``)
 
 
 def _candidate_pairs(
@@ -210,8 +225,9 @@ def score_pairs(alignment: Alignment, encoder: Encoder, progress: Progress | Non
     comp = _compositional(ko_inv, en_inv, ko_keys, en_keys, pr, pc, cos, encoder)
     sim = similarity_score((cos + comp) / 2) * _shape_prior(ko_inv, en_inv, ko_keys, en_keys, pr, pc)
     adjectival = np.array([looks_adjectival(en_keys[c].rsplit(" ", 1)[-1]) for c in range(len(en_keys))])
-    alike = np.array([_spelled_alike(ko_keys[r], en_keys[c]) for r, c in zip(pr.tolist(), pc.tolist(), strict=True)],
-                     dtype=bool)
+    alike = np.array(
+        [_spelled_alike(ko_keys[r], en_keys[c]) for r, c in zip(pr.tolist(), pc.tolist(), strict=True)], dtype=bool
+    )
     sim[alike & (assoc >= 0.3)] = 1.0
     for p in np.nonzero((assoc >= 0.3) & (sim < 0.9))[0].tolist():
         r = int(pr[p])
@@ -219,9 +235,10 @@ def score_pairs(alignment: Alignment, encoder: Encoder, progress: Progress | Non
         sim[p] = max(sim[p], min(1.0, sound))
     sim = np.where(adjectival[pc], sim * ADJECTIVE_PENALTY, sim)
     score = combine(sim, assoc, co) + SPELLED_ALIKE_BONUS * alike  # the same spelling wins a tie
+    linking = _prefer_longer_korean(ko_keys, en_text, en_row, pr, pc, co, score, encoder)
     if progress:
         progress("pairing terms", 1, 1)
-    return Scored(ko_inv, en_inv, ko_keys, en_keys, pr, pc, co, fk, fe, cos, assoc, score)
+    return Scored(ko_inv, en_inv, ko_keys, en_keys, pr, pc, co, fk, fe, cos, assoc, score, linking)
 
 
 def _spelled_alike(ko_key: str, en_key: str) -> bool:
@@ -340,7 +357,9 @@ def _chosen_pairs(sc: Scored, alignment: Alignment) -> list[TermPair]:
             ko_zipf=parts_zipf(sc.ko.parts[ko_key], "ko"),
             zipf=zipf,
         )
-        weight = termhood(kind, zipf, ko_nested.get(ko_key, Nesting()), en_nested.get(en_key, Nesting()))
+        weight = termhood(
+            kind, zipf, ko_nested.get(ko_key, Nesting()), en_nested.get(en_key, Nesting()), sc.ko.parts[ko_key]
+        )
         if weight <= 0:
             continue  # a fragment of a longer term
         out.append(
@@ -358,8 +377,51 @@ def _chosen_pairs(sc: Scored, alignment: Alignment) -> list[TermPair]:
                 termhood=round(weight, 4),
             )
         )
+    out = _phrases_weighed(out, ko_nested)
     out.sort(key=lambda t: (-t.rank_score, -t.frequency, t.ko, t.en))
     return out
+
+
+def _phrases_weighed(entries: list[TermPair], ko_nested: dict[str, Nesting]) -> list[TermPair]:
+    """Entries built on another term of the glossary, on both sides, weigh ``PHRASE_WEIGHT``
+    of their termhood: a learner learns the term and the words around it, not each phrase
+    built of them. Two kinds:
+
+    - the term before a new head ("인터넷융합 전략" / "Internet convergence strategy" on
+      "인터넷융합" / "Internet convergence"); a modifier before a term ("산업 생태계") makes
+      a narrower term, and a name ("National Next Generation AI Open Innovation Platform")
+      stays one;
+    - a term seen once, inside this entry ("동부 연해지역" / "eastern coastal region" on
+      "연해지역" / "coastal region"): one use cannot tell which of the two is the term
+      (``Nesting.proven``), and the shorter one serves more sentences.
+    """
+    cores = [t for t in entries if t.kind is not TermKind.GENERAL]
+    out = []
+    for t in entries:
+        if any(_phrase_on(t, c, ko_nested.get(korean_key(c.ko), Nesting())) for c in cores):
+            t = replace(t, termhood=round(t.termhood * PHRASE_WEIGHT, 4))
+        out.append(t)
+    return out
+
+
+def _phrase_on(entry: TermPair, core: TermPair, core_nesting: Nesting) -> bool:
+    at = entry.ko.find(core.ko)
+    if at < 0 or core is entry or not _inside(core.en, entry.en):
+        return False
+    new_head = entry.ko[at + len(core.ko) : at + len(core.ko) + 1] == " "
+    if new_head and core.kind is TermKind.TERM and not capitalised(entry.en):
+        return True
+    return core_nesting.share >= NESTED_SHARE and not core_nesting.proven
+
+
+def _inside(inner_en: str, en: str) -> bool:
+    """``en`` has the words of ``inner_en`` in a row, and more."""
+    words, inner = _words(en), _words(inner_en)
+    return len(words) > len(inner) and any(words[i : i + len(inner)] == inner for i in range(len(words)))
+
+
+def _words(en: str) -> list[str]:
+    return [singular(w).lower() for w in en.lower().replace("-", " ").split()]
 
 
 def _variants(a: str, b: str) -> bool:
@@ -368,26 +430,47 @@ def _variants(a: str, b: str) -> bool:
     return long.startswith(short) and len(long) - len(short) <= 1
 
 
-def _prefer_longer_korean(sc: Scored) -> np.ndarray:
+def _prefer_longer_korean(
+    ko_keys: list[str],
+    en_text: list[str],
+    en_row: np.ndarray,
+    pr: np.ndarray,
+    pc: np.ndarray,
+    co: np.ndarray,
+    score: np.ndarray,
+    encoder: Encoder,
+) -> np.ndarray:
     """Scores with a sub-term demoted where a longer Korean term claims the same English
-    term in the same beads about as strongly ("규제 완화", not "규제", is "deregulation")."""
-    score = sc.score.copy()
+    term in the same beads about as strongly, and the English covers what the longer term
+    adds: "규제 완화", not "규제", is "deregulation"; but "특허신청", not "특허신청 건수", is
+    "patent applications" (건수, "number", is not in it)."""
+    out = score.copy()
     by_en: dict[int, list[int]] = defaultdict(list)
     for p in np.nonzero(score >= MIN_CONFIDENCE)[0].tolist():
-        by_en[int(sc.cols[p])].append(p)
+        by_en[int(pc[p])].append(p)
+    couples: list[tuple[int, int, str]] = []  # (shorter's pair, longer's pair, what the longer adds)
     for pairs in by_en.values():
-        for p in pairs:
-            short = sc.ko_keys[int(sc.rows[p])]
-            for q in pairs:
-                longer = sc.ko_keys[int(sc.rows[q])]
-                if (
-                    len(longer) > len(short)
-                    and short in longer
-                    and sc.co[q] == sc.co[p]
-                    and sc.score[q] >= LONGER_RATIO * sc.score[p]
-                ):
-                    score[p] = min(score[p], LONGER_RATIO * sc.score[q])
-    return score
+        for p, q in product(pairs, pairs):
+            short, longer = ko_keys[int(pr[p])], ko_keys[int(pr[q])]
+            if (
+                len(longer) > len(short)
+                and short in longer
+                and co[q] == co[p]
+                and (score[q] >= LONGER_RATIO * score[p])
+            ):
+                couples.append((p, q, longer.replace(short, " ", 1).strip()))
+    if not couples:
+        return out
+    added = sorted({a for _, _, a in couples})
+    targets = sorted({int(en_row[p]) for p, _, _ in couples})
+    vecs = encoder.encode(added + [en_text[t] for t in targets])
+    cover = vecs[: len(added)] @ vecs[len(added) :].T
+    a_ix = {a: i for i, a in enumerate(added)}
+    t_ix = {t: i for i, t in enumerate(targets)}
+    for p, q, a in couples:
+        if cover[a_ix[a], t_ix[int(en_row[p])]] >= ADDED_COVERED:
+            out[p] = min(out[p], LONGER_RATIO * score[q])
+    return out
 
 
 def link(sc: Scored) -> list[int]:
@@ -396,7 +479,7 @@ def link(sc: Scored) -> list[int]:
     taken: dict[int, list[tuple[float, str]]] = {}  # English col -> [(score, Korean key)]
     chosen: list[int] = []
     count: Counter[int] = Counter()
-    score = _prefer_longer_korean(sc)
+    score = sc.linking
     for p in np.argsort(-score, kind="stable").tolist():
         s = float(score[p])
         if s < MIN_CONFIDENCE:

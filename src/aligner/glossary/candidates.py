@@ -36,7 +36,9 @@ from aligner.glossary.lexicon import (
     KO_STOP_NOUNS,
     LY_NOUNS,
     NAME_LINKS,
+    NOUN_VERBS,
     NOUNISH_SUFFIXES,
+    PARTICIPLE_MODIFIERS,
     VERBS,
 )
 from aligner.segment.kiwi import korean_tokens
@@ -189,8 +191,6 @@ _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^[$]?\d+(?:[.,]\d+)*[%]?$")
 
 
-
-
 _SES_PLURALS = frozenset({"gases", "biases", "buses", "atlases", "aliases", "canvases", "lenses", "statuses"})
 
 
@@ -278,6 +278,22 @@ def _role(tok: _Tok, prev: _Tok | None, prev2: _Tok | None, nxt: _Tok | None, se
         return "stop"
     if lw.endswith("ly") and lw not in LY_NOUNS and w[0].islower():
         return "adverb"
+    if lw in PARTICIPLE_MODIFIERS and _plain_noun(nxt):
+        return "word"
+    if (
+        lw in NOUN_VERBS
+        and prev is not None
+        and (
+            prev.possessive
+            or prev.text.lower() in DETERMINERS
+            or (
+                _plain_noun(prev)
+                and not _plain_noun(nxt)
+                and (nxt is None or nxt.text.lower() not in DETERMINERS | {"to"})
+            )
+        )
+    ):
+        return "word"
     if lw in VERBS and lw not in ING_NOUNS:
         return "verb"
     if w[0].islower():
@@ -294,6 +310,13 @@ def _role(tok: _Tok, prev: _Tok | None, prev2: _Tok | None, nxt: _Tok | None, se
     if w[0].isupper():
         return "name"
     return "word"
+
+
+def _plain_noun(tok: _Tok | None) -> bool:
+    """A lower-case word that is neither a function word nor a known verb (a noun, most likely)."""
+    if tok is None or not tok.text.isalpha() or not tok.text.islower():
+        return False
+    return tok.text not in EN_STOPWORDS and (tok.text not in VERBS or tok.text in ING_NOUNS | NOUN_VERBS)
 
 
 def _chunks(text: str) -> list[list[tuple[_Tok, str]]]:
@@ -355,7 +378,7 @@ def _english_ok(part: list[tuple[_Tok, str]]) -> bool:
     if "link" in roles and any(r == "word" for r in roles):
         return False  # links only join capitalised names
     last = part[-1][0].text.lower()
-    if last.endswith("ed") and len(part) == 1:
+    if (last.endswith("ed") and len(part) == 1) or last in PARTICIPLE_MODIFIERS:
         return False
     return not (len(part) == 1 and len(part[0][0].text) < 2)
 

@@ -21,6 +21,16 @@ KO_STOP_NOUNS = frozenset(
     사례 현황 정책적 적극 수준 부문 분야 영역 기반 역할 측 만큼 대로 뿐 만 위 아래 앞 뒤 밖""".split()
 )
 
+# The vocabulary of report writing: a compound headed by one of these ("발전 전략", "필수적 요소",
+# "데이터 분석") names an aspect of the subject, not a concept of it; likewise after a generic
+# modifier ("세부 기술") or an adjectival noun in -적 ("제도적 환경").
+KO_REPORT_HEADS = frozenset(
+    """전략 요소 요인 환경 변화 목표 기회 확장 분석 선택 수집 효과 파급효과 특성 특징 과제 동향 배경 측면
+    문제 수요 방식 방법 형태 유형 구성 개선 강화 확대 제고 증가 감소 성과 영향 의의 시사점 한계 전망 추세
+    계기 여건 실태 조사 검토 평가 논의 이해 점검 활용 도입 구축 마련 추진 수립 육성 발전 건설 조성""".split()
+)
+KO_REPORT_MODIFIERS = frozenset("세부 기본 전반 일반 주요".split())
+
 
 # --------------------------------------------------------------------------- English
 
@@ -105,6 +115,15 @@ ING_NOUNS = frozenset(
     "planning funding training marketing manufacturing processing housing building spending lending "
     "offering understanding driving learning setting meeting opening pricing sharing rating ranking "
     "networking engineering computing accounting programming".split()
+)
+# Verbs used as often as nouns ("the response plan", "policy support"): nouns after a determiner
+# or another noun unless an object follows ("governments support startups").
+NOUN_VERBS = frozenset(
+    "plan plans support supports use uses need needs study studies review reviews share shares".split()
+)
+# Participles that stand before a noun as its modifier ("operating systems", "added value").
+PARTICIPLE_MODIFIERS = frozenset(
+    "operating added advanced emerging leading existing developing developed integrated automated connected".split()
 )
 
 

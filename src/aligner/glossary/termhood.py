@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from aligner.glossary.candidates import Mention
 from aligner.glossary.inventory import Inventory
-from aligner.glossary.lexicon import ORGANISATION_HEADS
+from aligner.glossary.lexicon import KO_REPORT_HEADS, KO_REPORT_MODIFIERS, ORGANISATION_HEADS
 from aligner.segment.kiwi import korean_tokens
 
 ZIPF_SPECIFIC = 3.6  # general-language Zipf frequency at or below which an entry is fully term-like...
@@ -46,7 +47,9 @@ PHRASE_FACTOR = 10.0  # a compound is taken as this much rarer per extra part th
 UNKNOWN_ZIPF = 1.0  # a part wordfreq does not list ("핑안", "iFLYTEK")
 NESTED_SHARE = 0.8  # a term with this share of its uses inside longer glossary terms is a fragment...
 FRAGMENT_CONTAINERS = 2  # ...if they are at most this many different terms (any number for a general word)
+FRAGMENT_MIN_USES = 2  # ...and seen nested at least this often, or written glued to the longer term
 NESTED_WEIGHT = 0.5  # a term nested in longer ones half its uses keeps 1 - 0.5 * 0.5 of its weight
+REPORT_WEIGHT = 0.5  # weight kept by a compound of report writing ("발전 전략"; ``report_phrase``)
 NAME_SOUND = 0.8  # sound similarity ("핑안"/"Ping An") that, with a capital, marks a transliterated name
 
 
@@ -122,6 +125,7 @@ class Nesting:
 
     share: float = 0.0
     containers: int = 0
+    proven: bool = True  # seen inside a longer term twice, or glued to it ("테스트" in "테스트베드"), or part of a name
 
     def fragment(self, kind: TermKind) -> bool:
         """(Almost) only ever used inside one or two longer terms ("테스트" in "테스트베드"), or
@@ -129,7 +133,7 @@ class Nesting:
         "건강의료"): not a term on its own. A term nested in many different longer terms
         is one itself ("ICT" in "ICT 기업", "ICT 제조", "ICT 산업" …); a name inside longer
         names is still a name ("항저우" in "항저우시", "베이징" in "베이징시")."""
-        if kind is TermKind.NAME or self.share < NESTED_SHARE:
+        if kind is TermKind.NAME or self.share < NESTED_SHARE or not self.proven:
             return False
         return kind is TermKind.GENERAL or self.containers <= FRAGMENT_CONTAINERS
 
@@ -137,6 +141,8 @@ class Nesting:
     def soft_weight(self) -> float:
         """C-value style: the nested uses count against the term, shared among its containers
         (a term nested in many different longer ones is a term itself: "인공지능")."""
+        if not self.proven:
+            return 1.0
         return 1.0 - NESTED_WEIGHT * self.share / max(1, self.containers)
 
 
@@ -145,28 +151,48 @@ def nesting(inv: Inventory, keys: set[str]) -> dict[str, Nesting]:
     uses: Counter[str] = Counter()
     nested: Counter[str] = Counter()
     containers: dict[str, set[str]] = defaultdict(set)
+    glued: set[str] = set()
     for mentions in inv.mentions:
         mine = [m for m in mentions if m.key in keys]
         for m in mine:
             uses[m.key] += 1
-            outer = {
-                o.key
-                for o in mine
-                if o.key != m.key and o.start <= m.start and o.end >= m.end and o.end - o.start > m.end - m.start
-            }
+            outer = [o for o in mine if o.key != m.key and _within(m, o)]
             if outer:
                 nested[m.key] += 1
-                containers[m.key] |= outer
-    return {k: Nesting(nested[k] / uses[k], len(containers[k])) for k in uses}
+                containers[m.key] |= {o.key for o in outer if not any(_within(o, o2) for o2 in outer)}
+                if any(_glued(m, o) or capitalised(o.surface) for o in outer):
+                    glued.add(m.key)
+    return {
+        k: Nesting(nested[k] / uses[k], len(containers[k]), nested[k] >= FRAGMENT_MIN_USES or k in glued) for k in uses
+    }
+
+
+def _within(inner: Mention, outer: Mention) -> bool:
+    """``inner`` lies inside ``outer`` and is shorter."""
+    return outer.start <= inner.start and outer.end >= inner.end and outer.end - outer.start > inner.end - inner.start
+
+
+def _glued(inner: Mention, outer: Mention) -> bool:
+    """``inner`` is written together with what ``outer`` adds, no space between ("테스트" in "테스트베드"),
+    or ``outer`` only adds a number ("I-KOREA" in "I-KOREA 4.0")."""
+    at = inner.start - outer.start
+    before = outer.surface[at - 1 : at] if at > 0 else ""
+    after = outer.surface[at + inner.end - inner.start : at + inner.end - inner.start + 1]
+    added = outer.surface[:at] + outer.surface[at + inner.end - inner.start :]
+    return (
+        bool(before and not before.isspace())
+        or bool(after and not after.isspace())
+        or bool(re.fullmatch(r"[\s\d.,-]+", added))
+    )
 
 
 def _organisation(en: str) -> bool:
     """A capitalised phrase headed by an institution noun ("National Health and Health Commission")."""
     words = en.split()
-    return len(words) >= 2 and _capitalised(en) and words[-1].lower() in ORGANISATION_HEADS
+    return len(words) >= 2 and capitalised(en) and words[-1].lower() in ORGANISATION_HEADS
 
 
-def _capitalised(en: str) -> bool:
+def capitalised(en: str) -> bool:
     """A name's spelling: every word capitalised, not a lone acronym ("Hangzhou City", not "ICT")."""
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z'.&-]*", en) if w.lower() not in ("of", "and", "for", "the", "de")]
     if not words or (len(words) == 1 and words[0].isupper()):
@@ -184,19 +210,30 @@ def kind_of(*, proper_share: float, en: str, sound: float, ko_zipf: float, zipf:
     capitalised phrase headed by an institution noun is an organisation's name.
     """
     if _organisation(en) or (
-        _capitalised(en) and (proper_share >= 0.5 or (sound >= NAME_SOUND and ko_zipf < GENERAL_ZIPF))
+        capitalised(en) and (proper_share >= 0.5 or (sound >= NAME_SOUND and ko_zipf < GENERAL_ZIPF))
     ):
         return TermKind.NAME
     return TermKind.GENERAL if zipf >= GENERAL_ZIPF else TermKind.TERM
 
 
-def termhood(kind: TermKind, zipf: float, ko: Nesting, en: Nesting) -> float:
+def termhood(kind: TermKind, zipf: float, ko: Nesting, en: Nesting, ko_parts: Sequence[str] = ()) -> float:
     """The weight of an entry in the ranking: specificity (names at least ``NAME_FLOOR``) times
-    the nesting weight of its more nested side; 0 for a fragment on both sides ("테스트"/"test"
-    inside "테스트베드"/"test bed"; "ICT" alone is a term though "ICT" is always in a longer phrase)."""
+    the nesting weight of its more nested side, less for the phrases of report writing
+    (``report_phrase``); 0 for a fragment on both sides ("테스트"/"test" inside "테스트베드"/"test bed";
+    "ICT" alone is a term though "ICT" is always in a longer phrase)."""
     if ko.fragment(kind) and en.fragment(kind):
         return 0.0
     weight = specificity(zipf)
     if kind is TermKind.NAME:
         weight = max(weight, NAME_FLOOR)
+    elif report_phrase(ko_parts):
+        weight *= REPORT_WEIGHT
     return weight * min(ko.soft_weight, en.soft_weight)
+
+
+def report_phrase(parts: Sequence[str]) -> bool:
+    """A compound of report writing: headed by its vocabulary ("발전 전략", "데이터 분석") or
+    led by a generic modifier ("세부 기술", "제도적 환경"); see ``KO_REPORT_HEADS``."""
+    if len(parts) < 2:
+        return False
+    return parts[-1] in KO_REPORT_HEADS or parts[0] in KO_REPORT_MODIFIERS or parts[0].endswith("적")
