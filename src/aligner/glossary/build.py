@@ -63,7 +63,7 @@ SIM_FLOOR = 0.2  # cosine at which similarity evidence starts
 SIM_SPAN = 0.75  # cosine range mapped onto [0, 1]
 SOUND_FLOOR = 0.75  # sound similarity at which transliteration evidence starts
 SOUND_SPAN = 0.2
-ADJECTIVE_PENALTY = 0.85  # an English candidate ending in an adjective is rarely the term
+ADJECTIVE_PENALTY = 0.7  # an English candidate ending in an adjective is rarely the term
 SHAPE_PENALTY = 0.04  # per part of difference between the Korean and the English term
 SIM_WEIGHT_MAX = 0.65  # weight of similarity vs association for pairs sharing one bead...
 SIM_WEIGHT_MIN = 0.4  # ...falling towards this as they share more
@@ -226,7 +226,11 @@ def score_pairs(alignment: Alignment, encoder: Encoder, progress: Progress | Non
     sim = similarity_score((cos + comp) / 2) * _shape_prior(ko_inv, en_inv, ko_keys, en_keys, pr, pc)
     adjectival = np.array([looks_adjectival(en_keys[c].rsplit(" ", 1)[-1]) for c in range(len(en_keys))])
     alike = np.array(
-        [_spelled_alike(ko_keys[r], en_keys[c]) for r, c in zip(pr.tolist(), pc.tolist(), strict=True)], dtype=bool
+        [
+            _spelled_alike(ko_keys[r], en_keys[c]) or en_keys[c] in ko_inv.glosses.get(ko_keys[r], ())
+            for r, c in zip(pr.tolist(), pc.tolist(), strict=True)
+        ],
+        dtype=bool,
     )
     sim[alike & (assoc >= 0.3)] = 1.0
     for p in np.nonzero((assoc >= 0.3) & (sim < 0.9))[0].tolist():
@@ -493,7 +497,8 @@ def link(sc: Scored) -> list[int]:
             if s < max(SECOND_MIN, SECOND_RATIO * best) or en in en_first or en_first in en:
                 continue
         owners = taken.get(c, [])
-        if owners and not all(s >= REUSE_RATIO * o_s and _variants(ko, o_k) for o_s, o_k in owners):
+        glossed = en in sc.ko.glosses.get(ko, ())  # the text itself says so: "정보통신기술(ICT)"
+        if owners and not glossed and not all(s >= REUSE_RATIO * o_s and _variants(ko, o_k) for o_s, o_k in owners):
             continue
         chosen.append(p)
         count[r] += 1

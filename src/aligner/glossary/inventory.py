@@ -8,12 +8,13 @@ Fragments that (almost) never occur outside one longer candidate are dropped
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from aligner.core.values import Alignment, Progress
-from aligner.glossary.candidates import Mention, english_mentions, korean_mentions
+from aligner.glossary.candidates import Mention, english_key, english_mentions, korean_mentions
 from aligner.glossary.lexicon import looks_adjectival
 
 NESTED_SHARE = 0.8  # a fragment: one extension covers this share of its uses...
@@ -30,6 +31,7 @@ class Inventory:
     parts: dict[str, tuple[str, ...]]
     mentions: list[list[Mention]] = field(default_factory=list)  # kept mentions, per sentence
     proper: Counter[str] = field(default_factory=Counter)  # per key: mentions mostly of proper nouns (NNP)
+    glosses: dict[str, set[str]] = field(default_factory=dict)  # per key: English keys the text gives it in brackets
 
     def surface(self, key: str) -> str:
         """The form used in the text: the most frequent spelling, shorter on ties."""
@@ -114,7 +116,27 @@ def _inventory(
             # A sentence-initial capital says little about the usual spelling.
             surfaces[m.key][m.surface] += 0 if m.initial else 1
             beads[m.key].add(bead_of[i])
-    return Inventory(dict(surfaces), dict(beads), parts, kept, proper)
+    glosses: dict[str, set[str]] = defaultdict(set)
+    if korean:
+        for text, mentions in zip(texts, kept, strict=True):
+            for key, gloss in bracket_glosses(text, mentions):
+                glosses[key].add(gloss)
+    return Inventory(dict(surfaces), dict(beads), parts, kept, proper, dict(glosses))
+
+
+_GLOSS = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9 .&'-]*?)\s*\)")
+
+
+def bracket_glosses(text: str, mentions: Sequence[Mention]) -> list[tuple[str, str]]:
+    """(Korean key, English key) for each term the text glosses in Latin brackets right after it:
+    "정보통신기술(ICT)", "앱(app)" — the longest candidate ending at the bracket."""
+    out = []
+    for m in _GLOSS.finditer(text):
+        before = [k for k in mentions if k.end == m.start() and not k.surface.isascii()]
+        if before:
+            longest = max(before, key=lambda k: k.end - k.start)
+            out.append((longest.key, english_key(m.group(1).split())))
+    return out
 
 
 def bead_of_sentences(alignment: Alignment) -> tuple[list[int], list[int]]:

@@ -26,6 +26,7 @@ _DESIGNATORS = {
 _EN_DESIGNATORS = frozenset(w for ws in _DESIGNATORS.values() for w in ws)
 DESIGNATOR_MISMATCH = 0.9
 _EN_SOUND_MAP = str.maketrans("zfvqrwy", "jpbklui")
+_VOICING = str.maketrans("gdb", "ktp")  # Korean spells foreign g/k, d/t, b/p alike at a syllable's end
 
 
 def romanize(text: str) -> str:
@@ -54,7 +55,7 @@ def _sound_key(text: str, korean: bool) -> str:
             s = s.replace(a, b)
         s = re.sub(r"c(?=[eiy])", "s", s).replace("c", "k")
         s = re.sub(r"r(?![aeiou])", "", s)
-    s = s.translate(_EN_SOUND_MAP)
+    s = s.translate(_EN_SOUND_MAP).translate(_VOICING)
     return re.sub(r"(.)\1+", r"\1", s)
 
 
@@ -92,10 +93,13 @@ def sound_similarity(ko: str, en: str, floor: float = 0.0) -> float:
             k_name, k_des = k_name[: -len(suffix)], suffix
             break
     words = re.findall(r"[A-Za-z]+", en)
-    e_des = ""
-    if len(words) > 1 and words[-1].lower() in _EN_DESIGNATORS:
-        e_des = words[-1].lower()
-        words = words[:-1]
+    score = _designated(k_name, k_des, words, "", floor)
+    if len(words) > 1 and words[-1].lower() in _EN_DESIGNATORS:  # "Guangdong Province"; but "smart city" / "스마트시티"
+        score = max(score, _designated(k_name, k_des, words[:-1], words[-1].lower(), floor))
+    return score
+
+
+def _designated(k_name: str, k_des: str, words: list[str], e_des: str, floor: float) -> float:
     k, e = _sound_key(k_name, korean=True), _sound_key("".join(words), korean=False)
     if min(len(k), len(e)) < 3:
         return 0.0
