@@ -282,12 +282,12 @@ def _compositional(
     sims = vecs[: len(ko_parts)] @ vecs[len(ko_parts) :].T
     ko_ix = {w: i for i, w in enumerate(ko_parts)}
     en_ix = {w: i for i, w in enumerate(en_parts)}
+    table: list[list[float]] = sims.tolist()  # plain lists: the pairs' parts are few, numpy's per-call cost is not
     for p in todo.tolist():
-        rows = [ko_ix[w] for w in ko_inv.parts[ko_keys[int(pr[p])]]]
+        rows = [table[ko_ix[w]] for w in ko_inv.parts[ko_keys[int(pr[p])]]]
         cols = [en_ix[w] for w in en_inv.parts[en_keys[int(pc[p])]]]
-        sub = sims[np.ix_(rows, cols)]
-        precision = max(0.0, float(sub.max(axis=1).mean()))
-        recall = max(0.0, float(sub.max(axis=0).mean()))
+        precision = max(0.0, sum(max(row[c] for c in cols) for row in rows) / len(rows))
+        recall = max(0.0, sum(max(row[c] for row in rows) for c in cols) / len(cols))
         comp[p] = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
     return comp
 
@@ -399,10 +399,10 @@ def _phrases_weighed(entries: list[TermPair], ko_nested: dict[str, Nesting]) -> 
       "연해지역" / "coastal region"): one use cannot tell which of the two is the term
       (``Nesting.proven``), and the shorter one serves more sentences.
     """
-    cores = [t for t in entries if t.kind is not TermKind.GENERAL]
+    cores = [(c, ko_nested.get(korean_key(c.ko), Nesting())) for c in entries if c.kind is not TermKind.GENERAL]
     out = []
     for t in entries:
-        if any(_phrase_on(t, c, ko_nested.get(korean_key(c.ko), Nesting())) for c in cores):
+        if any(c.ko in t.ko and _phrase_on(t, c, n) for c, n in cores):
             t = replace(t, termhood=round(t.termhood * PHRASE_WEIGHT, 4))
         out.append(t)
     return out

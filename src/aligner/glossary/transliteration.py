@@ -8,6 +8,7 @@ spelling ("베이징"/"Beijing", "광둥성"/"Guangdong Province").
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 _INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
@@ -61,19 +62,33 @@ def _sound_key(text: str, korean: bool) -> str:
 
 def _ratio(a: str, b: str, floor: float = 0.0) -> float:
     """The mean of the full and the vowel-skeleton matching ratios; below ``floor`` a cheap upper
-    bound of it may be returned instead (difflib's quick ratios: the glossary asks for thousands)."""
+    bound of it may be returned instead (from the lengths, then the letters shared: the glossary
+    asks for thousands)."""
     from difflib import SequenceMatcher
 
-    full = SequenceMatcher(None, a, b, autojunk=False)
-    skel = SequenceMatcher(None, re.sub("[aeiou]+", "a", a), re.sub("[aeiou]+", "a", b), autojunk=False)
+    sa, sb = re.sub("[aeiou]+", "a", a), re.sub("[aeiou]+", "a", b)
     if floor > 0:
-        bound = (full.real_quick_ratio() + skel.real_quick_ratio()) / 2
+        bound = (_length_bound(a, b) + _length_bound(sa, sb)) / 2
         if bound < floor:
             return bound
-        bound = (full.quick_ratio() + skel.quick_ratio()) / 2
+        bound = (_letters_bound(a, b) + _letters_bound(sa, sb)) / 2
         if bound < floor:
             return bound
+    full = SequenceMatcher(None, a, b, autojunk=False)
+    skel = SequenceMatcher(None, sa, sb, autojunk=False)
     return (full.ratio() + skel.ratio()) / 2
+
+
+def _letters_bound(a: str, b: str) -> float:
+    """An upper bound of difflib's ratio from the letters shared, in any order (its ``quick_ratio``)."""
+    total = len(a) + len(b)
+    return 2.0 * sum((Counter(a) & Counter(b)).values()) / total if total else 1.0
+
+
+def _length_bound(a: str, b: str) -> float:
+    """An upper bound of difflib's ratio from the lengths alone (its ``real_quick_ratio``)."""
+    total = len(a) + len(b)
+    return 2.0 * min(len(a), len(b)) / total if total else 1.0
 
 
 def sound_similarity(ko: str, en: str, floor: float = 0.0) -> float:

@@ -11,18 +11,14 @@ ignored (and rewritten); a cache that cannot be written only costs time.
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
-from aligner.core.atomic import atomic_write_text
 from aligner.core.cache_dir import usable_cache_dir
-from aligner.core.errors import AlignerError
+from aligner.core.json_cache import load_entries, store_entries
 from aligner.segment.kiwi import CONTENT_TAGS
 
-log = logging.getLogger(__name__)
 FORMAT = 1
 
 
@@ -40,10 +36,6 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
-MAX_ENTRY_BYTES = 64 << 20
-"""A larger file is not one of ours."""
-
-
 def cache_file(texts: Sequence[str]) -> Path | None:
     """One file per document (its sentence texts) and analyser version; None without a usable cache."""
     h = hashlib.sha256(analyser_version().encode())
@@ -53,37 +45,8 @@ def cache_file(texts: Sequence[str]) -> Path | None:
     return folder / f"{h.hexdigest()[:32]}.json" if folder is not None else None
 
 
-def _load(path: Path | None) -> dict[str, list[str]]:
-    """The cached lemmas; a missing, damaged or malformed file is a miss."""
-    if path is None:
-        return {}
-    try:
-        if path.stat().st_size > MAX_ENTRY_BYTES:
-            raise ValueError("too large")
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(raw, dict) or raw.get("version") != analyser_version():
-            return {}
-        entries = raw["lemmas"]
-        if not isinstance(entries, dict) or not all(
-            isinstance(v, list) and all(isinstance(w, str) for w in v) for v in entries.values()
-        ):
-            raise ValueError("lemmas is not a mapping of lists of words")
-        return entries
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError, KeyError, TypeError, RecursionError) as err:
-        log.warning("ignoring damaged lemma cache %s: %s", path, err)
-        return {}
-
-
-def _store(path: Path | None, entries: dict[str, list[str]]) -> None:
-    if path is None:
-        return
-    payload = {"version": analyser_version(), "lemmas": entries}
-    try:
-        atomic_write_text(path, json.dumps(payload, ensure_ascii=False))
-    except (OSError, AlignerError) as err:
-        log.warning("could not write lemma cache: %s", err)
+def _valid(entry: object) -> bool:
+    return isinstance(entry, list) and all(isinstance(w, str) for w in entry)
 
 
 def cached_lemmas(texts: Sequence[str], analyse: Callable[[str], Sequence[str]]) -> tuple[list[frozenset[str]], int]:
@@ -92,7 +55,7 @@ def cached_lemmas(texts: Sequence[str], analyse: Callable[[str], Sequence[str]])
     Returns the sets and how many texts had to be analysed (0 on a warm open).
     """
     path = cache_file(texts)
-    entries = _load(path)
+    entries: dict[str, list[str]] = load_entries(path, analyser_version(), "lemmas", _valid)
     missed = 0
     out: list[frozenset[str]] = []
     for text in texts:
@@ -104,5 +67,5 @@ def cached_lemmas(texts: Sequence[str], analyse: Callable[[str], Sequence[str]])
             missed += 1
         out.append(frozenset(found))
     if missed:
-        _store(path, entries)
+        store_entries(path, analyser_version(), "lemmas", entries)
     return out, missed

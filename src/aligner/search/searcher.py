@@ -42,6 +42,7 @@ from aligner.search.hits import HitKind, SearchHit
 from aligner.search.index import SentenceIndex
 from aligner.search.lemma_cache import cached_lemmas
 from aligner.segment.kiwi import lemmas
+from aligner.segment.token_cache import cached_tokens
 
 LITERAL_BONUS = 0.5
 MORPHEME_BONUS = 0.35
@@ -96,7 +97,8 @@ class Morphology:
     def lemmas(self) -> list[frozenset[str]]:
         with self._lock:
             if self._lemmas is None:
-                self._lemmas, self.analysed = cached_lemmas(self.texts, lemmas)
+                with cached_tokens(self.texts):  # analyses kept for the glossary too
+                    self._lemmas, self.analysed = cached_lemmas(self.texts, lemmas)
             return self._lemmas
 
     def prepare(self) -> None:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 _kiwi: Any = None
+KIWI_OPTIONS = {"load_multi_dict": False}
+"""without kiwipiepy's multi-word dictionary: the first analysis loads in about a third of the time
+(0.6 s instead of 1.8 s here), and neither sentence splitting nor the glossary's terms change on the
+sample (tests/test_segment.py, bench_glossary_recall.py)"""
 kiwi_lock = threading.RLock()
 """Serialises calls into the shared Kiwi (its analyser is not documented as thread-safe)."""
 
@@ -23,10 +29,7 @@ def get_kiwi() -> Any:
         if _kiwi is None:
             from kiwipiepy import Kiwi
 
-            # without kiwipiepy's multi-word dictionary: the first analysis loads in about a third
-            # of the time (0.6 s instead of 1.8 s here), and neither sentence splitting nor the
-            # glossary's terms change on the sample (tests/test_segment.py, bench_glossary_recall.py)
-            _kiwi = Kiwi(load_multi_dict=False)
+            _kiwi = Kiwi(**KIWI_OPTIONS)
         return _kiwi
 
 
@@ -53,15 +56,53 @@ class Token:
     end: int
 
 
-@lru_cache(maxsize=16384)
+_known: dict[str, tuple[Token, ...]] = {}
+"""Analyses read back from disk (``aligner.segment.token_cache``): no kiwipiepy needed for these."""
+_asked = threading.local()
+
+
 def korean_tokens(text: str) -> tuple[Token, ...]:
-    """kiwipiepy morphemes of ``text`` with character offsets (cached)."""
+    """kiwipiepy morphemes of ``text`` with character offsets (cached; known ones need no kiwipiepy)."""
+    asked: set[str] | None = getattr(_asked, "texts", None)
+    if asked is not None:
+        asked.add(text)
+    known = _known.get(text)
+    return known if known is not None else _analysed(text)
+
+
+@lru_cache(maxsize=16384)
+def _analysed(text: str) -> tuple[Token, ...]:
     if not text.strip():
         return ()
     kiwi = get_kiwi()
     with kiwi_lock:
         raw = list(kiwi.tokenize(text))
     return tuple(Token(str(t.form), str(t.tag).split("-")[0], int(t.start), int(t.start + t.len)) for t in raw)
+
+
+KNOWN_MAX = 200_000
+"""Analyses read back kept at most (a long book's sentences); beyond, the oldest documents' go."""
+
+
+def know_tokens(analyses: dict[str, tuple[Token, ...]]) -> None:
+    """Take these analyses as kiwipiepy's (read back from the token cache)."""
+    if len(_known) + len(analyses) > KNOWN_MAX:
+        _known.clear()
+    _known.update(analyses)
+
+
+@contextmanager
+def texts_asked() -> Iterator[set[str]]:
+    """The texts this thread asks ``korean_tokens`` for inside the block (filled as it runs)."""
+    outer = getattr(_asked, "texts", None)
+    inner: set[str] = set()
+    _asked.texts = inner
+    try:
+        yield inner
+    finally:
+        _asked.texts = outer
+        if outer is not None:
+            outer |= inner
 
 
 def lemmas(text: str) -> tuple[str, ...]:

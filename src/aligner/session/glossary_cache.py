@@ -11,6 +11,7 @@ import threading
 from aligner.core.values import Alignment, Bead, Document, Progress
 from aligner.embed.encoders import Encoder
 from aligner.glossary.build import LearnedGlossary, TermPair, learn_glossary
+from aligner.segment.token_cache import cached_tokens
 
 
 class GlossaryCache:
@@ -18,16 +19,15 @@ class GlossaryCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._build_lock = threading.Lock()  # one build at a time: a second caller waits for the first's result
+        self._building = threading.Event()
         self._key: tuple[Document, Document, tuple[Bead, ...]] | None = None
         self._learned: LearnedGlossary | None = None
 
     @staticmethod
     def _matches(key: tuple[Document, Document, tuple[Bead, ...]] | None, alignment: Alignment) -> bool:
         return (
-            key is not None
-            and key[0] is alignment.source
-            and key[1] is alignment.target
-            and key[2] == alignment.beads
+            key is not None and key[0] is alignment.source and key[1] is alignment.target and key[2] == alignment.beads
         )
 
     def cached(self, alignment: Alignment) -> list[TermPair] | None:
@@ -44,21 +44,34 @@ class GlossaryCache:
         """The glossary of these pairs, learned now unless it is known (the slow part runs unlocked)."""
         return list(self.learn_terms(alignment, encoder, progress).pairs)
 
-    def learn_terms(
-        self, alignment: Alignment, encoder: Encoder, progress: Progress | None = None
-    ) -> LearnedGlossary:
+    def learn_terms(self, alignment: Alignment, encoder: Encoder, progress: Progress | None = None) -> LearnedGlossary:
         """``learn``, with both sides' term candidates (what concept search looks queries up in)."""
         known = self.cached_terms(alignment)
         if known is not None:
             return known
-        learned = learn_glossary(alignment, encoder, progress=progress)
-        with self._lock:
-            self._key, self._learned = (alignment.source, alignment.target, alignment.beads), learned
-        return learned
+        with self._build_lock:
+            known = self.cached_terms(alignment)  # learned by another caller meanwhile
+            if known is not None:
+                return known
+            self._building.set()
+            try:
+                with cached_tokens(alignment.source.texts):  # a reopened pair's glossary needs no kiwipiepy
+                    learned = learn_glossary(alignment, encoder, progress=progress)
+            finally:
+                self._building.clear()
+            with self._lock:
+                self._key, self._learned = (alignment.source, alignment.target, alignment.beads), learned
+            return learned
+
+    @property
+    def building(self) -> bool:
+        """A glossary is being learned now."""
+        return self._building.is_set()
 
     def remember(self, alignment: Alignment, pairs: list[TermPair]) -> None:
         """Keep ``pairs`` as the glossary of exactly these pairs."""
         with self._lock:
-            self._key, self._learned = (alignment.source, alignment.target, alignment.beads), LearnedGlossary(
-                tuple(pairs)
+            self._key, self._learned = (
+                (alignment.source, alignment.target, alignment.beads),
+                LearnedGlossary(tuple(pairs)),
             )

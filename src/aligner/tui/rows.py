@@ -224,4 +224,3 @@ def layout_rows(
         rows.append(row)
         top += row.height
     return rows
-
