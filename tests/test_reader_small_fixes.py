@@ -85,3 +85,19 @@ async def test_the_palette_lists_help_once(kiep_workspace: Workspace, tmp_path: 
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert len(titles) == len(set(titles))
         assert sum(1 for t in titles if "key" in t.lower()) == 1
+
+
+async def test_a_cursor_move_handled_after_the_reader_is_gone_is_ignored(
+    kiep_workspace: Workspace, tmp_path: Path
+) -> None:
+    """A CursorMoved still queued while the app closes found no reader and failed the run (NoMatches)."""
+    from aligner.tui.bead_view import BeadView
+
+    app = make(kiep_workspace, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        reader = app.reader
+        await reader.remove()
+        app.post_message(BeadView.CursorMoved(reader, 0))
+        await pilot.pause(0.2)
+        assert not app.query("#reader")

@@ -314,6 +314,8 @@ class AlignerApp(SearchingApp):
 
     @on(BeadView.CursorMoved)
     def _cursor_moved(self) -> None:
+        if not self.query("#reader"):
+            return  # handled while the app was closing: the reader that moved is gone
         self.refresh_status()
         self._state = replace(self._state, cursor=self.reader.cursor)
         if self.workspace is not None:
