@@ -19,7 +19,9 @@ from aligner.core.cache_dir import usable_cache_dir
 from aligner.core.json_cache import load_entries, store_entries
 from aligner.segment.kiwi import CONTENT_TAGS
 
-FORMAT = 1
+FORMAT = 2
+"""2: written together with the document's kiwipiepy analyses (``aligner.segment.token_cache``), which
+the glossary reads back; a lemma file from before has none beside it, so it is analysed once more."""
 
 
 def analyser_version() -> str:
