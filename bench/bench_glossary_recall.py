@@ -229,8 +229,8 @@ def main() -> int:
             "analyses back from disk (`aligner.segment.token_cache`), written with the search's lemmas when the "
             "pair is first opened and with its first glossary; without them (the last row: their file deleted) "
             "the glossary starts kiwipiepy, which holds Python's GIL while it loads its model. The reader starts "
-            "kiwipiepy for Korean queries 1 s after the pairs show, never "
-            "while a glossary is being learned.\n"
+            "kiwipiepy for Korean queries as the pairs show (not while a glossary is being learned); a glossary "
+            "asked for meanwhile waits for that start to end rather than run beside it.\n"
         )
         print(
             "| `w` pressed after the pairs show | the pair's analyses on disk | Kiwi started by then "

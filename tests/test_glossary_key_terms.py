@@ -72,3 +72,13 @@ def test_key_term_recall_of_the_development_list(glossary: list[TermPair]) -> No
     found = [bench.found(entries, ko, en) for ko, en in terms]
     hits = sum(1 for r in found if r is not None and r <= bench.K)
     assert hits >= 0.84 * len(terms), [ko[0] for (ko, _), r in zip(terms, found, strict=True) if not r or r > bench.K]
+
+
+def test_a_clipped_loanword_sounds_like_the_start_of_its_english(glossary: list[TermPair]) -> None:
+    """Korean clips long loanwords ("인프라" of "infrastructure"): the sound evidence counts the clipping."""
+    from aligner.glossary.transliteration import sound_similarity
+
+    assert sound_similarity("인프라", "infrastructure") >= 0.85
+    assert sound_similarity("데이터", "database") < 0.75 and sound_similarity("정부", "government") < 0.5
+    assert "infrastructure" in _english(glossary, "인프라")
+    assert next(i for i, p in enumerate(glossary) if p.ko == "인프라") < 150

@@ -107,3 +107,24 @@ def test_callers_at_once_share_one_build(kiep_workspace: Workspace, monkeypatch:
         w.join()
     assert len(calls) == 1 and len(set(results)) == 1 and results[0] > 100
     assert not cache.building
+
+
+_START = """
+import json, sys, threading, time
+from aligner.segment import kiwi
+
+starter = threading.Thread(target=kiwi.start_kiwi)
+starter.start()
+while not kiwi._starting and not kiwi.kiwi_loaded():
+    time.sleep(0.001)
+waited_during_start = kiwi._starting
+kiwi.await_kiwi_start()
+print(json.dumps({"during": waited_during_start, "loaded": kiwi.kiwi_loaded(), "starting": kiwi._starting}))
+starter.join()
+"""
+
+
+def test_work_asked_for_during_kiwipiepys_start_waits_for_its_end(tmp_path: Path) -> None:
+    """kiwipiepy holds the GIL while it loads: a glossary run beside it slowed both (``await_kiwi_start``)."""
+    result = _probe(tmp_path, _START)
+    assert result == {"during": True, "loaded": True, "starting": False}

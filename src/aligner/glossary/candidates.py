@@ -280,8 +280,11 @@ def _role(tok: _Tok, prev: _Tok | None, prev2: _Tok | None, nxt: _Tok | None, se
         return "adverb"
     if lw in PARTICIPLE_MODIFIERS and _plain_noun(nxt):
         return "word"
-    if lw.endswith("ing") and lw not in ING_NOUNS and _plain_noun(prev) and (
-        _plain_noun(nxt) or (nxt is not None and nxt.text.lower() in DETERMINERS)
+    if (
+        lw.endswith("ing")
+        and lw not in ING_NOUNS
+        and _plain_noun(prev)
+        and (_plain_noun(nxt) or (nxt is not None and nxt.text.lower() in DETERMINERS))
     ):
         return "verb"  # a participle after its noun opens a clause: "an ecosystem encompassing companies"
     if (

@@ -26,6 +26,7 @@ _DESIGNATORS = {
 }
 _EN_DESIGNATORS = frozenset(w for ws in _DESIGNATORS.values() for w in ws)
 DESIGNATOR_MISMATCH = 0.9
+CLIPPED = 0.9  # how much a Korean loanword sounding like the start of a long English word counts
 _EN_SOUND_MAP = str.maketrans("zfvqrwy", "jpbklui")
 _VOICING = str.maketrans("gdb", "ktp")  # Korean spells foreign g/k, d/t, b/p alike at a syllable's end
 
@@ -119,6 +120,8 @@ def _designated(k_name: str, k_des: str, words: list[str], e_des: str, floor: fl
     if min(len(k), len(e)) < 3:
         return 0.0
     score = _ratio(k, e, floor)
+    if len(words) == 1 and len(e) >= len(k) + 4:  # a clipped loanword: "인프라" / "infrastructure"
+        score = max(score, CLIPPED * _ratio(k, e[: len(k)], floor / CLIPPED))
     if (k_des or e_des) and e_des not in _DESIGNATORS.get(k_des, ()):
         score *= DESIGNATOR_MISMATCH
     return score

@@ -41,7 +41,7 @@ from aligner.search.concepts import Concept, ConceptIndex, TermMatch, occurrence
 from aligner.search.hits import HitKind, SearchHit
 from aligner.search.index import SentenceIndex
 from aligner.search.lemma_cache import cached_lemmas
-from aligner.segment.kiwi import lemmas
+from aligner.segment.kiwi import lemmas, start_kiwi
 from aligner.segment.token_cache import cached_tokens
 
 LITERAL_BONUS = 0.5
@@ -104,7 +104,7 @@ class Morphology:
     def prepare(self) -> None:
         """Build the lemma sets and start the analyser for queries (seconds cold, kiwipiepy's start warm)."""
         self.lemmas()
-        lemmas("한국어")  # starts kiwipiepy now rather than on the first Korean query
+        start_kiwi()  # now rather than on the first Korean query
         self._ready.set()
 
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 _kiwi: Any = None
+_starting = False
 KIWI_OPTIONS = {"load_multi_dict": False}
 """without kiwipiepy's multi-word dictionary: the first analysis loads in about a third of the time
 (0.6 s instead of 1.8 s here), and neither sentence splitting nor the glossary's terms change on the
@@ -31,6 +32,26 @@ def get_kiwi() -> Any:
 
             _kiwi = Kiwi(**KIWI_OPTIONS)
         return _kiwi
+
+
+def start_kiwi() -> None:
+    """Construct Kiwi and load its model with a first analysis, both under ``kiwi_lock`` (a second or
+    more, holding Python's GIL): ``await_kiwi_start`` waits for it rather than run beside it."""
+    global _starting
+    with kiwi_lock:
+        _starting = True
+        try:
+            get_kiwi().tokenize("한국어")
+        finally:
+            _starting = False
+
+
+def await_kiwi_start() -> None:
+    """Return once a ``start_kiwi`` under way has finished: work that would run beside it only slows
+    both down (kiwipiepy holds the GIL while it loads)."""
+    if _starting:
+        with kiwi_lock:
+            pass
 
 
 def kiwi_loaded() -> bool:

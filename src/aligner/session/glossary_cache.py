@@ -11,6 +11,7 @@ import threading
 from aligner.core.values import Alignment, Bead, Document, Progress
 from aligner.embed.encoders import Encoder
 from aligner.glossary.build import LearnedGlossary, TermPair, learn_glossary
+from aligner.segment.kiwi import await_kiwi_start
 from aligner.segment.token_cache import cached_tokens
 
 
@@ -54,6 +55,7 @@ class GlossaryCache:
             if known is not None:
                 return known
             self._building.set()
+            await_kiwi_start()  # the search's start of kiwipiepy (`w` pressed as the pairs show): after it, not beside
             try:
                 with cached_tokens(alignment.source.texts):  # a reopened pair's glossary needs no kiwipiepy
                     learned = learn_glossary(alignment, encoder, progress=progress)

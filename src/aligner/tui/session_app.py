@@ -37,9 +37,6 @@ if TYPE_CHECKING:  # these bring numpy and the glossary: loaded with the workspa
 PROGRESS_EVERY_S = 0.1
 """Progress messages from a worker are posted at most this often (a new stage and the end always)."""
 
-ANALYSER_START_DELAY_S = 1.0
-"""How long after the pairs show kiwipiepy starts for Korean queries (``SessionApp.prepare_search``)."""
-
 
 class WorkCancelled(BaseException):
     """Raised from a progress callback to stop a cancelled worker (passes ``except Exception``)."""
@@ -125,9 +122,9 @@ class SessionApp(App[int]):
             if searcher.morphemes_ready:
                 return
             searcher.morphology.lemmas()  # never under the search lock: searches go on without word forms meanwhile
-            # Starting kiwipiepy holds Python's GIL for a second: not while the glossary is being learned
-            # (a reopened pair's needs no kiwipiepy), nor the moment the pairs show, when a key may follow.
-            time.sleep(ANALYSER_START_DELAY_S)
+            # Starting kiwipiepy holds Python's GIL for a second: now, before the user types a query (keys typed
+            # meanwhile were lost in a browser tab), but not while the glossary is being learned (`w` pressed
+            # at once: a reopened pair's glossary needs no kiwipiepy).
             while (glossary := self._glossary()) is not None and glossary.building:
                 time.sleep(0.05)
             searcher.prepare()
