@@ -47,17 +47,9 @@ _MONTHS = {
     m: i + 1
     for i, ms in enumerate(
         [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
             ("december", "dec"),
         ]
     )
@@ -67,7 +59,9 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9&+\-]*[A-Za-z0-9+]|[A-Z]")
 _EN_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
 _KO_MONTH = re.compile(r"(\d{1,2})\s*월")
-_SMALL_WORDS = frozenset("a an the of in on at to for and or by with from as is are was be this that it its".split())
+_SMALL_WORDS = frozenset(
+    "a an the of in on at to for and or by with from as is are was be this that it its".split()
+)
 
 
 def _number_token(raw: str) -> str:

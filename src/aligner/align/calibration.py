@@ -172,30 +172,13 @@ def doc_stats(src: SideArrays, tgt: SideArrays, params: Params = DEFAULT_PARAMS)
     noise_mean = float(np.median(noise))
     noise_sd = max(1e-3, float(1.4826 * np.median(np.abs(noise - noise_mean))))
     comp = completeness(
-        src.lengths,
-        tgt.lengths,
-        log_ratio,
-        log_sd,
-        int(good.sum()),
-        prior=params.missing_prior,
-        floor=params.missing_floor,
-        weight=params.skip_weight,
+        src.lengths, tgt.lengths, log_ratio, log_sd, int(good.sum()),
+        prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight,
         min_tolerance=params.length_tolerance,
     )
     mutual_src = np.nonzero(mutual)[0]
     return DocStats(
-        r_src,
-        r_tgt,
-        r_mean,
-        threshold,
-        scale,
-        log_ratio,
-        log_sd,
-        noise_mean,
-        noise_sd,
-        comp.missing_src,
-        comp.missing_tgt,
-        comp.skip_src,
-        comp.skip_tgt,
+        r_src, r_tgt, r_mean, threshold, scale, log_ratio, log_sd, noise_mean, noise_sd,
+        comp.missing_src, comp.missing_tgt, comp.skip_src, comp.skip_tgt,
         np.stack([mutual_src, arg_src[mutual_src]], axis=1),
     )

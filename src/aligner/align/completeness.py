@@ -94,7 +94,9 @@ def completeness(
     # the median of n_matched log ratios is uncertain by about 1.25 sd / sqrt(n)
     tolerance = max(min_tolerance, 1.25 * matched_log_sd / math.sqrt(n_matched))
     p_src, p_tgt = missing_shares(total, matched_log_ratio, tolerance)
-    return Completeness(p_src, p_tgt, skip_score(p_src, prior, floor, weight), skip_score(p_tgt, prior, floor, weight))
+    return Completeness(
+        p_src, p_tgt, skip_score(p_src, prior, floor, weight), skip_score(p_tgt, prior, floor, weight)
+    )
 
 
 def lone_null_steps(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -117,15 +119,7 @@ def lone_null_steps(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def refined(
-    comp: Completeness,
-    lone_src: int,
-    lone_tgt: int,
-    n: int,
-    m: int,
-    *,
-    prior: float,
-    floor: float,
-    weight: float,
+    comp: Completeness, lone_src: int, lone_tgt: int, n: int, m: int, *, prior: float, floor: float, weight: float,
     least: int = 1,
 ) -> Completeness:
     """Completeness after an omission-seeking probe alignment (skips free) found lone skips.
@@ -139,3 +133,4 @@ def refined(
     p_src = max(comp.missing_src, (lone_src if lone_src >= least else 0) / max(n, 1))
     p_tgt = max(comp.missing_tgt, (lone_tgt if lone_tgt >= least else 0) / max(m, 1))
     return Completeness(p_src, p_tgt, skip_score(p_src, prior, floor, weight), skip_score(p_tgt, prior, floor, weight))
+

@@ -37,7 +37,6 @@ class ConfidenceBand(StrEnum):
             return cls.LOW
         return cls.HIGH if confidence >= HIGH_CONFIDENCE else cls.UNSURE
 
-
 OCR_DOUBT_CAP = 0.75
 """The most a pair may be trusted whose text OCR read with low confidence: the "check" band, so
 the reader's ``n``/``N`` and the review list visit it."""

@@ -133,7 +133,6 @@ def _two_pairs(prob: Problem, si: np.ndarray, tj: np.ndarray) -> np.ndarray:
     either crossed pair, beyond ``Params.pair_margin``.  A weak 1-1 (a news lead behind its dateline,
     cosine 0.53) next to a strong one scores below zero alone and is otherwise merged with it: the
     2-2 matches like the strong pair, and no edge sentence dilutes it."""
-
     def one(s0: np.ndarray, t0: np.ndarray) -> np.ndarray:
         return span_cosines(prob.src_spans, s0, 1, prob.tgt_spans, t0, 1)
 
@@ -214,15 +213,8 @@ def bead_scores(
 
 
 def rescore_spans(
-    prob: Problem,
-    types: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    scores: np.ndarray,
-    src_spans: Sequence[tuple[int, int]],
-    tgt_spans: Sequence[tuple[int, int]],
-    i0: int = 0,
-    j0: int = 0,
+    prob: Problem, types: np.ndarray, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray,
+    src_spans: Sequence[tuple[int, int]], tgt_spans: Sequence[tuple[int, int]], i0: int = 0, j0: int = 0,
 ) -> None:
     """Score again, in place, the cells of the beads made of the given (start, length) spans.
 

@@ -58,25 +58,8 @@ from aligner.ingest.extracted import doubtful_sentences
 
 FIRST_TYPES = np.array(ONE_ONE_TYPES, dtype=np.int64)
 SECOND_TYPES = np.array(
-    [
-        [1, 1],
-        [1, 0],
-        [0, 1],
-        [1, 2],
-        [2, 1],
-        [1, 3],
-        [3, 1],
-        [2, 2],
-        [1, 4],
-        [4, 1],
-        [2, 3],
-        [3, 2],
-        [3, 3],
-        [1, 5],
-        [5, 1],
-        [1, 6],
-        [6, 1],
-    ],
+    [[1, 1], [1, 0], [0, 1], [1, 2], [2, 1], [1, 3], [3, 1], [2, 2], [1, 4], [4, 1], [2, 3], [3, 2], [3, 3],
+     [1, 5], [5, 1], [1, 6], [6, 1]],
     dtype=np.int64,
 )
 MAX_SPAN = 6  # sentences on one side of a bead (SECOND_TYPES)
@@ -277,7 +260,9 @@ class Absorption:
     tgt_new: Spans
 
 
-def absorption_losses(prob: Problem, path: np.ndarray, i0: int, j0: int, only: np.ndarray | None = None) -> Absorption:
+def absorption_losses(
+    prob: Problem, path: np.ndarray, i0: int, j0: int, only: np.ndarray | None = None
+) -> Absorption:
     """Per step of ``path``: the cosine a neighbouring match bead loses by taking in that skip,
     the skip's share of that bead's length, and the (source, target) spans this embedded to know it.
 
@@ -348,14 +333,8 @@ def _unabsorbed(
 
 
 def _settle_skips(
-    prob: Problem,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    i0: int,
-    j0: int,
+    prob: Problem, lo: np.ndarray, hi: np.ndarray, scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray,
+    i0: int, j0: int,
 ) -> tuple[np.ndarray, np.ndarray, Completeness]:
     """This segment's skip scores for the final pass.
 
@@ -373,17 +352,9 @@ def _settle_skips(
         free_tgt = np.where(skip_tgt >= FORCE, skip_tgt, 0.0)
         probe = banded_dp(lo, hi, SECOND_TYPES, scores, free_src, free_tgt)
         lone_src, lone_tgt = _unabsorbed(prob, probe, lo, hi, scores, i0, j0)
-        comp = refined(
-            comp,
-            lone_src,
-            lone_tgt,
-            skip_src.shape[0],
-            skip_tgt.shape[0],
-            prior=params.missing_prior,
-            floor=params.missing_floor,
-            weight=params.skip_weight,
-            least=params.probe_least,
-        )
+        comp = refined(comp, lone_src, lone_tgt, skip_src.shape[0], skip_tgt.shape[0],
+                       prior=params.missing_prior, floor=params.missing_floor, weight=params.skip_weight,
+                       least=params.probe_least)
     extra_src = _piece_costs(prob.src, i0, skip_src.shape[0], comp.missing_src, params)
     extra_tgt = _piece_costs(prob.tgt, j0, skip_tgt.shape[0], comp.missing_tgt, params)
     skip_src = np.where(skip_src >= FORCE, skip_src, comp.skip_src - extra_src)
@@ -458,14 +429,8 @@ def align_arrays(
     skip_src = np.where(skip_src >= FORCE, skip_src, stats.skip_src)
     skip_tgt = np.where(skip_tgt >= FORCE, skip_tgt, stats.skip_tgt)
     prob = Problem(
-        src,
-        tgt,
-        src_spans or SpanVectors(src.vecs),
-        tgt_spans or SpanVectors(tgt.vecs),
-        stats,
-        params,
-        skip_src,
-        skip_tgt,
+        src, tgt, src_spans or SpanVectors(src.vecs), tgt_spans or SpanVectors(tgt.vecs),
+        stats, params, skip_src, skip_tgt,
     )
     beads, zs = _align_segments(prob, segments, skipped, "aligning", progress)
     if params.para_step_penalty == 0 and _paragraphs_correspond(src, tgt, beads, params):
@@ -618,11 +583,7 @@ def _units(doc: Document) -> list[tuple[int, int]]:
 
 
 def _align(
-    src: Document,
-    tgt: Document,
-    encoder: Encoder,
-    constraints: Sequence[Bead],
-    progress: Progress | None,
+    src: Document, tgt: Document, encoder: Encoder, constraints: Sequence[Bead], progress: Progress | None,
     vectors: tuple[np.ndarray, np.ndarray] | None,
 ) -> list[Bead]:
     s_arr, t_arr = pair_arrays(src, tgt, encoder, progress, vectors)

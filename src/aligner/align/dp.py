@@ -81,25 +81,14 @@ def _prep(
     if scores.dtype not in (np.float32, np.float64):
         scores = scores.astype(np.float64)
     return (
-        lo,
-        hi,
-        band_start(lo, hi),
-        types,
-        match_rows(types),
-        np.ascontiguousarray(scores),
-        np.ascontiguousarray(skip_src, dtype=np.float64),
-        np.ascontiguousarray(skip_tgt, dtype=np.float64),
+        lo, hi, band_start(lo, hi), types, match_rows(types), np.ascontiguousarray(scores),
+        np.ascontiguousarray(skip_src, dtype=np.float64), np.ascontiguousarray(skip_tgt, dtype=np.float64),
     )
 
 
 def banded_dp(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    types: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    backend: str | None = None,
+    lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray, skip_src: np.ndarray,
+    skip_tgt: np.ndarray, backend: str | None = None,
 ) -> np.ndarray:
     """Best path as a (K, 2) array of cells from (0, 0) to (N, M).
 
@@ -121,13 +110,8 @@ def banded_dp(
 
 
 def _forward_backward(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    types: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    backend: str | None,
+    lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray, skip_src: np.ndarray,
+    skip_tgt: np.ndarray, backend: str | None,
 ) -> tuple[ModuleType, tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
     """The kernels, the prepared arrays, and the best scores from (0, 0) and to (N, M) of every cell."""
     prepared = _prep(lo, hi, types, scores, skip_src, skip_tgt)
@@ -141,13 +125,8 @@ def _forward_backward(
 
 
 def max_marginals(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    types: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    backend: str | None = None,
+    lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray, skip_src: np.ndarray,
+    skip_tgt: np.ndarray, backend: str | None = None,
 ) -> tuple[np.ndarray, float]:
     """Best total path score through each match bead (shape of ``scores``), and the best."""
     k, (lo, hi, start, types, row, scores, _, _), fwd, bwd = _forward_backward(
@@ -158,14 +137,8 @@ def max_marginals(
 
 
 def path_gaps(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    types: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    path: np.ndarray,
-    backend: str | None = None,
+    lo: np.ndarray, hi: np.ndarray, types: np.ndarray, scores: np.ndarray, skip_src: np.ndarray,
+    skip_tgt: np.ndarray, path: np.ndarray, backend: str | None = None,
 ) -> np.ndarray:
     """How much worse (total score) the best path avoiding each bead of ``path`` is."""
     k, prepared, fwd, bwd = _forward_backward(lo, hi, types, scores, skip_src, skip_tgt, backend)

@@ -15,15 +15,8 @@ NEG = -1e30
 
 @nb.njit(cache=True)
 def _bead_score(
-    t: int,
-    i: int,
-    j: int,
-    cell: int,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
+    t: int, i: int, j: int, cell: int, types: np.ndarray, row: np.ndarray, scores: np.ndarray,
+    skip_src: np.ndarray, skip_tgt: np.ndarray,
 ) -> float:
     if types[t, 1] == 0:
         return skip_src[i - 1]
@@ -34,15 +27,8 @@ def _bead_score(
 
 @nb.njit(cache=True)
 def forward(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    ptr: np.ndarray,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, ptr: np.ndarray,
 ) -> np.ndarray:
     n = lo.shape[0] - 1
     cost = np.full(ptr.shape[0], NEG, dtype=np.float64)
@@ -74,15 +60,8 @@ def forward(
 
 @nb.njit(cache=True)
 def forward_rows(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    ptr: np.ndarray,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, ptr: np.ndarray,
 ) -> float:
     """``_forward`` keeping only the last rows of costs (all a path needs); returns the best total.
 
@@ -150,15 +129,8 @@ def backtrack(lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarr
 
 @nb.njit(cache=True)
 def backward(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    n_cells: int,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, n_cells: int,
 ) -> np.ndarray:
     n = lo.shape[0] - 1
     m = hi[n]
@@ -187,14 +159,8 @@ def backward(
 
 @nb.njit(cache=True)
 def marginals(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    fwd: np.ndarray,
-    bwd: np.ndarray,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, fwd: np.ndarray, bwd: np.ndarray,
 ) -> np.ndarray:
     """Best total through each match bead (scores' shape)."""
     n = lo.shape[0] - 1
@@ -232,16 +198,8 @@ def _keep_top_two(top: np.ndarray, ids: np.ndarray, s: int, v: float, bid: int) 
 
 @nb.njit(cache=True)
 def gaps(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    fwd: np.ndarray,
-    bwd: np.ndarray,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, fwd: np.ndarray, bwd: np.ndarray,
     path: np.ndarray,
 ) -> np.ndarray:
     """For each bead of ``path``: best total minus the best total of any path avoiding it.
@@ -316,13 +274,8 @@ def indexed_dots(u: np.ndarray, iu: np.ndarray, v: np.ndarray, iv: np.ndarray, o
 
 @nb.njit(cache=True)
 def forward_rows_one_one(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    ptr: np.ndarray,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, scores: np.ndarray, skip_src: np.ndarray,
+    skip_tgt: np.ndarray, ptr: np.ndarray,
 ) -> float:
     """``forward_rows`` for the pass-1 types exactly ``((1, 1), (1, 0), (0, 1))`` (1-1 scores in row 0).
 

@@ -40,15 +40,8 @@ def _scan(base: np.ndarray, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def forward(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    ptr: np.ndarray,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, ptr: np.ndarray,
 ) -> np.ndarray:
     """Best score of a path from (0, 0) to every cell; the last bead's type goes to ``ptr``."""
     n = lo.shape[0] - 1
@@ -89,15 +82,8 @@ def forward(
 
 
 def forward_rows(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    ptr: np.ndarray,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, ptr: np.ndarray,
 ) -> float:
     """``forward``, returning only the best total (small problems keep every row)."""
     return float(forward(lo, hi, start, types, row, scores, skip_src, skip_tgt, ptr)[-1])
@@ -121,15 +107,8 @@ def backtrack(lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarr
 
 
 def backward(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    n_cells: int,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, n_cells: int,
 ) -> np.ndarray:
     """Best score of a path from every cell to (N, M)."""
     n = lo.shape[0] - 1
@@ -166,17 +145,8 @@ def backward(
 
 
 def _bead_values(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    fwd: np.ndarray,
-    bwd: np.ndarray,
-    matches_only: bool,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray, scores: np.ndarray,
+    skip_src: np.ndarray, skip_tgt: np.ndarray, fwd: np.ndarray, bwd: np.ndarray, matches_only: bool,
 ) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Per type: (type, cells, rows, cols, best total of a path using that bead) for every usable bead."""
     widths = hi - lo + 1
@@ -206,14 +176,8 @@ def _bead_values(
 
 
 def marginals(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    fwd: np.ndarray,
-    bwd: np.ndarray,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, fwd: np.ndarray, bwd: np.ndarray,
 ) -> np.ndarray:
     """Best total through each match bead (scores' shape)."""
     out = np.full(scores.shape, NEG, dtype=np.float64)
@@ -241,16 +205,8 @@ def _top_two(sentence: np.ndarray, value: np.ndarray, order: np.ndarray, size: i
 
 
 def gaps(
-    lo: np.ndarray,
-    hi: np.ndarray,
-    start: np.ndarray,
-    types: np.ndarray,
-    row: np.ndarray,
-    scores: np.ndarray,
-    skip_src: np.ndarray,
-    skip_tgt: np.ndarray,
-    fwd: np.ndarray,
-    bwd: np.ndarray,
+    lo: np.ndarray, hi: np.ndarray, start: np.ndarray, types: np.ndarray, row: np.ndarray,
+    scores: np.ndarray, skip_src: np.ndarray, skip_tgt: np.ndarray, fwd: np.ndarray, bwd: np.ndarray,
     path: np.ndarray,
 ) -> np.ndarray:
     """For each bead of ``path``: best total minus the best total of any path avoiding it (see dp_numba)."""

@@ -96,7 +96,9 @@ def _omissions(beads: Sequence[Pair]) -> set[tuple[str, int]]:
     return out
 
 
-def score(golds: Sequence[Iterable[Bead | Pair]], tests: Sequence[Iterable[Bead | Pair]]) -> Scores:
+def score(
+    golds: Sequence[Iterable[Bead | Pair]], tests: Sequence[Iterable[Bead | Pair]]
+) -> Scores:
     """Pooled scores of several test alignments against their golds."""
     if len(golds) != len(tests):
         raise ValueError("need as many test alignments as gold alignments")
@@ -134,7 +136,9 @@ def read_alignment(path: str | Path) -> list[Bead]:
     try:
         text = read_input(path, MAX_LISTING_BYTES).decode("utf-8-sig")  # a BOM is allowed
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not a UTF-8 alignment file (binary?); give Vecalign lines like [0,1]:[2]") from None
+        raise InputError(
+            f"{path}: not a UTF-8 alignment file (binary?); give Vecalign lines like [0,1]:[2]"
+        ) from None
     beads = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():

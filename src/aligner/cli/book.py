@@ -11,37 +11,21 @@ from aligner.export.book.options import BookFormat, Layout, Rest
 
 def add_book_args(p: argparse.ArgumentParser, prefix: str = "") -> None:
     """The book's options (``prefix`` "book-" for ``aligner corpus``, whose other options share names)."""
-    p.add_argument(
-        f"--{prefix}format",
-        dest="book_format",
-        choices=list(BookFormat),
-        default=None,
-        help="epub or html (one self-contained page); default: "
-        + ("epub" if prefix else "from the name of -o (.epub, .html)"),
-    )
-    p.add_argument(
-        f"--{prefix}layout",
-        dest="layout",
-        choices=list(Layout),
-        default=Layout.INTERLEAVED,
-        help="interleaved (default), side-by-side (two columns where the screen allows) or learner "
-        "(the counterpart hidden until tapped)",
-    )
-    p.add_argument(
-        f"--{prefix}lead",
-        dest="lead",
-        choices=list(Lang),
-        default=Lang.KO,
-        help="the language that comes first and gives the chapters (default: ko)",
-    )
+    p.add_argument(f"--{prefix}format", dest="book_format", choices=list(BookFormat), default=None,
+                   help="epub or html (one self-contained page); default: "
+                   + ("epub" if prefix else "from the name of -o (.epub, .html)"))
+    p.add_argument(f"--{prefix}layout", dest="layout", choices=list(Layout), default=Layout.INTERLEAVED,
+                   help="interleaved (default), side-by-side (two columns where the screen allows) or learner "
+                   "(the counterpart hidden until tapped)")
+    p.add_argument(f"--{prefix}lead", dest="lead", choices=list(Lang), default=Lang.KO,
+                   help="the language that comes first and gives the chapters (default: ko)")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from aligner.cli.common import add_pair_args
 
     p = sub.add_parser(
-        "book",
-        help="write the aligned pair as a bilingual book: EPUB 3 or a self-contained web page",
+        "book", help="write the aligned pair as a bilingual book: EPUB 3 or a self-contained web page",
         description="Each sentence with its counterpart, in the document's own chapters (its headings) and "
         "paragraphs. Corrections made in the reader are included.",
     )
@@ -49,24 +33,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("-o", "--output", type=Path, required=True, help="the book to write (.epub or .html)")
     add_book_args(p)
     p.add_argument("--confirmed-only", action="store_true", help="only the pairs a user confirmed")
-    p.add_argument(
-        "--min-confidence",
-        type=float,
-        default=None,
-        metavar="X",
-        help="only confirmed pairs and those of confidence X (0-1) or more",
-    )
-    p.add_argument(
-        "--rest",
-        choices=list(Rest),
-        default=Rest.OMIT,
-        help="the pairs those filters do not keep: omit (default) or mark them as unchecked",
-    )
-    p.add_argument(
-        "--glossary",
-        action="store_true",
-        help="add the pair's glossary as an appendix, linked from each term's first use",
-    )
+    p.add_argument("--min-confidence", type=float, default=None, metavar="X",
+                   help="only confirmed pairs and those of confidence X (0-1) or more")
+    p.add_argument("--rest", choices=list(Rest), default=Rest.OMIT,
+                   help="the pairs those filters do not keep: omit (default) or mark them as unchecked")
+    p.add_argument("--glossary", action="store_true",
+                   help="add the pair's glossary as an appendix, linked from each term's first use")
     p.set_defaults(func=run)
 
 

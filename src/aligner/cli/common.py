@@ -69,12 +69,8 @@ def progress_bar(enabled: bool = True) -> Iterator[ProgressFn]:
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), console=stderr, transient=True,
     ) as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -84,6 +80,9 @@ def progress_bar(enabled: bool = True) -> Iterator[ProgressFn]:
             bar.update(tasks[stage], completed=done, total=total)
 
         yield update
+
+
+
 
 
 def positive_int(value: str) -> int:
@@ -176,7 +175,9 @@ def open_workspace(args: argparse.Namespace, quiet: bool = False):  # type: igno
     return ws
 
 
-def owned_by(ko: Path | str | None, en: Path | str | None, project: Path | None = None) -> tuple[tuple[Path, str], ...]:
+def owned_by(
+    ko: Path | str | None, en: Path | str | None, project: Path | None = None
+) -> tuple[tuple[Path, str], ...]:
     """What ``-o`` must never replace: the documents, the pair's project file, its backup and lock."""
     from aligner.session.project_file import owned_files
 

@@ -29,48 +29,29 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     from aligner.corpus.engines import ENGINES, default_workers
 
     p = sub.add_parser(
-        "corpus",
-        help="align many document pairs (manifest TSV or folder) into one TMX/JSONL, resumably",
+        "corpus", help="align many document pairs (manifest TSV or folder) into one TMX/JSONL, resumably",
         description="INPUT is a TSV manifest (korean-path, english-path[, id]; paths relative to it) or a folder "
         "whose files pair by name: x.ko.pdf with x.en.pdf, or ko/x.hwp with en/x.pdf. Rerun the same command "
         "after an interruption: finished documents are kept.",
     )
     p.add_argument("input", type=Path, help="manifest TSV or folder of document pairs")
     p.add_argument("-o", "--output", type=Path, required=True, help="output folder (new, empty or a previous run's)")
-    p.add_argument(
-        "--min-confidence",
-        type=float,
-        default=None,
-        metavar="X",
-        help="leave out unconfirmed units below confidence X (0-1)",
-    )
+    p.add_argument("--min-confidence", type=float, default=None, metavar="X",
+                   help="leave out unconfirmed units below confidence X (0-1)")
     p.add_argument("--drop-omissions", action="store_true", help="leave 1-0/0-1 units out of the JSONL")
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help=f"worker processes (default here: {default_workers()}; one per two cores)",
-    )
-    p.add_argument(
-        "--engine", choices=ENGINES, default="local", help="local worker processes (default) or a Dask cluster"
-    )
-    p.add_argument(
-        "--address", default=None, help="Dask scheduler, e.g. tcp://10.0.0.1:8786 (default: a local cluster)"
-    )
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help=f"worker processes (default here: {default_workers()}; one per two cores)")
+    p.add_argument("--engine", choices=ENGINES, default="local",
+                   help="local worker processes (default) or a Dask cluster")
+    p.add_argument("--address", default=None,
+                   help="Dask scheduler, e.g. tcp://10.0.0.1:8786 (default: a local cluster)")
     p.add_argument("--no-projects", action="store_true", help="do not write per-pair project files")
-    p.add_argument(
-        "--follow-links",
-        action="store_true",
-        help="also read files whose symlinks lead out of the input folder (skipped by default)",
-    )
+    p.add_argument("--follow-links", action="store_true",
+                   help="also read files whose symlinks lead out of the input folder (skipped by default)")
     p.add_argument("--presplit", action="store_true", help="inputs have one sentence per line")
     p.add_argument("--model", default=None, help="embedding model from models.lock (default: use-m3)")
-    p.add_argument(
-        "--books",
-        action="store_true",
-        help="also write one parallel-text book per pair into OUT/books/ (see aligner book)",
-    )
+    p.add_argument("--books", action="store_true",
+                   help="also write one parallel-text book per pair into OUT/books/ (see aligner book)")
     add_book_args(p, prefix="book-")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table; errors only")
     p.set_defaults(func=run)
@@ -111,12 +92,8 @@ def _events(quiet: bool, console: Console) -> Iterator[_Bar]:
         yield _Bar(None, console)  # failures still go to stderr
         return
     columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+        TextColumn("ETA"), TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
         yield _Bar(bar, console)
@@ -129,19 +106,12 @@ def summary_table(reports: tuple[DocReport, ...]) -> Table:
     ok = [r for r in reports if r.status == "ok"]
     confs = [r.mean_confidence for r in ok if r.mean_confidence is not None]
     totals = (
-        f"{len(ok)}/{len(reports)} ok",
-        "",
-        str(sum(r.ko_sentences for r in ok)),
-        str(sum(r.en_sentences for r in ok)),
-        str(sum(r.beads for r in ok)),
-        str(sum(r.omissions for r in ok)),
-        f"{sum(confs) / len(confs):.3f}" if confs else "",
-        str(sum(r.units for r in ok)),
-        "",
+        f"{len(ok)}/{len(reports)} ok", "", str(sum(r.ko_sentences for r in ok)), str(sum(r.en_sentences for r in ok)),
+        str(sum(r.beads for r in ok)), str(sum(r.omissions for r in ok)),
+        f"{sum(confs) / len(confs):.3f}" if confs else "", str(sum(r.units for r in ok)), "",
     )
-    for name, total in zip(
-        ("document", "status", "ko", "en", "beads", "omitted", "conf", "units", "warnings"), totals, strict=True
-    ):
+    for name, total in zip(("document", "status", "ko", "en", "beads", "omitted", "conf", "units", "warnings"),
+                           totals, strict=True):
         if name in ("document", "warnings"):
             table.add_column(name, footer=total, overflow="fold", ratio=1 if name == "document" else 2)
         else:
@@ -149,18 +119,8 @@ def summary_table(reports: tuple[DocReport, ...]) -> Table:
     for r in shown:
         conf = "" if r.mean_confidence is None else f"{r.mean_confidence:.3f}"
         style = "red" if r.status != "ok" else ("yellow" if r.warnings else "")
-        table.add_row(
-            r.id,
-            r.status,
-            str(r.ko_sentences),
-            str(r.en_sentences),
-            str(r.beads),
-            str(r.omissions),
-            conf,
-            str(r.units),
-            "; ".join(r.warnings),
-            style=style,
-        )
+        table.add_row(r.id, r.status, str(r.ko_sentences), str(r.en_sentences), str(r.beads), str(r.omissions),
+                      conf, str(r.units), "; ".join(r.warnings), style=style)
     return table
 
 
@@ -175,8 +135,6 @@ def projects_outside(result: CorpusRun) -> list[Path]:
     ok = {r.id for r in result.reports if r.status == "ok"}
     folders = {default_project_path(e.ko, e.en).resolve().parent for e in result.corpus.entries if e.id in ok}
     return sorted(f for f in folders if f != root and root not in f.parents)
-
-
 def _book_options(args: argparse.Namespace) -> BookOptions | None:
     """The books' options, or None without ``--books``; the corpus's ``--min-confidence`` leaves pairs out."""
     if not args.books:
@@ -202,17 +160,9 @@ def run(args: argparse.Namespace) -> int:
         raise AlignerError("--workers must be at least 1")
     workers = args.workers or (2 if args.engine == "dask" else default_workers())
     options = CorpusOptions(
-        input=args.input,
-        out=args.output,
-        model=args.model,
-        presplit=args.presplit,
-        engine=args.engine,
-        workers=workers,
-        address=args.address,
-        filters=Filters(args.min_confidence, args.drop_omissions),
-        write_projects=not args.no_projects,
-        follow_links=args.follow_links,
-        books=_book_options(args),
+        input=args.input, out=args.output, model=args.model, presplit=args.presplit, engine=args.engine,
+        workers=workers, address=args.address, filters=Filters(args.min_confidence, args.drop_omissions),
+        write_projects=not args.no_projects, follow_links=args.follow_links, books=_book_options(args),
     )
     with _events(args.quiet, stderr) as events:
         result = run_corpus(options, events)
@@ -223,21 +173,15 @@ def run(args: argparse.Namespace) -> int:
             label = "skipped" if u.skipped else "unpaired"
             stderr.print(Text(f"{label}: {result.corpus.display(u.path)}: {u.reason}", style="yellow"))
         if options.write_projects and (outside := projects_outside(result)):
-            stderr.print(
-                Text(
-                    f"note: project files (corrections) of pairs outside {result.corpus.root} were written beside "
-                    f"their documents, in {', '.join(map(str, outside))} (--no-projects writes none)",
-                    style="yellow",
-                )
-            )
+            stderr.print(Text(
+                f"note: project files (corrections) of pairs outside {result.corpus.root} were written beside "
+                f"their documents, in {', '.join(map(str, outside))} (--no-projects writes none)", style="yellow"))
         stderr.print(summary_table(result.reports))
         units = sum(r.units for r in result.reports)
-        stderr.print(
-            Text(
-                f"wrote {units} units to {result.out / TMX_NAME} and {result.out / JSONL_NAME}, "
-                f"report in {result.out / REPORT_NAME}"
-                + (f" ({result.reused} documents reused from an earlier run)" if result.reused else "")
-                + (f"; {len(result.books)} books in {result.out / BOOKS_DIR}" if args.books else "")
-            )
-        )
+        stderr.print(Text(
+            f"wrote {units} units to {result.out / TMX_NAME} and {result.out / JSONL_NAME}, "
+            f"report in {result.out / REPORT_NAME}"
+            + (f" ({result.reused} documents reused from an earlier run)" if result.reused else "")
+            + (f"; {len(result.books)} books in {result.out / BOOKS_DIR}" if args.books else "")
+        ))
     return 3 if result.failed or result.book_failures else 0

@@ -15,13 +15,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add_pair_args(p, optional=True)
     p.add_argument("--format", choices=list(ExportFormat), help="default: from -o's extension, else tmx")
     p.add_argument("-o", "--output", type=Path, help="write to FILE (atomically) instead of stdout")
-    p.add_argument(
-        "--min-confidence",
-        type=float,
-        default=None,
-        metavar="X",
-        help="leave out unconfirmed pairs below confidence X (0-1)",
-    )
+    p.add_argument("--min-confidence", type=float, default=None, metavar="X",
+                   help="leave out unconfirmed pairs below confidence X (0-1)")
     p.add_argument("--confirmed-only", action="store_true", help="only the pairs a user confirmed")
     p.set_defaults(func=run)
 

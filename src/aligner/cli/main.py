@@ -21,17 +21,7 @@ from aligner.cli.common import ConsoleLogHandler, OneLineParser, one_line, stder
 from aligner.core.errors import AlignerError
 
 SUBCOMMAND_MODULES = (
-    "read",
-    "serve",
-    "align",
-    "search",
-    "models",
-    "export",
-    "book",
-    "review",
-    "glossary",
-    "evaluate",
-    "corpus",
+    "read", "serve", "align", "search", "models", "export", "book", "review", "glossary", "evaluate", "corpus",
     "deck",
 )
 """The subcommands, in the order ``aligner --help`` lists them."""
@@ -44,16 +34,12 @@ class VersionAction(argparse.Action):
     package metadata on every run; this one reads it only when ``--version`` is given."""
 
     def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
-        super().__init__(
-            option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0, help="show aligner's version and exit"
-        )
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0,
+                         help="show aligner's version and exit")
 
     def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: object,
-        option_string: str | None = None,
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+        values: object, option_string: str | None = None,
     ) -> None:
         parser._print_message(f"{parser.prog} {aligner.version()}\n", sys.stdout)
         parser.exit()

@@ -34,14 +34,8 @@ def run(args: argparse.Namespace) -> int:
         from aligner.tui.app import create_app
 
         app = create_app(
-            ko,
-            en,
-            model=args.model,
-            presplit=args.presplit,
-            remember=True,
-            reading=reading,
-            quit_on_open_error=True,
-            library=args.docs,
+            ko, en, model=args.model, presplit=args.presplit, remember=True, reading=reading,
+            quit_on_open_error=True, library=args.docs,
         )
     app.run()
     code = int(getattr(app, "return_code", 0) or 0)

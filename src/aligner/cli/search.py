@@ -25,11 +25,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--docs", nargs="+", type=path_arg, metavar="FILE|FOLDER",
         help="search these documents (any format, Korean or English; a folder: every file in it) as passages",
     )  # fmt: skip
-    p.add_argument(
-        "--no-terms",
-        action="store_true",
-        help="do not look the query up among the document's terms (no glossary is learned: faster)",
-    )
+    p.add_argument("--no-terms", action="store_true",
+                   help="do not look the query up among the document's terms (no glossary is learned: faster)")
     p.set_defaults(func=run)
 
 

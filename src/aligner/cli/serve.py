@@ -28,11 +28,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )  # fmt: skip
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"TCP port (default {DEFAULT_PORT})")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument(
-        "--allow-remote",
-        action="store_true",
-        help="allow a --host other machines reach (anyone with the link may then edit and write files)",
-    )
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow a --host other machines reach (anyone with the link may then edit and write files)")
     p.set_defaults(func=run)
 
 

@@ -86,3 +86,5 @@ def safe_console(**kwargs: object) -> Console:
     console = Console(**kwargs)  # type: ignore[arg-type]
     console.push_render_hook(SafeRenderHook())
     return console
+
+

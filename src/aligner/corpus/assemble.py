@@ -26,19 +26,8 @@ JSONL_NAME = "corpus.jsonl"
 REPORT_NAME = "report.tsv"
 UNPAIRED_NAME = "unpaired.tsv"
 REPORT_COLUMNS = (
-    "id",
-    "ko",
-    "en",
-    "status",
-    "ko_sentences",
-    "en_sentences",
-    "beads",
-    "omissions",
-    "confirmed",
-    "mean_confidence",
-    "units",
-    "tm_units",
-    "warnings",
+    "id", "ko", "en", "status", "ko_sentences", "en_sentences", "beads", "omissions", "confirmed",
+    "mean_confidence", "units", "tm_units", "warnings",
 )
 
 
@@ -81,15 +70,8 @@ class DocReport:
         conf = "" if self.mean_confidence is None else f"{self.mean_confidence:.4f}"
         counts = [self.ko_sentences, self.en_sentences, self.beads, self.omissions, self.confirmed]
         return [
-            self.id,
-            self.ko,
-            self.en,
-            self.status,
-            *map(str, counts),
-            conf,
-            str(self.units),
-            str(self.tm_units),
-            " | ".join(one_line(w) for w in self.warnings),
+            self.id, self.ko, self.en, self.status, *map(str, counts), conf,
+            str(self.units), str(self.tm_units), " | ".join(one_line(w) for w in self.warnings),
         ]
 
 
@@ -105,10 +87,7 @@ def report_for(entry: CorpusEntry, corpus: Corpus, result: dict[str, Any], kept:
     units = result["units"]
     matches = [u["confidence"] for u in units if u["kind"] == BeadKind.MATCH.value]
     return DocReport(
-        entry.id,
-        ko,
-        en,
-        "ok",
+        entry.id, ko, en, "ok",
         ko_sentences=result["ko_sentences"],
         en_sentences=result["en_sentences"],
         beads=len(units),
@@ -147,16 +126,10 @@ def assemble(
         for unit in kept:
             jsonl.append(_record(entry.id, unit))
             if unit["kind"] == BeadKind.MATCH.value:
-                units.append(
-                    TmxUnit(
-                        source=clean_xml_text(unit["ko"]),
-                        target=clean_xml_text(unit["en"]),
-                        bead_type=unit["type"],
-                        confidence=unit["confidence"],
-                        confirmed=unit["confirmed"],
-                        tuid=f"{entry.id}#{unit['bead']}",
-                    )
-                )
+                units.append(TmxUnit(
+                    source=clean_xml_text(unit["ko"]), target=clean_xml_text(unit["en"]), bead_type=unit["type"],
+                    confidence=unit["confidence"], confirmed=unit["confirmed"], tuid=f"{entry.id}#{unit['bead']}",
+                ))
     atomic_write_text(out / TMX_NAME, build_tmx(units))
     atomic_write_text(out / JSONL_NAME, "".join(jsonl))
     atomic_write_text(out / REPORT_NAME, _tsv([list(REPORT_COLUMNS), *(r.row() for r in reports)]))

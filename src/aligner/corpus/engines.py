@@ -106,11 +106,8 @@ class DaskEngine:
                 client = Client(self.address, timeout="20s")
             else:
                 cluster = LocalCluster(
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=None,
+                    n_workers=self.workers, threads_per_worker=1, processes=True,
+                    host="127.0.0.1", dashboard_address=None,
                 )
                 client = Client(cluster)
         except OSError as err:

@@ -141,7 +141,8 @@ def run_job(job: DocJob) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         with document_encoder(job.model) as encoder:
-            ws = open_pair(job.ko, job.en, model=job.model, presplit=job.presplit, use_project=True, encoder=encoder)
+            ws = open_pair(job.ko, job.en, model=job.model, presplit=job.presplit, use_project=True,
+                           encoder=encoder)
         texts = ws.ko.texts + ws.en.texts
         vectors = [*ws.ko_vecs, *ws.en_vecs]
         cached_encoder(job.model).cache.put_many([(text_key(t), v) for t, v in zip(texts, vectors, strict=True)])

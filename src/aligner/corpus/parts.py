@@ -34,13 +34,8 @@ def part_path(out: Path, doc_id: str) -> Path:
 def fingerprint(job: DocJob) -> str:
     """What the result depends on: both input files' bytes and the alignment settings."""
     h = hashlib.sha256()
-    for part in (
-        str(PART_FORMAT),
-        file_digest(job.ko) or "-",
-        file_digest(job.en) or "-",
-        job.model or "",
-        str(job.presplit),
-    ):
+    for part in (str(PART_FORMAT), file_digest(job.ko) or "-", file_digest(job.en) or "-",
+                 job.model or "", str(job.presplit)):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()

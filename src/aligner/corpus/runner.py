@@ -91,14 +91,8 @@ def check_output(out: Path, corpus: Corpus, source: Path) -> None:
 
 
 def _job(entry: CorpusEntry, options: CorpusOptions) -> DocJob:
-    return DocJob(
-        entry.id,
-        str(entry.ko.absolute()),
-        str(entry.en.absolute()),
-        options.model,
-        options.presplit,
-        options.write_projects,
-    )
+    return DocJob(entry.id, str(entry.ko.absolute()), str(entry.en.absolute()),
+                  options.model, options.presplit, options.write_projects)
 
 
 @contextmanager
@@ -156,3 +150,4 @@ def _run(options: CorpusOptions, corpus: Corpus, out: Path, events: Events) -> C
         books = write_books(out, aligned, options.books, model=options.model, presplit=options.presplit,
                             failed=lambda doc_id, reason: failures.append(f"{doc_id}: {reason}"))  # fmt: skip
     return CorpusRun(corpus, tuple(reports), len(jobs) - len(todo), out, tuple(books), tuple(failures))
+

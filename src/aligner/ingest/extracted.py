@@ -135,7 +135,7 @@ def doubtful_sentences(document: Document) -> frozenset[int]:
 
 
 def pair_location(ko: Document, ko_ids: tuple[int, ...], en: Document, en_ids: tuple[int, ...]) -> str:
-    """ "ko p. 3 · en ¶ 7" for a bead's first sentences, as far as each side knows it."""
+    """"ko p. 3 · en ¶ 7" for a bead's first sentences, as far as each side knows it."""
     parts = []
     for tag, doc, ids in (("ko", ko, ko_ids), ("en", en, en_ids)):
         where = location_of(doc, doc.sentences[ids[0]]) if ids else None

@@ -20,9 +20,8 @@ from aligner.ingest.xml import check_tags, children, local
 
 def read_html(data: bytes, name: str) -> Extracted:
     if len(data) > MAX_TEXT_BYTES:
-        raise InputError(
-            f"{name}: {megabytes(len(data))} of HTML, more than aligner reads ({megabytes(MAX_TEXT_BYTES)})"
-        )
+        raise InputError(f"{name}: {megabytes(len(data))} of HTML, more than aligner reads "
+                         f"({megabytes(MAX_TEXT_BYTES)})")
     check_tags(data, name, "the page")
     builder = TextBuilder("html", name)
     xml = None

@@ -287,7 +287,9 @@ def _lines(tp: pdfium.PdfTextPage) -> list[_Line]:
     return _merge_split_lines(out)
 
 
-def _drop_letter_spacing(chars: list[str], spaces: list[tuple[int, float]], tight: list[float], before: float) -> float:
+def _drop_letter_spacing(
+    chars: list[str], spaces: list[tuple[int, float]], tight: list[float], before: float
+) -> float:
     """In a letter-spaced line, blank the spaces PDFium generated between spread-out characters
     ("차 원 에 서" → "차원에서"): those no wider than the line's own letter spacing plus a word space.
 

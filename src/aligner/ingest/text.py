@@ -74,9 +74,8 @@ def read_document(path: str | Path, *, progress: Progress | None = None, ocr: Oc
     if got is not None:
         return got
     if len(data) > MAX_TEXT_BYTES:
-        raise InputError(
-            f"{name}: {megabytes(len(data))} of text, more than aligner reads ({megabytes(MAX_TEXT_BYTES)})"
-        )
+        raise InputError(f"{name}: {megabytes(len(data))} of text, more than aligner reads "
+                         f"({megabytes(MAX_TEXT_BYTES)})")
     text, encoding = decode_bytes(data, name)
     return Extracted(text, encoding)
 

@@ -73,7 +73,7 @@ class TermMatch:
 
     @property
     def label(self) -> str:
-        """ "정보통신기술 ⇄ ICT technology" (Korean first) or the term alone when it has no translation."""
+        """"정보통신기술 ⇄ ICT technology" (Korean first) or the term alone when it has no translation."""
         return " ⇄ ".join(side for side in self.pair if side)
 
     def targets(self) -> list[tuple[str, Lang]]:

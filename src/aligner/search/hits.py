@@ -64,7 +64,6 @@ class SearchHit:
             return self.label
         return f"{self.label} ({'; '.join(self.terms)})"
 
-
 @dataclass(frozen=True)
 class Passage:
     """A library hit: the matching sentence of one document with its neighbours."""

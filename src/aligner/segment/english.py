@@ -76,7 +76,9 @@ def _is_boundary(text: str, m: re.Match[str], sent_start: int) -> bool:
     lead = text[sent_start : m.start() - len(word)].strip()
     # Enumerator or caption label at the start of a sentence: "1. Introduction",
     # "IV. Results", "Figure 3. Internet users in China", "Table 2.1. Summary".
-    if (bare.isdigit() or _ROMAN_RE.match(bare) or _NUMBERING_RE.match(bare)) and (not lead or _LABEL_RE.match(lead)):
+    if (bare.isdigit() or _ROMAN_RE.match(bare) or _NUMBERING_RE.match(bare)) and (
+        not lead or _LABEL_RE.match(lead)
+    ):
         return False
     if len(bare) == 1 and bare.isalpha() and bare.isupper():
         return False  # initial: "J. Smith", "Plan B." is rare

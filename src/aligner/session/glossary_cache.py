@@ -28,7 +28,10 @@ class GlossaryCache:
     @staticmethod
     def _matches(key: tuple[Document, Document, tuple[Bead, ...]] | None, alignment: Alignment) -> bool:
         return (
-            key is not None and key[0] is alignment.source and key[1] is alignment.target and key[2] == alignment.beads
+            key is not None
+            and key[0] is alignment.source
+            and key[1] is alignment.target
+            and key[2] == alignment.beads
         )
 
     def cached(self, alignment: Alignment) -> list[TermPair] | None:
@@ -42,10 +45,13 @@ class GlossaryCache:
             return self._learned if self._matches(self._key, alignment) else None
 
     def learn(self, alignment: Alignment, encoder: Encoder, progress: Progress | None = None) -> list[TermPair]:
-        """The glossary of these pairs, learned now unless it is known (the slow part runs unlocked)."""
+        """The glossary of these pairs, learned now unless it is known (one build at a time; asking whether
+        it is known never waits for one)."""
         return list(self.learn_terms(alignment, encoder, progress).pairs)
 
-    def learn_terms(self, alignment: Alignment, encoder: Encoder, progress: Progress | None = None) -> LearnedGlossary:
+    def learn_terms(
+        self, alignment: Alignment, encoder: Encoder, progress: Progress | None = None
+    ) -> LearnedGlossary:
         """``learn``, with both sides' term candidates (what concept search looks queries up in)."""
         known = self.cached_terms(alignment)
         if known is not None:
@@ -73,7 +79,6 @@ class GlossaryCache:
     def remember(self, alignment: Alignment, pairs: list[TermPair]) -> None:
         """Keep ``pairs`` as the glossary of exactly these pairs."""
         with self._lock:
-            self._key, self._learned = (
-                (alignment.source, alignment.target, alignment.beads),
-                LearnedGlossary(tuple(pairs)),
+            self._key, self._learned = (alignment.source, alignment.target, alignment.beads), LearnedGlossary(
+                tuple(pairs)
             )

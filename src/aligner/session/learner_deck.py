@@ -34,7 +34,8 @@ DECK_NAME = "aligner"
 """The Anki deck the notes go to, and the file's name."""
 COLUMNS = ("Front", "Back", "Example", "Example translation", "Tags")
 HEADER = (
-    f"#separator:tab\n#html:false\n#deck:{DECK_NAME}\n#columns:{chr(9).join(COLUMNS)}\n#tags column:{len(COLUMNS)}\n"
+    "#separator:tab\n#html:false\n"
+    f"#deck:{DECK_NAME}\n#columns:{chr(9).join(COLUMNS)}\n#tags column:{len(COLUMNS)}\n"
 )
 TAG = "aligner"
 WORD_TAG = "word"

@@ -286,10 +286,8 @@ class EditingApp(SessionApp):
         self.reader.move_cursor(target, center=True)
         if (step > 0 and target <= cursor) or (step < 0 and target >= cursor):  # went round the end
             left = len(self.session.suspicious())
-            where = (
-                "last pair to check: continuing from the top"
-                if step > 0
-                else ("first pair to check: continuing from the bottom")
+            where = "last pair to check: continuing from the top" if step > 0 else (
+                "first pair to check: continuing from the bottom"
             )
             self.notify(f"passed the {where} ({left} to check)", timeout=4)
 

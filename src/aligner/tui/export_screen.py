@@ -94,11 +94,7 @@ def default_export_path(alignment: Alignment, fmt: str) -> str:
 
 
 def export_to(
-    alignment: Alignment,
-    fmt: str,
-    path: str,
-    owned: Protected = (),
-    choice: ExportChoice | None = None,
+    alignment: Alignment, fmt: str, path: str, owned: Protected = (), choice: ExportChoice | None = None,
     layout: str = Layout.INTERLEAVED,
 ) -> str:
     """Write the export; returns a one-line success message, raises AlignerError with a one-line reason."""

@@ -62,7 +62,6 @@ KIND_FILTERS: tuple[tuple[str, frozenset[TermKind]], ...] = (
 KIND_LABELS = {TermKind.TERM: "term", TermKind.NAME: "name", TermKind.GENERAL: "general"}
 KIND_STYLES = {TermKind.TERM: "", TermKind.NAME: "magenta", TermKind.GENERAL: "dim"}
 
-
 def _norm(text: str) -> str:
     return "".join(text.split()).casefold()
 
@@ -274,11 +273,8 @@ class GlossaryScreen(Screen[int | None]):
                 Text(p.en, no_wrap=True, overflow="ellipsis"),
                 Text(KIND_LABELS[p.kind], style=KIND_STYLES[p.kind]),
                 Text(str(p.frequency), justify="right"),
-                Text(
-                    f"{p.confidence:.2f}" if p.trusted else f"{p.confidence:.2f}?",
-                    justify="right",
-                    style="" if p.trusted else "yellow",
-                ),  # ?: not taught to learners (TermPair.trusted)
+                Text(f"{p.confidence:.2f}" if p.trusted else f"{p.confidence:.2f}?", justify="right",
+                     style="" if p.trusted else "yellow"),  # ?: not taught to learners (TermPair.trusted)
                 key=str(i),
             )
         shown_kind = "" if self.kind_name == "all" else f" ({self.kind_name})"

@@ -192,3 +192,4 @@ class LearningApp(EditingApp):
         picker = TermPicker(ws.alignment, index, query, encoder=ws.encoder, glossary=self._glossary(),
                             learner=self.reader.learner)  # fmt: skip
         self.push_screen(picker, chosen)
+

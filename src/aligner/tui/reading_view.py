@@ -42,7 +42,9 @@ def paragraphs(document: Document) -> list[list[int]]:
     return out
 
 
-def paragraph_text(document: Document, ids: Sequence[int], focused: frozenset[int], marks: Sequence[str] = ()) -> Text:
+def paragraph_text(
+    document: Document, ids: Sequence[int], focused: frozenset[int], marks: Sequence[str] = ()
+) -> Text:
     """One paragraph as flowing text; the focused sentences highlighted and the search's words
     stressed (literal text, never markup)."""
     text = Text()

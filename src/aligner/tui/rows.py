@@ -224,3 +224,4 @@ def layout_rows(
         rows.append(row)
         top += row.height
     return rows
+

@@ -42,7 +42,7 @@ HIDDEN = "(hidden: learner mode)"
 
 
 def plural(n: int, word: str) -> str:
-    """ "1 result", "2 results"."""
+    """"1 result", "2 results"."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 

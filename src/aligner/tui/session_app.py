@@ -37,7 +37,6 @@ if TYPE_CHECKING:  # these bring numpy and the glossary: loaded with the workspa
 PROGRESS_EVERY_S = 0.1
 """Progress messages from a worker are posted at most this often (a new stage and the end always)."""
 
-
 class WorkCancelled(BaseException):
     """Raised from a progress callback to stop a cancelled worker (passes ``except Exception``)."""
 
