@@ -18,13 +18,17 @@ Association weighs more as two terms share more beads. Fragments that
 "인공지능"). Pairs are then chosen by competitive linking: best score first,
 each Korean term takes one English term (a second only when nearly as strong
 and not a mere extension of the first), a longer Korean term takes the
-English term from its sub-term when they share it as often ("규제 완화", not
-"규제", is "deregulation"), and an English term already taken is reused only
-by a variant of its owner ("베이징"/"베이징시" -> "Beijing"). Pairs below
+English term from its sub-term when they share it as often and the English
+covers what it adds ("규제 완화", not "규제", is "deregulation"; "특허신청", not
+"특허신청 건수", is "patent applications"), and an English term already taken is
+reused only by a variant of its owner ("베이징"/"베이징시" -> "Beijing") or a term
+glossed with it. Pairs below
 ``MIN_CONFIDENCE`` are left out. Each chosen pair then gets its kind (term,
 proper name or general word) and its termhood — how specific it is to the
 document compared with general language, less where it is mostly nested in
-longer terms; fragments of longer terms are dropped (``aligner.glossary.termhood``).
+longer terms; fragments of longer terms are dropped (``aligner.glossary.termhood``), and
+phrases built on another entry weigh less (``aligner.glossary.phrases``). A term the Korean
+glosses in Latin brackets ("정보통신기술(ICT)") counts as spelled alike with that gloss.
 The glossary is ordered by ``TermPair.rank_score``, the one ranking the
 exports, the glossary pane and the term picker share. Where a term occurs:
 ``aligner.glossary.concordance``; the terms of one pair: ``aligner.glossary.pair_terms``.
@@ -33,29 +37,19 @@ exports, the glossary pane and the term picker share. Where a term occurs:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import product
 
 import numpy as np
 
 from aligner.core.values import Alignment, Progress
 from aligner.embed.encoders import Encoder
-from aligner.glossary.candidates import korean_key, singular
 from aligner.glossary.concordance import concordance as concordance  # re-exported: imported from here elsewhere
 from aligner.glossary.concordance import term_lang as term_lang  # re-exported: imported from here elsewhere
 from aligner.glossary.inventory import Inventory, inventories
 from aligner.glossary.lexicon import looks_adjectival
-from aligner.glossary.termhood import (
-    NESTED_SHARE,
-    Nesting,
-    TermKind,
-    capitalised,
-    general_zipf,
-    kind_of,
-    nesting,
-    parts_zipf,
-    termhood,
-)
+from aligner.glossary.phrases import phrases_weighed
+from aligner.glossary.termhood import Nesting, TermKind, general_zipf, kind_of, nesting, parts_zipf, termhood
 from aligner.glossary.transliteration import sound_similarity
 
 TOP_PER_TERM = 40  # English partners kept per Korean term (by association, ties kept)
@@ -79,7 +73,6 @@ SECOND_RATIO = 0.85  # a second English term must score this close to the first.
 SECOND_MIN = 0.6  # ...and be confident on its own
 LONGER_RATIO = 0.9  # a longer Korean term this close takes the English term from its sub-term...
 ADDED_COVERED = 0.35  # ...when what it adds means something in that English term (cosine; "완화" / "deregulation")
-PHRASE_WEIGHT = 0.5  # termhood kept by a phrase built on another term of the glossary (``_phrases_weighed``)
 REUSE_RATIO = 0.85  # a variant reusing a taken English term must score this close to the owner
 
 
@@ -381,51 +374,9 @@ def _chosen_pairs(sc: Scored, alignment: Alignment) -> list[TermPair]:
                 termhood=round(weight, 4),
             )
         )
-    out = _phrases_weighed(out, ko_nested)
+    out = phrases_weighed(out, ko_nested)
     out.sort(key=lambda t: (-t.rank_score, -t.frequency, t.ko, t.en))
     return out
-
-
-def _phrases_weighed(entries: list[TermPair], ko_nested: dict[str, Nesting]) -> list[TermPair]:
-    """Entries built on another term of the glossary, on both sides, weigh ``PHRASE_WEIGHT``
-    of their termhood: a learner learns the term and the words around it, not each phrase
-    built of them. Two kinds:
-
-    - the term before a new head ("인터넷융합 전략" / "Internet convergence strategy" on
-      "인터넷융합" / "Internet convergence"); a modifier before a term ("산업 생태계") makes
-      a narrower term, and a name ("National Next Generation AI Open Innovation Platform")
-      stays one;
-    - a term seen once, inside this entry ("동부 연해지역" / "eastern coastal region" on
-      "연해지역" / "coastal region"): one use cannot tell which of the two is the term
-      (``Nesting.proven``), and the shorter one serves more sentences.
-    """
-    cores = [(c, ko_nested.get(korean_key(c.ko), Nesting())) for c in entries if c.kind is not TermKind.GENERAL]
-    out = []
-    for t in entries:
-        if any(c.ko in t.ko and _phrase_on(t, c, n) for c, n in cores):
-            t = replace(t, termhood=round(t.termhood * PHRASE_WEIGHT, 4))
-        out.append(t)
-    return out
-
-
-def _phrase_on(entry: TermPair, core: TermPair, core_nesting: Nesting) -> bool:
-    at = entry.ko.find(core.ko)
-    if at < 0 or core is entry or not _inside(core.en, entry.en):
-        return False
-    new_head = entry.ko[at + len(core.ko) : at + len(core.ko) + 1] == " "
-    if new_head and core.kind is TermKind.TERM and not capitalised(entry.en):
-        return True
-    return core_nesting.share >= NESTED_SHARE and not core_nesting.proven
-
-
-def _inside(inner_en: str, en: str) -> bool:
-    """``en`` has the words of ``inner_en`` in a row, and more."""
-    words, inner = _words(en), _words(inner_en)
-    return len(words) > len(inner) and any(words[i : i + len(inner)] == inner for i in range(len(words)))
-
-
-def _words(en: str) -> list[str]:
-    return [singular(w).lower() for w in en.lower().replace("-", " ").split()]
 
 
 def _variants(a: str, b: str) -> bool:
