@@ -128,3 +128,27 @@ def test_work_asked_for_during_kiwipiepys_start_waits_for_its_end(tmp_path: Path
     """kiwipiepy holds the GIL while it loads: a glossary run beside it slowed both (``await_kiwi_start``)."""
     result = _probe(tmp_path, _START)
     assert result == {"during": True, "loaded": True, "starting": False}
+
+
+def test_a_document_too_long_for_the_token_cache_is_analysed_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Collecting a very long document's analyses would hold hundreds of MB: it is not cached."""
+    from aligner.core import json_cache
+    from aligner.segment import token_cache
+    from aligner.segment.kiwi import korean_tokens
+
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(token_cache, "MAX_TEXTS", 1)
+    with token_cache.cached_tokens(SENTENCES):
+        assert all(korean_tokens(text) for text in SENTENCES)
+    assert not list(tmp_path.rglob("*.json"))
+    monkeypatch.setattr(token_cache, "MAX_TEXTS", 10)
+    monkeypatch.setattr(json_cache, "MAX_ENTRY_BYTES", 100)  # an entry too large to be read back is not written
+    with token_cache.cached_tokens(SENTENCES):
+        assert all(korean_tokens(text) for text in SENTENCES)
+    assert not list(tmp_path.rglob("*.json"))
+    monkeypatch.setattr(json_cache, "MAX_ENTRY_BYTES", 1 << 20)
+    with token_cache.cached_tokens(SENTENCES):
+        assert all(korean_tokens(text) for text in SENTENCES)
+    assert len(list(tmp_path.rglob("*.json"))) == 1

@@ -46,7 +46,11 @@ def store_entries(path: Path | None, version: str, field: str, entries: dict[str
     """Write the entries atomically (nothing without a path; a failure is logged)."""
     if path is None:
         return
+    text = json.dumps({"version": version, field: entries}, ensure_ascii=False)
+    if len(text) > MAX_ENTRY_BYTES:  # (characters, at least as many bytes) it would never be read back
+        log.warning("not caching %s: %d characters", path, len(text))
+        return
     try:
-        atomic_write_text(path, json.dumps({"version": version, field: entries}, ensure_ascii=False))
+        atomic_write_text(path, text)
     except (OSError, AlignerError) as err:
         log.warning("could not write cache %s: %s", path, err)

@@ -67,7 +67,7 @@ def _lemma(form: str, tag: str) -> str:
     return form
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """One kiwipiepy morpheme with its character offsets in the analysed text."""
 

@@ -21,6 +21,9 @@ from aligner.core.json_cache import load_entries, store_entries
 from aligner.segment.kiwi import KIWI_OPTIONS, Token, know_tokens, korean_tokens, texts_asked
 
 FORMAT = 1
+MAX_TEXTS = 20_000
+"""Documents up to this many sentences (a book) are cached: a longer one's analyses would hold
+hundreds of MB while they are collected; it is analysed as before."""
 
 
 def analyser_version() -> str:
@@ -57,6 +60,9 @@ def _valid(entry: object) -> bool:
 def cached_tokens(texts: Sequence[str]) -> Iterator[None]:
     """Inside the block, ``korean_tokens`` answers from the cache of this document (``texts``: its
     sentences) where it can; what the block had analysed afresh is stored on leaving it."""
+    if len(texts) > MAX_TEXTS:
+        yield
+        return
     path = cache_file(texts)
     entries: dict[str, list[list[str | int]]] = load_entries(path, analyser_version(), "tokens", _valid)
     know_tokens({text: tuple(Token(str(f), str(t), int(a), int(b)) for f, t, a, b in v) for text, v in entries.items()})
