@@ -41,6 +41,12 @@ def test_a_term_glossed_in_brackets_pairs_with_its_gloss(glossary: list[TermPair
     assert "ICT" in _english(glossary, "ICT")  # shared with the acronym itself
 
 
+def test_a_second_translation_is_as_close_in_meaning_as_the_first(glossary: list[TermPair]) -> None:
+    """"정부조달" (government procurement) was also taught as "municipal government"."""
+    assert _english(glossary, "정부조달") == {"government procurement"}
+    assert "municipal government" in _english(glossary, "항저우 시정부")
+
+
 def test_phrases_weigh_less_than_the_terms_they_are_built_on(glossary: list[TermPair]) -> None:
     rank = {(p.ko, p.en): i for i, p in enumerate(glossary)}
     assert rank[("인터넷융합", "Internet convergence")] < rank[("인터넷융합 전략", "Internet convergence strategy")]

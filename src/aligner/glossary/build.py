@@ -430,7 +430,7 @@ def _prefer_longer_korean(
 
 def link(sc: Scored) -> list[int]:
     """Competitive linking over the scored pairs; returns the chosen pair indices."""
-    first: dict[int, tuple[float, str]] = {}  # Korean row -> (score, English key) of its first pair
+    first: dict[int, tuple[float, str, float]] = {}  # Korean row -> (score, English key, cosine) of its first pair
     taken: dict[int, list[tuple[float, str]]] = {}  # English col -> [(score, Korean key)]
     chosen: list[int] = []
     count: Counter[int] = Counter()
@@ -444,8 +444,13 @@ def link(sc: Scored) -> list[int]:
         if count[r] >= 2:
             continue
         if count[r] == 1:
-            best, en_first = first[r]
-            if s < max(SECOND_MIN, SECOND_RATIO * best) or en in en_first or en_first in en:
+            best, en_first, cos_first = first[r]
+            if (
+                s < max(SECOND_MIN, SECOND_RATIO * best)
+                or en in en_first
+                or en_first in en
+                or sc.cos[p] < SECOND_RATIO * cos_first
+            ):
                 continue
         owners = taken.get(c, [])
         glossed = en in sc.ko.glosses.get(ko, ())  # the text itself says so: "정보통신기술(ICT)"
@@ -453,6 +458,6 @@ def link(sc: Scored) -> list[int]:
             continue
         chosen.append(p)
         count[r] += 1
-        first.setdefault(r, (s, en))
+        first.setdefault(r, (s, en, float(sc.cos[p])))
         taken.setdefault(c, []).append((s, ko))
     return chosen
