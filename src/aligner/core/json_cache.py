@@ -7,18 +7,34 @@ the next store); a store that fails only costs time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from aligner.core.atomic import atomic_write_text
+from aligner.core.cache_dir import usable_cache_dir
 from aligner.core.errors import AlignerError
 
 log = logging.getLogger(__name__)
 MAX_ENTRY_BYTES = 64 << 20
 """A larger file is not one of ours."""
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def document_file(folder: str, version: str, texts: Sequence[str]) -> Path | None:
+    """The file of one document (its sentence texts) and ``version`` in the cache's ``folder``;
+    None without a usable cache."""
+    h = hashlib.sha256(version.encode())
+    for text in texts:
+        h.update(text_key(text).encode())
+    where = usable_cache_dir(folder)
+    return where / f"{h.hexdigest()[:32]}.json" if where is not None else None
 
 
 def load_entries(path: Path | None, version: str, field: str, valid: Callable[[Any], bool]) -> dict[str, Any]:

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from importlib import metadata
 from pathlib import Path
 
-from aligner.core.cache_dir import usable_cache_dir
-from aligner.core.json_cache import load_entries, store_entries
-from aligner.segment.kiwi import CONTENT_TAGS
+from aligner.core.json_cache import document_file, load_entries, store_entries, text_key
+from aligner.segment.kiwi import CONTENT_TAGS, kiwipiepy_version
 
 FORMAT = 2
 """2: written together with the document's kiwipiepy analyses (``aligner.segment.token_cache``), which
@@ -26,25 +24,13 @@ the glossary reads back; a lemma file from before has none beside it, so it is a
 
 def analyser_version() -> str:
     """kiwipiepy's version and the lemma definition (read without importing kiwipiepy)."""
-    try:
-        kiwi = metadata.version("kiwipiepy")
-    except metadata.PackageNotFoundError:  # pragma: no cover - kiwipiepy is a dependency
-        kiwi = "unknown"
     tags = hashlib.sha256(",".join(CONTENT_TAGS).encode()).hexdigest()[:8]
-    return f"kiwipiepy-{kiwi}-tags-{tags}-v{FORMAT}"
-
-
-def text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return f"kiwipiepy-{kiwipiepy_version()}-tags-{tags}-v{FORMAT}"
 
 
 def cache_file(texts: Sequence[str]) -> Path | None:
     """One file per document (its sentence texts) and analyser version; None without a usable cache."""
-    h = hashlib.sha256(analyser_version().encode())
-    for text in texts:
-        h.update(text_key(text).encode())
-    folder = usable_cache_dir("lemmas")
-    return folder / f"{h.hexdigest()[:32]}.json" if folder is not None else None
+    return document_file("lemmas", analyser_version(), texts)
 
 
 def _valid(entry: object) -> bool:

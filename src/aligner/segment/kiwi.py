@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from typing import Any
 
 _kiwi: Any = None
@@ -21,6 +22,14 @@ kiwi_lock = threading.RLock()
 # Content-bearing part-of-speech tags: nouns, verbs/adjectives (as lemmas), roots,
 # Latin-script words, Chinese characters and numbers.
 CONTENT_TAGS = ("NNG", "NNP", "NR", "XR", "SL", "SH", "SN", "VV", "VA", "MAG")
+
+
+def kiwipiepy_version() -> str:
+    """kiwipiepy's version, read without importing it (the caches of its analyses are keyed by it)."""
+    try:
+        return metadata.version("kiwipiepy")
+    except metadata.PackageNotFoundError:  # pragma: no cover - kiwipiepy is a dependency
+        return "unknown"
 
 
 def get_kiwi() -> Any:

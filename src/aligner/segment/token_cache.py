@@ -10,15 +10,12 @@ user cache; a damaged file is ignored and rewritten (``aligner.core.json_cache``
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 
-from aligner.core.cache_dir import usable_cache_dir
-from aligner.core.json_cache import load_entries, store_entries
-from aligner.segment.kiwi import KIWI_OPTIONS, Token, know_tokens, korean_tokens, texts_asked
+from aligner.core.json_cache import document_file, load_entries, store_entries
+from aligner.segment.kiwi import KIWI_OPTIONS, Token, kiwipiepy_version, know_tokens, korean_tokens, texts_asked
 
 FORMAT = 1
 MAX_TEXTS = 20_000
@@ -28,20 +25,12 @@ hundreds of MB while they are collected; it is analysed as before."""
 
 def analyser_version() -> str:
     """kiwipiepy's version and options (read without importing kiwipiepy)."""
-    try:
-        kiwi = metadata.version("kiwipiepy")
-    except metadata.PackageNotFoundError:  # pragma: no cover - kiwipiepy is a dependency
-        kiwi = "unknown"
-    return f"kiwipiepy-{kiwi}-{sorted(KIWI_OPTIONS.items())}-v{FORMAT}"
+    return f"kiwipiepy-{kiwipiepy_version()}-{sorted(KIWI_OPTIONS.items())}-v{FORMAT}"
 
 
 def cache_file(texts: Sequence[str]) -> Path | None:
     """One file per document (its sentence texts) and analyser; None without a usable cache."""
-    h = hashlib.sha256(analyser_version().encode())
-    for text in texts:
-        h.update(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
-    folder = usable_cache_dir("tokens")
-    return folder / f"{h.hexdigest()[:32]}.json" if folder is not None else None
+    return document_file("tokens", analyser_version(), texts)
 
 
 def _valid(entry: object) -> bool:
