@@ -151,7 +151,7 @@ def nesting(inv: Inventory, keys: set[str]) -> dict[str, Nesting]:
     uses: Counter[str] = Counter()
     nested: Counter[str] = Counter()
     containers: dict[str, set[str]] = defaultdict(set)
-    glued: set[str] = set()
+    proven: set[str] = set()  # nested in a form that shows it: glued to the longer term, or in a name
     for mentions in inv.mentions:
         mine = [m for m in mentions if m.key in keys]
         for m in mine:
@@ -161,9 +161,9 @@ def nesting(inv: Inventory, keys: set[str]) -> dict[str, Nesting]:
                 nested[m.key] += 1
                 containers[m.key] |= {o.key for o in outer if not any(_within(o, o2) for o2 in outer)}
                 if any(_glued(m, o) or capitalised(o.surface) for o in outer):
-                    glued.add(m.key)
+                    proven.add(m.key)
     return {
-        k: Nesting(nested[k] / uses[k], len(containers[k]), nested[k] >= FRAGMENT_MIN_USES or k in glued) for k in uses
+        k: Nesting(nested[k] / uses[k], len(containers[k]), nested[k] >= FRAGMENT_MIN_USES or k in proven) for k in uses
     }
 
 

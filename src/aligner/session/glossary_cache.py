@@ -21,7 +21,6 @@ class GlossaryCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._build_lock = threading.Lock()  # one build at a time: a second caller waits for the first's result
-        self._building = threading.Event()
         self._key: tuple[Document, Document, tuple[Bead, ...]] | None = None
         self._learned: LearnedGlossary | None = None
 
@@ -60,13 +59,9 @@ class GlossaryCache:
             known = self.cached_terms(alignment)  # learned by another caller meanwhile
             if known is not None:
                 return known
-            self._building.set()
             await_kiwi_start()  # the search's start of kiwipiepy (`w` pressed as the pairs show): after it, not beside
-            try:
-                with cached_tokens(alignment.source.texts):  # a reopened pair's glossary needs no kiwipiepy
-                    learned = learn_glossary(alignment, encoder, progress=progress)
-            finally:
-                self._building.clear()
+            with cached_tokens(alignment.source.texts):  # a reopened pair's glossary needs no kiwipiepy
+                learned = learn_glossary(alignment, encoder, progress=progress)
             with self._lock:
                 self._key, self._learned = (alignment.source, alignment.target, alignment.beads), learned
             return learned
@@ -74,7 +69,7 @@ class GlossaryCache:
     @property
     def building(self) -> bool:
         """A glossary is being learned now."""
-        return self._building.is_set()
+        return self._build_lock.locked()
 
     def remember(self, alignment: Alignment, pairs: list[TermPair]) -> None:
         """Keep ``pairs`` as the glossary of exactly these pairs."""
